@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from novator.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("novator.accounts.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("registry/", include("novator.organizations.urls")),
+    path("", include("novator.core.urls")),
+    path("", include("novator.portal.urls")),
+]
+
+admin.site.site_header = "Новатор"
+admin.site.site_title = "Новатор"

@@ -1,0 +1,35 @@
+"""Role predicates (django-rules). Object predicates live in the apps that own the objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from .models import Role
+from .scope import get_scope
+
+
+@rules.predicate
+def is_admin(user: Any) -> bool:
+    return get_scope(user).is_admin
+
+
+@rules.predicate
+def is_methodologist(user: Any) -> bool:
+    return get_scope(user).has_role(Role.METHODOLOGIST)
+
+
+@rules.predicate
+def is_coordinator(user: Any) -> bool:
+    return get_scope(user).has_role(Role.COORDINATOR)
+
+
+@rules.predicate
+def is_observer(user: Any) -> bool:
+    return get_scope(user).has_role(Role.OBSERVER)
+
+
+@rules.predicate
+def is_expert(user: Any) -> bool:
+    return get_scope(user).has_role(Role.EXPERT)

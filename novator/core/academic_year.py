@@ -1,0 +1,39 @@
+"""Academic years run from 1 September to 31 August and are written `2022/23`."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+_PATTERN = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class AcademicYear:
+    start_year: int
+
+    @classmethod
+    def parse(cls, text: str) -> AcademicYear:
+        match = _PATTERN.match(text.strip())
+        if not match:
+            raise ValueError(f"Not an academic year: {text!r} (expected e.g. 2022/23)")
+        start, end = int(match.group(1)), int(match.group(2))
+        if end != (start + 1) % (100 if end < 100 else 10_000):
+            raise ValueError(f"Not an academic year: {text!r} (the second year must follow the first)")
+        return cls(start)
+
+    @classmethod
+    def of(cls, day: datetime.date) -> AcademicYear:
+        return cls(day.year if day.month >= 9 else day.year - 1)
+
+    @property
+    def starts(self) -> datetime.date:
+        return datetime.date(self.start_year, 9, 1)
+
+    @property
+    def ends(self) -> datetime.date:
+        return datetime.date(self.start_year + 1, 8, 31)
+
+    def __str__(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core.paginator import Page
+
+from novator.core.text import plural_ru
+
+register = template.Library()
+
+
+@register.filter
+def elided_pages(page: Page) -> list[Any]:
+    """Page numbers around the current one, with Paginator.ELLIPSIS for the gaps."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def is_ellipsis(value: Any) -> bool:
+    return not isinstance(value, int)
+
+
+@register.simple_tag
+def ru_plural(n: int, one: str, few: str, many: str) -> str:
+    return plural_ru(int(n), one, few, many)

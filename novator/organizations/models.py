@@ -1,0 +1,204 @@
+"""The registry: regions, municipalities, educational organisations and their staff."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from novator.core.models import TimeStampedModel
+from novator.core.text import fold
+
+from .querysets import OrganizationQuerySet, PersonQuerySet
+from .validators import validate_inn, validate_kpp, validate_ogrn, validate_oktmo
+
+
+class Region(models.Model):
+    """A subject of the federation (e.g. Краснодарский край, ОКТМО prefix 03)."""
+
+    code = models.CharField(
+        _("ОКТМО code"), max_length=2, unique=True, validators=[RegexValidator(r"^\d{2}$")]
+    )
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    oktmo = models.CharField(_("ОКТМО"), max_length=11, unique=True, validators=[validate_oktmo])
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationKind(models.TextChoices):
+    PRESCHOOL = "preschool", _("Preschool")
+    SCHOOL = "school", _("General school")
+    SUPPLEMENTARY = "supplementary", _("Supplementary education")
+    VOCATIONAL = "vocational", _("Vocational")
+    OTHER = "other", _("Other")
+
+
+class OrganizationSubtype(models.TextChoices):
+    DOU = "dou", _("ДОУ (kindergarten)")
+    SOSH = "sosh", _("СОШ (secondary school)")
+    OOSH = "oosh", _("ООШ (basic school)")
+    NOSH = "nosh", _("НОШ (primary school)")
+    LYCEUM = "lyceum", _("Lyceum")
+    GYMNASIUM = "gymnasium", _("Gymnasium")
+    CADET = "cadet", _("Cadet school")
+    BOARDING = "boarding", _("Boarding school")
+    UDO = "udo", _("УДО (supplementary education)")
+    SPO = "spo", _("СПО (college, technical school)")
+    METHODICAL = "methodical", _("Methodological centre")
+    OTHER = "other", _("Other")
+
+
+#: Which subtypes belong to which kind; the form and the import check the pair.
+SUBTYPES_BY_KIND: dict[str, set[str]] = {
+    OrganizationKind.PRESCHOOL: {OrganizationSubtype.DOU, OrganizationSubtype.OTHER},
+    OrganizationKind.SCHOOL: {
+        OrganizationSubtype.SOSH,
+        OrganizationSubtype.OOSH,
+        OrganizationSubtype.NOSH,
+        OrganizationSubtype.LYCEUM,
+        OrganizationSubtype.GYMNASIUM,
+        OrganizationSubtype.CADET,
+        OrganizationSubtype.BOARDING,
+        OrganizationSubtype.OTHER,
+    },
+    OrganizationKind.SUPPLEMENTARY: {OrganizationSubtype.UDO, OrganizationSubtype.OTHER},
+    OrganizationKind.VOCATIONAL: {OrganizationSubtype.SPO, OrganizationSubtype.OTHER},
+    OrganizationKind.OTHER: {OrganizationSubtype.METHODICAL, OrganizationSubtype.OTHER},
+}
+
+
+class Organization(TimeStampedModel):
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="organizations"
+    )
+    full_name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    subtype = models.CharField(_("subtype"), max_length=20, choices=OrganizationSubtype.choices)
+    inn = models.CharField(_("ИНН"), max_length=10, unique=True, validators=[validate_inn])
+    ogrn = models.CharField(_("ОГРН"), max_length=13, unique=True, validators=[validate_ogrn])
+    kpp = models.CharField(_("КПП"), max_length=9, blank=True, validators=[validate_kpp])
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    head_name = models.CharField(_("head"), max_length=255, blank=True)
+    head_position = models.CharField(_("head's position"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="branches",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    # Lower-cased, ё→е folded names, ИНН and address: search that SQLite and PostgreSQL answer alike.
+    search_text = models.TextField(editable=False, default="")
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["short_name", "id"]
+        indexes = [
+            models.Index(fields=["municipality", "kind"]),
+            models.Index(fields=["short_name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="organization_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(is_active=True, closed_on__isnull=True) | Q(is_active=False),
+                name="organization_closed_date_only_when_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", args=[self.pk])
+
+    def build_search_text(self) -> str:
+        return fold(" ".join([self.short_name, self.full_name, self.inn, self.ogrn, self.address]))
+
+
+class Person(TimeStampedModel):
+    """A member of staff. Personal data under 152-ФЗ: only what the product needs, with consents."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="staff"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    last_name = models.CharField(_("last name"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=150)
+    middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=255)
+    email = models.EmailField(_("e-mail"), blank=True)
+    processing_consent_on = models.DateField(_("consent to processing given on"), null=True, blank=True)
+    publication_consent_on = models.DateField(
+        _("consent to publication of name, photo and results given on"), null=True, blank=True
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publication_consent_on__isnull=True) | Q(processing_consent_on__isnull=False),
+                name="person_publication_needs_processing_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def public_name(self) -> str:
+        """The name as it may be published: in full only with consent to publication."""
+        if self.publication_consent_on:
+            return self.full_name
+        return f"{self.last_name[:1]}. {self.first_name[:1]}." if self.last_name else "—"

@@ -1,0 +1,200 @@
+"""Writes to the registry. Pages, the API, the import and the admin all come through here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from novator.core import audit
+
+from .models import SUBTYPES_BY_KIND, Municipality, Organization, Person, Region
+
+ORGANIZATION_FIELDS = (
+    "municipality",
+    "full_name",
+    "short_name",
+    "kind",
+    "subtype",
+    "inn",
+    "ogrn",
+    "kpp",
+    "address",
+    "head_name",
+    "head_position",
+    "phone",
+    "email",
+    "website",
+    "parent",
+    "is_active",
+    "closed_on",
+)
+#: What an organisation's own coordinator may change; the rest is the methodologist's.
+COORDINATOR_FIELDS = ("address", "head_name", "head_position", "phone", "email", "website", "kpp")
+
+PERSON_FIELDS = (
+    "organization",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "position",
+    "email",
+    "processing_consent_on",
+    "publication_consent_on",
+)
+
+
+def _check_kind_subtype(org: Organization) -> None:
+    allowed = SUBTYPES_BY_KIND.get(org.kind, set())
+    if org.kind and org.subtype and org.subtype not in allowed:
+        raise ValidationError(
+            {
+                "subtype": _("Subtype «%(subtype)s» does not belong to kind «%(kind)s».")
+                % {"subtype": org.get_subtype_display(), "kind": org.get_kind_display()}
+            }
+        )
+
+
+def _check_parent(org: Organization) -> None:
+    parent = org.parent
+    seen = {org.pk}
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError({"parent": _("An organisation cannot be a branch of its own branch.")})
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+def _validate(org: Organization) -> None:
+    if not org.is_active and org.closed_on is None:
+        pass  # closing date is optional
+    if org.is_active:
+        org.closed_on = None
+    org.full_clean()
+    _check_kind_subtype(org)
+    _check_parent(org)
+
+
+def _require(actor: Any, perm: str, obj: Any = None) -> None:
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+@transaction.atomic
+def organization_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False) -> Organization:
+    """Create an organisation. `actor=None` is the system (import from the command line, demo data)."""
+    org = Organization(is_demo=is_demo)
+    for name in ORGANIZATION_FIELDS:
+        if name in data:
+            setattr(org, name, data[name])
+    if actor is not None:
+        _require(actor, "organizations.add_organization")
+        _require(actor, "organizations.manage_organization", org)
+    _validate(org)
+    org.search_text = org.build_search_text()
+    org.save()
+    audit.record(
+        actor=actor,
+        action="organization.create",
+        obj=org,
+        changes=audit.diff({}, audit.snapshot(org, ORGANIZATION_FIELDS)),
+    )
+    return org
+
+
+@transaction.atomic
+def organization_update(*, actor: Any, organization: Organization, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Change an organisation; returns the changed fields ({} when nothing changed)."""
+    if actor is not None:
+        _require(actor, "organizations.change_organization", organization)
+        if not actor.has_perm("organizations.manage_organization", organization):
+            forbidden = [
+                k for k in data if k not in COORDINATOR_FIELDS and data[k] != getattr(organization, k)
+            ]
+            if forbidden:
+                raise PermissionDenied(
+                    _("Only a methodologist can change these fields: %(fields)s.")
+                    % {"fields": ", ".join(forbidden)}
+                )
+    before = audit.snapshot(organization, ORGANIZATION_FIELDS)
+    for name in ORGANIZATION_FIELDS:
+        if name in data:
+            setattr(organization, name, data[name])
+    if actor is not None and "municipality" in data:
+        # a methodologist may not move an organisation out of their municipalities
+        _require(actor, "organizations.manage_organization", organization)
+    _validate(organization)
+    changes = audit.diff(before, audit.snapshot(organization, ORGANIZATION_FIELDS))
+    if changes:
+        organization.search_text = organization.build_search_text()
+        organization.save()
+        audit.record(actor=actor, action="organization.update", obj=organization, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def region_get_or_create(*, actor: Any, code: str, name: str) -> Region:
+    region, created = Region.objects.get_or_create(code=code, defaults={"name": name})
+    if created:
+        region.full_clean()
+        audit.record(actor=actor, action="region.create", obj=region)
+    return region
+
+
+@transaction.atomic
+def municipality_create(*, actor: Any, region: Region, name: str, oktmo: str) -> Municipality:
+    if actor is not None:
+        _require(actor, "organizations.add_municipality")
+    municipality = Municipality(region=region, name=name, oktmo=oktmo)
+    municipality.full_clean()
+    municipality.save()
+    audit.record(
+        actor=actor,
+        action="municipality.create",
+        obj=municipality,
+        changes={"name": [None, name], "oktmo": [None, oktmo]},
+    )
+    return municipality
+
+
+def _validate_person(person: Person) -> None:
+    person.full_clean()
+    if person.publication_consent_on and not person.processing_consent_on:
+        raise ValidationError(
+            {"publication_consent_on": _("Consent to publication requires consent to processing.")}
+        )
+
+
+@transaction.atomic
+def person_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False) -> Person:
+    person = Person(is_demo=is_demo)
+    for name in PERSON_FIELDS:
+        if name in data:
+            setattr(person, name, data[name])
+    if actor is not None:
+        _require(actor, "organizations.change_person", person.organization)
+    _validate_person(person)
+    person.save()
+    audit.record(actor=actor, action="person.create", obj=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
+    if actor is not None:
+        _require(actor, "organizations.change_person", person.organization)
+    before = audit.snapshot(person, PERSON_FIELDS)
+    for name in PERSON_FIELDS:
+        if name in data:
+            setattr(person, name, data[name])
+    if actor is not None:
+        _require(actor, "organizations.change_person", person.organization)
+    _validate_person(person)
+    changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    if changes:
+        person.save()
+        audit.record(actor=actor, action="person.update", obj=person, changes=changes)
+    return changes
