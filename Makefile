@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run dev test lint format check assets install install-test migrate demo bench clean
+.PHONY: run dev test lint format check assets install install-test migrate demo bench clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,9 @@ format: install-test
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/static/vendor staticfiles
+
+# Translations: refresh the catalogues after changing strings, translate locale/*/LC_MESSAGES/django.po,
+# then compile (the compiled .mo files are committed so that `make run` needs no gettext tools).
+messages: install-test
+	$(PY) manage.py makemessages -l ru -l en --ignore='.venv/*' --ignore='frontend/*' --ignore='e2e/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore='.venv/*'

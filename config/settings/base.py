@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -71,12 +72,11 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default_sqlite: Path) -> dict:
+def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """One database, from DATABASE_URL when set, else SQLite in WAL mode."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        return config
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": default_sqlite,

@@ -20,7 +20,7 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import ActivityLog, Job
 
@@ -11,10 +12,10 @@ class ActivityLogAdmin(admin.ModelAdmin):
     list_select_related = ("actor", "content_type")
     readonly_fields = [f.name for f in ActivityLog._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
+def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the field when it has one, else on top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():

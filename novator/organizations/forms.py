@@ -62,6 +62,8 @@ class RegistryFilterForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = Organization
         fields = [

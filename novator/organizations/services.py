@@ -198,3 +198,20 @@ def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> dic
         person.save()
         audit.record(actor=actor, action="person.update", obj=person, changes=changes)
     return changes
+
+
+@transaction.atomic
+def person_link_user(*, actor: Any, person: Person, user: Any) -> Person:
+    """Link a staff record to the user account of the same person (one account per staff record)."""
+    if actor is not None:
+        _require(actor, "organizations.manage_organization", person.organization)
+    if person.user_id == user.pk:
+        return person
+    if person.user_id is not None or Person.objects.filter(user=user).exists():
+        raise ValidationError({"user": _("This staff member or this account is already linked.")})
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    audit.record(
+        actor=actor, action="person.link_user", obj=person, changes={"user": [None, user.get_username()]}
+    )
+    return person

@@ -19,7 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def save_password(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.save()
+            self.save()  # type: ignore[attr-defined]
 
 
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):
