@@ -129,3 +129,9 @@ class ShapeModelSerializer(serializers.ModelSerializer):
 
     def get_validators(self) -> list[Any]:
         return []
+
+    def create(self, validated_data: Any) -> Any:
+        raise NotImplementedError("Writes go through services: pass serializer.validated_data to one.")
+
+    def update(self, instance: Any, validated_data: Any) -> Any:
+        raise NotImplementedError("Writes go through services: pass serializer.validated_data to one.")

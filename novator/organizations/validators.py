@@ -6,7 +6,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
@@ -38,7 +39,7 @@ def validate_inn(value: str) -> None:
         raise ValidationError(
             _("ИНН %(value)s has a wrong check digit."), code="inn_checksum", params={"value": value}
         ) from exc
-    except (InvalidFormat, InvalidLength) as exc:
+    except StdnumError as exc:
         raise ValidationError(_("ИНН %(value)s is not valid."), code="inn", params={"value": value}) from exc
 
 
@@ -60,7 +61,7 @@ def validate_ogrn(value: str) -> None:
         raise ValidationError(
             _("ОГРН %(value)s has a wrong check digit."), code="ogrn_checksum", params={"value": value}
         ) from exc
-    except (InvalidFormat, InvalidLength) as exc:
+    except StdnumError as exc:
         raise ValidationError(
             _("ОГРН %(value)s is not valid."), code="ogrn", params={"value": value}
         ) from exc
