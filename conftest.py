@@ -80,3 +80,12 @@ def expert(db: Any) -> Any:
 @pytest.fixture
 def observer(region: Any) -> Any:
     return _user(Role.OBSERVER, region=region)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Any:
+    """Throttle counters and other cached state must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

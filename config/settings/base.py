@@ -148,6 +148,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "novator.core.api.exception_handler",
+    # Password guessing through the token endpoint is slowed down per client address.
+    "DEFAULT_THROTTLE_RATES": {"auth": "20/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Novator API",

@@ -70,3 +70,11 @@ def test_bad_token_is_401(api, org_a):
     response = api.get("/api/v1/organizations/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_token_endpoint_is_throttled(api, methodologist):
+    for _ in range(20):
+        api.post(TOKEN, {"username": methodologist.username, "password": "wrong"}, format="json")
+    response = api.post(TOKEN, {"username": methodologist.username, "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert "token" not in response.json()
