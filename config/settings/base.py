@@ -153,7 +153,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Novator API",
-    "DESCRIPTION": "REST API of Novator, the information system of the innovation infrastructure in education.",
+    "DESCRIPTION": "REST API of Novator, the information system of innovation infrastructure in education.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -8,7 +8,7 @@ from pathlib import Path
 from .base import *  # noqa: F403
 from .base import STORAGES, database_from_env
 
-SECRET_KEY = "test-only-not-secret"  # noqa: S105
+SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 _tmp = Path(tempfile.mkdtemp(prefix="novator-test-"))

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .importing import ImportFileError, max_bytes, read_table, too_large_error
 from .models import Municipality, Organization, OrganizationKind, OrganizationSubtype, Person
 from .selectors import SORTS, municipality_choices
 from .services import COORDINATOR_FIELDS
@@ -133,3 +134,30 @@ class PersonForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+class ImportUploadForm(forms.Form):
+    """A registry file to import. Cleaning reads it (by content, with size and row limits) into `table`."""
+
+    file = forms.FileField(
+        label=_("Registry file (XLSX or CSV)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".xlsx,.csv,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > max_bytes():
+            raise forms.ValidationError(too_large_error(uploaded.size).message, code="too_large")
+        uploaded.seek(0)
+        self.content: bytes = uploaded.read()
+        try:
+            self.table = read_table(self.content)
+        except ImportFileError as exc:
+            raise forms.ValidationError(exc.message, code="bad_file") from exc
+        return uploaded

@@ -202,3 +202,52 @@ class Person(TimeStampedModel):
         if self.publication_consent_on:
             return self.full_name
         return f"{self.last_name[:1]}. {self.first_name[:1]}." if self.last_name else "—"
+
+
+class OrganizationImport(models.Model):
+    """An uploaded registry file with its preview; confirming it runs the import as a background job.
+
+    The file stays in the private default storage (outside the web root); only its uploader and
+    administrators see the preview.
+    """
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PREVIEWED)
+    # {"rows": [{"row", "action", "inn", "ogrn", "name", "municipality", "reason", "changes"}], "notices": []}
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    # planned counts at upload ({"created", "updated", "unchanged", "rejected"}) and the counts done
+    counts = models.JSONField(_("planned counts"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    job = models.ForeignKey(
+        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:import_preview", args=[self.pk])
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.counts.get("created") or self.counts.get("updated"))

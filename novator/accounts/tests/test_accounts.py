@@ -53,8 +53,9 @@ def test_login_page_in_russian_and_wrong_password_message(client):
 
 
 def test_login_and_logout(client, methodologist):
-    response = client.post(reverse("accounts:login"), {"username": methodologist.username,
-                                                       "password": "pass-for-tests-1"})
+    response = client.post(
+        reverse("accounts:login"), {"username": methodologist.username, "password": "pass-for-tests-1"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("portal:home")).context["user"].is_authenticated
     client.post(reverse("accounts:logout"))

@@ -2,9 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import novator.organizations.validators
 from django.conf import settings
 from django.db import migrations, models
+
+import novator.organizations.validators
 
 
 class Migration(migrations.Migration):

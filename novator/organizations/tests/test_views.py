@@ -112,8 +112,16 @@ def test_edit_with_wrong_inn_shows_message_and_changes_nothing(client, methodolo
     bad = org_a.inn[:-1] + str((int(org_a.inn[-1]) + 1) % 10)
     response = client.post(
         reverse("organizations:edit", args=[org_a.pk]),
-        {"full_name": org_a.full_name, "short_name": "X", "municipality": org_a.municipality_id,
-         "kind": org_a.kind, "subtype": org_a.subtype, "inn": bad, "ogrn": org_a.ogrn, "is_active": "on"},
+        {
+            "full_name": org_a.full_name,
+            "short_name": "X",
+            "municipality": org_a.municipality_id,
+            "kind": org_a.kind,
+            "subtype": org_a.subtype,
+            "inn": bad,
+            "ogrn": org_a.ogrn,
+            "is_active": "on",
+        },
         HTTP_ACCEPT_LANGUAGE="ru",
     )
     assert response.status_code == 200
@@ -150,8 +158,16 @@ def test_methodologist_cannot_create_in_other_municipality(client, methodologist
 
     response = client.post(
         reverse("organizations:create"),
-        {"full_name": "Школа", "short_name": "Школа", "municipality": other_municipality.pk, "kind": "school",
-         "subtype": "sosh", "inn": make_inn("2321", 5), "ogrn": make_ogrn(5, "23", 5), "is_active": "on"},
+        {
+            "full_name": "Школа",
+            "short_name": "Школа",
+            "municipality": other_municipality.pk,
+            "kind": "school",
+            "subtype": "sosh",
+            "inn": make_inn("2321", 5),
+            "ogrn": make_ogrn(5, "23", 5),
+            "is_active": "on",
+        },
     )
     assert response.status_code == 200
     assert not Organization.objects.filter(short_name="Школа").exists()
@@ -162,9 +178,17 @@ def test_script_in_text_is_shown_as_text(client, methodologist, org_a):
     payload = '<script>alert("x")</script>'
     client.post(
         reverse("organizations:edit", args=[org_a.pk]),
-        {"full_name": org_a.full_name, "short_name": org_a.short_name, "municipality": org_a.municipality_id,
-         "kind": org_a.kind, "subtype": org_a.subtype, "inn": org_a.inn, "ogrn": org_a.ogrn,
-         "address": payload, "is_active": "on"},
+        {
+            "full_name": org_a.full_name,
+            "short_name": org_a.short_name,
+            "municipality": org_a.municipality_id,
+            "kind": org_a.kind,
+            "subtype": org_a.subtype,
+            "inn": org_a.inn,
+            "ogrn": org_a.ogrn,
+            "address": payload,
+            "is_active": "on",
+        },
     )
     org_a.refresh_from_db()
     assert org_a.address == payload
@@ -177,15 +201,24 @@ def test_person_publication_consent_requires_processing_consent(client, coordina
     client.force_login(coordinator)
     response = client.post(
         reverse("organizations:person_create", args=[org_a.pk]),
-        {"last_name": "Орлова", "first_name": "Ирина", "position": "учитель",
-         "publication_consent_on": "2024-09-01"},
+        {
+            "last_name": "Орлова",
+            "first_name": "Ирина",
+            "position": "учитель",
+            "publication_consent_on": "2024-09-01",
+        },
     )
     assert response.status_code == 200
     assert not org_a.staff.exists()
     response = client.post(
         reverse("organizations:person_create", args=[org_a.pk]),
-        {"last_name": "Орлова", "first_name": "Ирина", "position": "учитель",
-         "processing_consent_on": "2024-09-01", "publication_consent_on": "2024-09-01"},
+        {
+            "last_name": "Орлова",
+            "first_name": "Ирина",
+            "position": "учитель",
+            "processing_consent_on": "2024-09-01",
+            "publication_consent_on": "2024-09-01",
+        },
     )
     assert response.status_code == 302
     assert org_a.staff.get().last_name == "Орлова"
@@ -193,7 +226,9 @@ def test_person_publication_consent_requires_processing_consent(client, coordina
 
 def test_coordinator_of_other_org_cannot_add_staff(client, coordinator_b, org_a):
     client.force_login(coordinator_b)
-    response = client.post(reverse("organizations:person_create", args=[org_a.pk]),
-                           {"last_name": "Х", "first_name": "Y", "position": "z"})
+    response = client.post(
+        reverse("organizations:person_create", args=[org_a.pk]),
+        {"last_name": "Х", "first_name": "Y", "position": "z"},
+    )
     assert response.status_code == 403
     assert not org_a.staff.exists()

@@ -1,15 +1,184 @@
-"""Import and export of the registry (being written)."""
+"""Import of the registry from a file (upload → preview → confirm → background job) and its export."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+import tempfile
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from novator.accounts.scope import get_scope
+from novator.core.jobs import enqueue_on_commit, job_create
+from novator.core.paging import paginate, query_without
+
+from .. import selectors
+from ..exporting import XLSX_CONTENT_TYPE, csv_chunks, export_rows, write_xlsx
+from ..forms import ImportUploadForm, RegistryFilterForm
+from ..importing import ACTION_LABELS, COLUMNS, COUNT_KEYS, build_plan, max_bytes
+from ..importing.reader import max_rows
+from ..models import OrganizationImport
+from ..tasks import import_organizations_task
+
+PREVIEW_PAGE_SIZE = 100
+BADGES = {
+    "create": "text-bg-success",
+    "update": "text-bg-primary",
+    "unchanged": "text-bg-light border",
+    "reject": "text-bg-danger",
+}
+#: Columns the import cannot do without (one of each group).
+REQUIRED_COLUMNS = {"inn", "ogrn", "short_name", "full_name", "oktmo", "municipality"}
 
 
-def organization_export(request):  # type: ignore[no-untyped-def]
-    return HttpResponse(status=501)
+def _require_import_permission(request: HttpRequest) -> None:
+    if not request.user.has_perm("organizations.import_organizations"):
+        raise PermissionDenied
 
 
-def import_upload(request):  # type: ignore[no-untyped-def]
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_import_permission(request)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if request.method == "POST" and form.is_valid():
+        user = request.user if request.user.is_authenticated else None
+        plan = build_plan(form.table, actor=user)
+        upload = OrganizationImport(
+            original_name=form.cleaned_data["file"].name[:255],
+            created_by=user,
+            preview={**plan.as_json(), "file_type": form.table.file_type},
+            counts=plan.counts(),
+        )
+        # The stored name is random: the user's file name is kept only as text.
+        upload.file.save(f"{uuid.uuid4().hex}.{form.table.file_type}", ContentFile(form.content), save=False)
+        upload.save()
+        return redirect(upload)
+    return render(
+        request,
+        "organizations/import_upload.html",
+        {
+            "form": form,
+            "columns": COLUMNS,
+            "required_columns": REQUIRED_COLUMNS,
+            "max_bytes": max_bytes(),
+            "max_rows": max_rows(),
+        },
+    )
 
 
-def import_preview(request, pk):  # type: ignore[no-untyped-def]
-    return HttpResponse(status=501)
+def _visible_upload(request: HttpRequest, pk: int) -> OrganizationImport:
+    """Only the uploader and administrators see an upload; to anyone else it does not exist."""
+    upload = get_object_or_404(OrganizationImport.objects.select_related("job", "created_by"), pk=pk)
+    if upload.created_by_id != request.user.pk and not get_scope(request.user).is_admin:
+        raise Http404(_("No such import."))
+    return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_import_permission(request)
+    upload = _visible_upload(request, pk)
+    if request.method == "POST":
+        return _confirm(request, upload)
+    rows = upload.preview.get("rows", [])
+    action = request.GET.get("action", "")
+    if action in COUNT_KEYS:
+        rows = [row for row in rows if row.get("action") == action]
+    else:
+        action = ""
+    page = paginate(request, rows, per_page=PREVIEW_PAGE_SIZE)
+    page.object_list = [
+        {**row, "label": ACTION_LABELS.get(row.get("action"), ""), "badge": BADGES.get(row.get("action"), "")}
+        for row in page.object_list
+    ]
+    tabs = [
+        (key, ACTION_LABELS[key], upload.counts.get(count_key, 0)) for key, count_key in COUNT_KEYS.items()
+    ]
+    return render(
+        request,
+        "organizations/import_preview.html",
+        {
+            "upload": upload,
+            "counts": upload.counts,
+            "notices": upload.preview.get("notices", []),
+            "page": page,
+            "action": action,
+            "tabs": tabs,
+            "total": sum(upload.counts.values()),
+            "query_no_page": query_without(request, "page"),
+            "can_confirm": upload.state == OrganizationImport.State.PREVIEWED and upload.has_work,
+        },
+    )
+
+
+def _confirm(request: HttpRequest, upload: OrganizationImport) -> HttpResponse:
+    if not upload.has_work:
+        messages.info(request, _("There is nothing to create or update in this file."))
+        return redirect(upload)
+    with transaction.atomic():
+        # Compare-and-set on the state: a second confirmation (double click, two tabs) finds it taken.
+        claimed = OrganizationImport.objects.filter(
+            pk=upload.pk, state=OrganizationImport.State.PREVIEWED
+        ).update(state=OrganizationImport.State.QUEUED)
+        if not claimed:
+            upload.refresh_from_db()
+            messages.info(request, _("This import has already been started."))
+            if upload.job_id:
+                return redirect("core:job_detail", pk=upload.job_id)
+            return redirect(upload)
+        job = job_create(
+            actor=request.user,
+            kind="organizations.import",
+            title=_("Import of organisations from «%(name)s»") % {"name": upload.original_name},
+        )
+        OrganizationImport.objects.filter(pk=upload.pk).update(job=job)
+        enqueue_on_commit(import_organizations_task, upload.pk, str(job.pk))
+    return redirect("core:job_detail", pk=job.pk)
+
+
+@require_GET
+def organization_export(request: HttpRequest) -> HttpResponseBase:
+    """The registry as the list shows it (same filters and sorting), as XLSX or CSV."""
+    file_format = request.GET.get("format", "xlsx")
+    if file_format not in ("xlsx", "csv"):
+        return HttpResponseBadRequest(_("Unknown format: choose xlsx or csv."))
+    form = RegistryFilterForm(request.GET)
+    organizations = selectors.organization_list(user=request.user, **form.selector_kwargs())
+    if request.GET.get("template"):
+        organizations = organizations.none()
+        filename = f"organizations-template.{file_format}"
+    else:
+        filename = f"organizations-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    rows = export_rows(organizations)
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+        return response
+    # XlsxWriter needs a seekable file; the temporary file disappears when the response closes it.
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    try:
+        write_xlsx(rows, target)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

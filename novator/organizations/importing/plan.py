@@ -1,0 +1,541 @@
+"""From rows of text to a plan (create / update / unchanged / reject per row), and carrying it out.
+
+`build_plan` only reads the database: the preview shows exactly what `apply_plan` will do. The checks
+are the model's own validators and the services' rules (kind/subtype, parents, scope); `apply_plan`
+then writes every row through `services.organization_create` / `organization_update`, which validate
+once more in full, each row in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from stdnum.ru import inn as stdnum_inn
+
+from novator.core.text import fold
+
+from .. import services
+from ..models import SUBTYPES_BY_KIND, Municipality, Organization
+from ..validators import validate_inn
+from .columns import (
+    COLUMNS_BY_KEY,
+    KIND_OF_SUBTYPE,
+    KIND_WORDS,
+    SUBTYPE_WORDS,
+    bool_text,
+    clean_identifier,
+    guess_subtype,
+    parse_bool,
+    parse_kind,
+    parse_subtype,
+)
+from .reader import Table
+
+CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
+#: The count key of each action, as the job result and the command print them.
+COUNT_KEYS = {CREATE: "created", UPDATE: "updated", UNCHANGED: "unchanged", REJECT: "rejected"}
+ACTION_LABELS = {
+    CREATE: gettext_lazy("new"),
+    UPDATE: gettext_lazy("update"),
+    UNCHANGED: gettext_lazy("unchanged"),
+    REJECT: gettext_lazy("rejected"),
+}
+TEXT_FIELDS = (
+    "full_name",
+    "short_name",
+    "address",
+    "head_name",
+    "head_position",
+    "phone",
+    "email",
+    "website",
+)
+_CHUNK = 500
+_SCIENTIFIC_HINT = "sci"
+
+
+@dataclass
+class PlannedRow:
+    number: int
+    action: str = REJECT
+    inn: str = ""
+    ogrn: str = ""
+    name: str = ""
+    municipality: str = ""
+    reason: str = ""
+    changes: list[list[str]] = field(default_factory=list)  # [column header, old, new]
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # for the services
+    organization: Organization | None = field(default=None, repr=False)  # the existing one
+    pending_parent_inn: str = ""  # the parent is created by an earlier row of the same file
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "row": self.number,
+            "action": self.action,
+            "inn": self.inn,
+            "ogrn": self.ogrn,
+            "name": self.name,
+            "municipality": self.municipality,
+            "reason": self.reason,
+            "changes": self.changes,
+        }
+
+
+@dataclass
+class Plan:
+    rows: list[PlannedRow]
+    notices: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(COUNT_KEYS.values(), 0)
+        for row in self.rows:
+            counts[COUNT_KEYS[row.action]] += 1
+        return counts
+
+    @property
+    def has_work(self) -> bool:
+        return any(row.action in (CREATE, UPDATE) for row in self.rows)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"rows": [row.as_json() for row in self.rows], "notices": list(self.notices)}
+
+
+class _Rejected(Exception):
+    def __init__(self, *reasons: str) -> None:
+        self.reasons = [r for r in reasons if r]
+
+
+def _chunks(items: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _message(exc: ValidationError) -> str:
+    """A model or service ValidationError as one line, naming the file's column where that helps."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    parts = []
+    for name, errors in exc.error_dict.items():
+        text = " ".join(m for e in errors for m in e.messages)
+        column = COLUMNS_BY_KEY.get("parent_inn" if name == "parent" else name)
+        if column is None or name in ("inn", "ogrn", "kpp", "subtype"):
+            parts.append(text)  # these messages already name the identifier or both values
+        else:
+            parts.append(f"«{column.header}»: {text}")
+    return " ".join(parts)
+
+
+class _Planner:
+    def __init__(self, table: Table, actor: Any) -> None:
+        self.table = table
+        self.actor = actor
+        self.seen_inn: dict[str, PlannedRow] = {}
+        self.seen_ogrn: dict[str, int] = {}
+        self.values = [(n, self._values(cells)) for n, cells in table.rows]
+        self._load()
+
+    # values and database look-ups, once for the whole file
+
+    def _values(self, cells: list[str]) -> dict[str, str]:
+        values = {key: self.table.value(cells, key) for key in self.table.columns}
+        for key, length in (("inn", 10), ("ogrn", 13), ("kpp", 9), ("parent_inn", 10), ("oktmo", 0)):
+            if not values.get(key):
+                continue
+            cleaned = clean_identifier(values[key], length=9 if key == "kpp" else None)
+            digits = cleaned.digits
+            if key == "oktmo" and digits.isdigit() and len(digits) in (7, 10):
+                digits = "0" + digits  # Excel dropped the leading zero of 03612000
+            if length == 10 and len(digits) == 9 and stdnum_inn.is_valid("0" + digits):
+                digits = "0" + digits  # ИНН of regions 01–09 lose their zero the same way
+            values[key] = digits
+            if cleaned.from_scientific:
+                values[f"{key}.{_SCIENTIFIC_HINT}"] = "1"
+        return values
+
+    def _load(self) -> None:
+        municipalities = list(Municipality.objects.select_related("region"))
+        self.by_oktmo = {m.oktmo: m for m in municipalities}
+        self.by_name: dict[str, list[Municipality]] = {}
+        for m in municipalities:
+            self.by_name.setdefault(fold(m.name), []).append(m)
+        inns = sorted({v[k] for _, v in self.values for k in ("inn", "parent_inn") if v.get(k)})
+        ogrns = sorted({v["ogrn"] for _, v in self.values if v.get("ogrn")})
+        self.by_inn: dict[str, Organization] = {}
+        for chunk in _chunks(inns):
+            for org in Organization.objects.filter(inn__in=chunk).select_related("municipality", "parent"):
+                self.by_inn[org.inn] = org
+        self.ogrn_owner: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(ogrns):
+            for ogrn, inn, name in Organization.objects.filter(ogrn__in=chunk).values_list(
+                "ogrn", "inn", "short_name"
+            ):
+                self.ogrn_owner[ogrn] = (inn, name)
+
+    # one row
+
+    def plan(self) -> Plan:
+        rows = []
+        for number, values in self.values:
+            row = PlannedRow(
+                number=number,
+                inn=values.get("inn", ""),
+                ogrn=values.get("ogrn", ""),
+                name=values.get("short_name") or values.get("full_name", ""),
+                municipality=values.get("municipality") or values.get("oktmo", ""),
+            )
+            try:
+                self._plan_row(row, values)
+            except _Rejected as exc:
+                row.action = REJECT
+                row.reason = " ".join(exc.reasons)
+                row.data = {}
+                row.changes = []
+            rows.append(row)
+        return Plan(rows, list(self.table.notices))
+
+    def _plan_row(self, row: PlannedRow, values: dict[str, str]) -> None:
+        inn = values.get("inn", "")
+        if not inn:
+            raise _Rejected(_("ИНН is empty."))
+        try:
+            validate_inn(inn)
+        except ValidationError as exc:
+            raise _Rejected(_message(exc), self._hint(values, "inn")) from exc
+        first = self.seen_inn.get(inn)
+        if first is not None:
+            raise _Rejected(
+                _("ИНН %(inn)s already appears in row %(row)d of this file; this row is skipped.")
+                % {"inn": inn, "row": first.number}
+            )
+        self.seen_inn[inn] = row
+        existing = self.by_inn.get(inn)
+        row.organization = existing
+        if existing is not None and not row.name:
+            row.name = existing.short_name
+        errors: list[str] = []
+        data = self._data(row, values, existing, errors)
+        if errors:
+            raise _Rejected(*errors)
+        candidate = self._candidate(existing, data)
+        if existing is not None:
+            data = {k: v for k, v in data.items() if self._differs(existing, k, v)}
+            if not data and not row.pending_parent_inn:
+                row.action = UNCHANGED
+                return
+        self._check_scope(existing, candidate)
+        self._validate(candidate, values, row, errors)
+        if errors:
+            raise _Rejected(*errors)
+        row.data = data
+        if existing is None:
+            row.action = CREATE
+        else:
+            row.action = UPDATE
+            row.changes = [self._change(existing, key, value) for key, value in data.items()]
+            if row.pending_parent_inn:
+                row.changes.append(
+                    [
+                        COLUMNS_BY_KEY["parent_inn"].header,
+                        existing.parent.inn if existing.parent else "",
+                        row.pending_parent_inn,
+                    ]
+                )
+
+    def _hint(self, values: dict[str, str], key: str) -> str:
+        if values.get(f"{key}.{_SCIENTIFIC_HINT}"):
+            return _(
+                "Excel showed this number in scientific notation and may have rounded it; format the "
+                "column as text and type the number again."
+            )
+        return ""
+
+    def _data(
+        self, row: PlannedRow, values: dict[str, str], existing: Organization | None, errors: list[str]
+    ) -> dict[str, Any]:
+        """The fields this row sets. Empty cells leave an existing organisation's values as they are."""
+        data: dict[str, Any] = {"inn": values["inn"]}
+        if values.get("ogrn"):
+            data["ogrn"] = values["ogrn"]
+        elif existing is None:
+            errors.append(_("ОГРН is empty."))
+        if values.get("kpp"):
+            data["kpp"] = values["kpp"]
+        for key in TEXT_FIELDS:
+            if values.get(key):
+                data[key] = values[key]
+        if website := data.get("website"):
+            data["website"] = _with_scheme(website)
+        if existing is None:
+            if "full_name" not in data and "short_name" in data:
+                data["full_name"] = data["short_name"]
+            if "short_name" not in data and "full_name" in data:
+                data["short_name"] = data["full_name"]
+            if "full_name" not in data:
+                errors.append(_("The name is empty."))
+        known_errors = len(errors)
+        municipality = self._municipality(values, errors)
+        if municipality is not None:
+            data["municipality"] = municipality
+            row.municipality = municipality.name
+        elif existing is None and len(errors) == known_errors:
+            errors.append(_("The municipality is empty: fill in «ОКТМО» or «Муниципальное образование»."))
+        self._kind_subtype(values, data, existing, errors)
+        if values.get("is_active"):
+            active = parse_bool(values["is_active"])
+            if active is None:
+                errors.append(
+                    _("«Действует» must be «да» or «нет», got «%(value)s».") % {"value": values["is_active"]}
+                )
+            else:
+                data["is_active"] = active
+        if values.get("parent_inn"):
+            self._parent(row, values["parent_inn"], data, errors)
+        return data
+
+    def _municipality(self, values: dict[str, str], errors: list[str]) -> Municipality | None:
+        oktmo, name = values.get("oktmo", ""), values.get("municipality", "")
+        by_code = self.by_oktmo.get(oktmo) if oktmo else None
+        if oktmo and by_code is None:
+            errors.append(_("There is no municipality with ОКТМО %(oktmo)s.") % {"oktmo": oktmo})
+            return None
+        if name:
+            found = self.by_name.get(fold(name), [])
+            if by_code is not None:
+                if found and by_code not in found:
+                    errors.append(
+                        _("ОКТМО %(oktmo)s belongs to «%(code_name)s», not to «%(name)s».")
+                        % {"oktmo": oktmo, "code_name": by_code.name, "name": name}
+                    )
+                    return None
+                return by_code
+            if not found:
+                errors.append(_("Unknown municipality «%(name)s».") % {"name": name})
+                return None
+            if len(found) > 1:
+                errors.append(
+                    _("Several municipalities are called «%(name)s»; fill in «ОКТМО».") % {"name": name}
+                )
+                return None
+            return found[0]
+        return by_code
+
+    def _kind_subtype(
+        self, values: dict[str, str], data: dict[str, Any], existing: Organization | None, errors: list[str]
+    ) -> None:
+        kind = subtype = None
+        if values.get("kind"):
+            kind = parse_kind(values["kind"])
+            if kind is None:
+                errors.append(_("Unknown kind of organisation «%(value)s».") % {"value": values["kind"]})
+        if values.get("subtype"):
+            subtype = parse_subtype(values["subtype"])
+            if subtype is None:
+                errors.append(_("Unknown subtype «%(value)s».") % {"value": values["subtype"]})
+        if errors:
+            return
+        names = (data.get("short_name", ""), data.get("full_name", ""))
+        if existing is not None:
+            if kind is None and subtype is None:
+                return
+            if kind is not None and subtype is None:
+                subtype = existing.subtype
+                if subtype not in SUBTYPES_BY_KIND[kind]:
+                    guessed = guess_subtype(existing.short_name, existing.full_name, *names)
+                    subtype = guessed if guessed in SUBTYPES_BY_KIND[kind] else "other"
+            if subtype is not None and kind is None:
+                kind = existing.kind
+                if subtype not in SUBTYPES_BY_KIND[kind]:
+                    kind = KIND_OF_SUBTYPE[subtype]
+        else:
+            if subtype is None:
+                guessed = guess_subtype(*names)
+                if kind is None:
+                    subtype = guessed
+                else:
+                    subtype = guessed if guessed in SUBTYPES_BY_KIND[kind] else "other"
+            if subtype is None:
+                errors.append(
+                    _("Cannot tell the kind of organisation from its name: fill in «Вид» or «Подтип».")
+                )
+                return
+            if kind is None:
+                kind = KIND_OF_SUBTYPE[subtype]
+        data["kind"], data["subtype"] = kind, subtype
+
+    def _parent(self, row: PlannedRow, parent_inn: str, data: dict[str, Any], errors: list[str]) -> None:
+        if parent_inn == row.inn:
+            errors.append(_("An organisation cannot be its own parent organisation."))
+            return
+        earlier = self.seen_inn.get(parent_inn)
+        if earlier is not None and earlier is not row:
+            if earlier.action == REJECT:
+                errors.append(
+                    _("The parent organisation (ИНН %(inn)s, row %(row)d) is rejected.")
+                    % {"inn": parent_inn, "row": earlier.number}
+                )
+            elif earlier.organization is not None:
+                data["parent"] = earlier.organization
+            else:
+                row.pending_parent_inn = parent_inn
+            return
+        parent = self.by_inn.get(parent_inn)
+        if parent is None:
+            errors.append(
+                _(
+                    "The parent organisation with ИНН %(inn)s is neither in the registry nor above this "
+                    "row in the file."
+                )
+                % {"inn": parent_inn}
+            )
+            return
+        data["parent"] = parent
+
+    # validation with the model's own rules
+
+    def _candidate(self, existing: Organization | None, data: dict[str, Any]) -> Organization:
+        """An unsaved organisation as the row would leave it (the existing one is not touched)."""
+        if existing is None:
+            candidate = Organization()
+        else:
+            candidate = Organization(
+                **{f.attname: getattr(existing, f.attname) for f in Organization._meta.concrete_fields}
+            )
+        for key, value in data.items():
+            setattr(candidate, key, value)
+        return candidate
+
+    def _check_scope(self, existing: Organization | None, candidate: Organization) -> None:
+        actor = self.actor
+        if actor is None:
+            return
+        if existing is None:
+            if not actor.has_perm("organizations.add_organization"):
+                raise _Rejected(_("You cannot add organisations."))
+        elif not actor.has_perm("organizations.manage_organization", existing):
+            raise _Rejected(self._out_of_scope(existing.municipality))
+        if not actor.has_perm("organizations.manage_organization", candidate):
+            raise _Rejected(self._out_of_scope(candidate.municipality))
+
+    def _out_of_scope(self, municipality: Municipality) -> str:
+        return _(
+            "«%(municipality)s» is not among your municipalities: you cannot add or change its organisations."
+        ) % {"municipality": municipality.name}
+
+    def _validate(
+        self, candidate: Organization, values: dict[str, str], row: PlannedRow, errors: list[str]
+    ) -> None:
+        # Field validators (ИНН/ОГРН/КПП check digits, lengths, e-mail, site), then the services' rules.
+        # Foreign keys and uniqueness are looked up once for the whole file instead of per row; the
+        # services check them again when the row is written.
+        try:
+            candidate.clean_fields(exclude=["municipality", "parent", "search_text"])
+        except ValidationError as exc:
+            errors.append(_message(exc))
+            for key in ("ogrn", "kpp"):
+                if key in exc.error_dict:
+                    errors.append(self._hint(values, key))
+        for check in (services._check_kind_subtype, services._check_parent):
+            try:
+                check(candidate)
+            except ValidationError as exc:
+                errors.append(_message(exc))
+        ogrn = candidate.ogrn
+        owner = self.ogrn_owner.get(ogrn)
+        if owner is not None and owner[0] != row.inn:
+            errors.append(
+                _("ОГРН %(ogrn)s already belongs to «%(name)s» (ИНН %(inn)s).")
+                % {"ogrn": ogrn, "name": owner[1], "inn": owner[0]}
+            )
+        first = self.seen_ogrn.setdefault(ogrn, row.number) if ogrn else row.number
+        if first != row.number:
+            errors.append(
+                _("ОГРН %(ogrn)s already appears in row %(row)d of this file.") % {"ogrn": ogrn, "row": first}
+            )
+        errors[:] = [e for e in errors if e]
+
+    @staticmethod
+    def _differs(existing: Organization, key: str, value: Any) -> bool:
+        if key in ("municipality", "parent"):
+            return getattr(existing, f"{key}_id") != (value.pk if value is not None else None)
+        return bool(getattr(existing, key) != value)
+
+    @staticmethod
+    def _change(existing: Organization, key: str, value: Any) -> list[str]:
+        return [
+            COLUMNS_BY_KEY["parent_inn" if key == "parent" else key].header,
+            display_value(key, getattr(existing, key)),
+            display_value(key, value),
+        ]
+
+
+def _with_scheme(url: str) -> str:
+    """«school1.ru» → «https://school1.ru»: how sites are written in spreadsheets."""
+    if "://" in url or " " in url or "." not in url:
+        return url
+    return f"https://{url}"
+
+
+def display_value(key: str, value: Any) -> str:
+    """A field's value as the file writes it (the preview shows changes this way)."""
+    if value is None or value == "":
+        return ""
+    if key == "kind":
+        return KIND_WORDS.get(value, str(value))
+    if key == "subtype":
+        return SUBTYPE_WORDS.get(value, str(value))
+    if key == "is_active":
+        return bool_text(bool(value))
+    if key == "parent":
+        return str(value.inn)
+    if key == "municipality":
+        return str(value.name)
+    return str(value)
+
+
+def build_plan(table: Table, *, actor: Any) -> Plan:
+    """What importing `table` would do, row by row, for `actor` (None: the system). Writes nothing."""
+    return _Planner(table, actor).plan()
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return _message(exc)
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("You do not have permission to do this.")
+    return _("The row conflicts with another organisation (the same ИНН or ОГРН).")
+
+
+def apply_plan(
+    plan: Plan, *, actor: Any, on_row: Callable[[PlannedRow], None] | None = None
+) -> dict[str, int]:
+    """Carry out a plan through the services, each row in its own transaction; returns the counts.
+
+    A row that fails now (the database changed since the preview) is rejected alone, with the reason.
+    """
+    counts = dict.fromkeys(COUNT_KEYS.values(), 0)
+    for row in plan.rows:
+        if row.action in (CREATE, UPDATE):
+            try:
+                with transaction.atomic():
+                    data = dict(row.data)
+                    if row.pending_parent_inn:
+                        data["parent"] = Organization.objects.get(inn=row.pending_parent_inn)
+                    if row.action == CREATE:
+                        services.organization_create(actor=actor, data=data)
+                    else:
+                        assert row.organization is not None
+                        services.organization_update(actor=actor, organization=row.organization, data=data)
+            except Organization.DoesNotExist:
+                row.action, row.reason = REJECT, _("The parent organisation was not created.")
+            except (ValidationError, PermissionDenied, IntegrityError) as exc:
+                row.action, row.reason = REJECT, _error_text(exc)
+        counts[COUNT_KEYS[row.action]] += 1
+        if on_row is not None:
+            on_row(row)
+    return counts
