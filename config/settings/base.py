@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "novator.core",
     "novator.accounts",
     "novator.organizations",
+    "novator.statuses",
+    "novator.contests",
+    "novator.expertise",
     "novator.portal",
 ]
 

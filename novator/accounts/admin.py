@@ -16,6 +16,6 @@ class UserAdmin(BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        (_("Name"), {"fields": ("middle_name",)}),
+        (_("Middle name"), {"fields": ("middle_name",)}),
     )
     list_display = ("username", "last_name", "first_name", "email", "is_active", "is_superuser")

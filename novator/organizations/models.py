@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from novator.core.models import TimeStampedModel
 from novator.core.text import fold
@@ -55,7 +56,7 @@ class OrganizationKind(models.TextChoices):
     SCHOOL = "school", _("General school")
     SUPPLEMENTARY = "supplementary", _("Supplementary education")
     VOCATIONAL = "vocational", _("Vocational")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("organisation kind", "Other")
 
 
 class OrganizationSubtype(models.TextChoices):

@@ -70,5 +70,10 @@ def validate_ogrn(value: str) -> None:
 def validate_kpp(value: str) -> None:
     if value and not re.match(r"^\d{4}[\dA-Z]{2}\d{3}$", value):
         raise ValidationError(
-            _("КПП must have 9 characters (digits), got «%(value)s»."), code="kpp", params={"value": value}
+            _(
+                "КПП must have 9 characters (4 digits, 2 digits or capital letters, 3 digits), "
+                "got «%(value)s»."
+            ),
+            code="kpp",
+            params={"value": value},
         )

@@ -240,7 +240,7 @@ def test_put_and_delete_are_not_offered(api, methodologist, org_a):
         ({"subtype": "sosh"}, "subtype", "does not belong"),
         ({"kind": "castle"}, "kind", "not a valid choice"),
         ({"email": "not-an-email"}, "email", "valid email"),
-        ({"municipality": "99999999"}, "municipality", "no municipality with ОКТМО «99999999»"),
+        ({"municipality": "99999999"}, "municipality", "no municipality with OKTMO “99999999”"),
         ({"municipality": "9" * 500}, "municipality", "no more than 11"),
         ({"parent": 10**6}, "parent", "no organisation with id"),
         ({"parent": "abc"}, "parent", "incorrect type"),

@@ -87,7 +87,7 @@ def test_unknown_columns_are_named_in_a_notice(municipality):
 def test_row_without_municipality_and_ogrn_gets_both_reasons(municipality):
     row = files.org_row(ОКТМО="", ОГРН="")
     plan = plan_of(files.csv_bytes([row]))
-    assert "ОГРН is empty" in plan.rows[0].reason
+    assert "OGRN is empty" in plan.rows[0].reason
     assert "municipality is empty" in plan.rows[0].reason
 
 
@@ -193,7 +193,7 @@ def test_kind_that_cannot_be_guessed_is_rejected(municipality):
     del row["Вид"], row["Подтип"]
     plan = plan_of(files.csv_bytes([row]))
     assert actions(plan) == [REJECT]
-    assert "«Вид»" in plan.rows[0].reason
+    assert "“Вид”" in plan.rows[0].reason
 
 
 def test_kind_and_subtype_mismatch_is_rejected_by_the_service_rule(municipality):
@@ -324,7 +324,7 @@ def test_a_row_that_fails_when_written_is_rejected_alone(municipality):
     counts = apply_plan(plan, actor=None, on_row=lambda row: progress.append(row.number))
     assert counts == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
     assert plan.rows[1].action == REJECT
-    assert "ОГРН" in plan.rows[1].reason
+    assert "OGRN" in plan.rows[1].reason
     assert progress == [2, 3, 4]
     assert not Organization.objects.filter(inn=rows[1]["ИНН"]).exists()
 

@@ -93,7 +93,7 @@ def test_upload_preview_confirm_runs_the_job_and_creates_the_organisation(
     page = client.get(preview_url(item)).content.decode()
     assert good["Краткое наименование"] in page
     assert "03999000" in page
-    assert "Confirm import" in page
+    assert "Подтвердить импорт" in page
     main = page.split("<main", 1)[1]
     assert "style=" not in main and "<script" not in main
 
@@ -102,14 +102,14 @@ def test_upload_preview_confirm_runs_the_job_and_creates_the_organisation(
     job = Job.objects.get()
     assert response["Location"] == reverse("core:job_detail", args=[job.pk])
     assert job.state == Job.State.SUCCEEDED
-    assert job.result["summary"] == "Created 1, updated 0, unchanged 0, rejected 1"
+    assert job.result["summary"] == "Создано: 1, обновлено: 0, без изменений: 0, отклонено: 1"
     assert job.result_url == reverse("organizations:list")
     org = Organization.objects.get()
     assert org.inn == good["ИНН"]
     item.refresh_from_db()
     assert item.state == OrganizationImport.State.DONE
     assert item.job == job
-    assert "Created 1" in client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
+    assert "Создано: 1" in client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
 
 
 def test_preview_shows_the_changed_fields_of_an_update(client, methodologist, org_a):
@@ -135,7 +135,7 @@ def test_job_fails_cleanly_when_the_uploader_may_no_longer_import(
         client.post(preview_url(item))
     job = Job.objects.get()
     assert job.state == Job.State.FAILED
-    assert "may no longer import" in job.error
+    assert "больше не может импортировать" in job.error
     item.refresh_from_db()
     assert item.state == OrganizationImport.State.FAILED
     assert not Organization.objects.exists()

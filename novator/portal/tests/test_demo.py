@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
@@ -27,7 +28,8 @@ pytestmark = pytest.mark.django_db
 
 def _load() -> str:
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    with translation.override("en"):
+        call_command("load_demo", stdout=out)
     return out.getvalue()
 
 

@@ -1,0 +1,401 @@
+"""Contests: the call (regulation, categories, criteria, form), and the applications to it.
+
+One engine serves status contests (the applicant is an organisation; the winner gets a status such as МИП)
+and professional contests of individuals (the applicant is a person nominated by an organisation).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from novator.core.models import TimeStampedModel
+from novator.organizations.models import Municipality, Organization, Person, Region
+from novator.statuses.models import StatusAssignment, StatusKind
+
+from .querysets import ApplicationQuerySet, ContestQuerySet
+
+ACADEMIC_YEAR_VALIDATOR = RegexValidator(r"^\d{4}/\d{2}$", _("Write the academic year as 2022/23."))
+
+
+class ContestKind(models.TextChoices):
+    STATUS = "status", _("Status contest")
+    PROFESSIONAL = "professional", _("Professional contest")
+
+
+class ContestState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ANNOUNCED = "announced", _("Announced")
+    EXPERTISE = "expertise", _("Expertise")
+    DECIDED = "decided", _("Results confirmed")
+    PUBLISHED = "published", _("Results published")
+
+
+class ThresholdKind(models.TextChoices):
+    POINTS = "points", _("points")
+    PERCENT = "percent", _("% of the maximum")
+
+
+class Contest(TimeStampedModel):
+    kind = models.CharField(_("kind"), max_length=20, choices=ContestKind.choices, default=ContestKind.STATUS)
+    title = models.CharField(_("title"), max_length=500)
+    status_kind = models.ForeignKey(
+        StatusKind,
+        verbose_name=_("status awarded"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contests",
+    )
+    organiser_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("organiser (municipality)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contests",
+    )
+    organiser_region = models.ForeignKey(
+        Region,
+        verbose_name=_("organiser (region)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contests",
+    )
+    academic_year = models.CharField(_("academic year"), max_length=7, validators=[ACADEMIC_YEAR_VALIDATOR])
+    regulation_text = models.TextField(_("regulation (text)"), blank=True)
+    regulation_file = models.FileField(
+        _("regulation (file)"), upload_to="contests/regulations/%Y/", blank=True
+    )
+    eligible_kinds = models.JSONField(
+        _("eligible kinds of organisations"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: organisations of every kind may apply."),
+    )
+    eligible_municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("eligible municipalities"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the organiser's whole territory."),
+    )
+    opens_at = models.DateTimeField(_("applications open"))
+    closes_at = models.DateTimeField(_("applications close"))
+    status_term_years = models.PositiveSmallIntegerField(
+        _("status term, years"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    threshold_kind = models.CharField(
+        _("pass threshold in"), max_length=10, choices=ThresholdKind.choices, default=ThresholdKind.PERCENT
+    )
+    threshold_value = models.DecimalField(
+        _("pass threshold"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(0)],
+    )
+    experts_per_application = models.PositiveSmallIntegerField(
+        _("experts per application"), default=2, validators=[MinValueValidator(1), MaxValueValidator(15)]
+    )
+    require_external_experts = models.BooleanField(
+        _("external expertise"),
+        default=False,
+        help_text=_("Experts from the applicant's municipality are in conflict."),
+    )
+    comment_required_below_max = models.BooleanField(_("comment required below the maximum"), default=True)
+    show_expert_names = models.BooleanField(_("show experts' names to applicants"), default=False)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ContestState.choices, default=ContestState.DRAFT
+    )
+    order_number = models.CharField(_("order number"), max_length=50, blank=True)
+    order_date = models.DateField(_("order date"), null=True, blank=True)
+    results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("copied from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    objects = ContestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contest")
+        verbose_name_plural = _("contests")
+        ordering = ["-opens_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organiser_municipality__isnull=False, organiser_region__isnull=True)
+                | Q(organiser_municipality__isnull=True, organiser_region__isnull=False),
+                name="contest_one_organiser",
+                violation_error_message=_("The organiser is either a municipality or a region."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="contest_window_ordered",
+                violation_error_message=_("Applications must close after they open."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="professional") | Q(status_kind__isnull=False),
+                name="contest_status_kind_for_status_contest",
+                violation_error_message=_("A status contest must name the status it awards."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("contests:detail", args=[self.pk])
+
+    @property
+    def organiser(self) -> Municipality | Region | None:
+        return self.organiser_municipality or self.organiser_region
+
+    def is_open(self, now: object = None) -> bool:
+        moment = now or timezone.now()
+        return self.state == ContestState.ANNOUNCED and self.opens_at <= moment < self.closes_at  # type: ignore[operator]
+
+    @property
+    def max_total(self) -> Decimal:
+        """The maximum weighted total; prefetch `criteria` to avoid a query."""
+        return sum((c.max_points * c.weight for c in self.criteria.all()), Decimal(0))
+
+    @property
+    def threshold_points(self) -> Decimal:
+        if self.threshold_kind == ThresholdKind.PERCENT:
+            return (self.max_total * self.threshold_value / 100).quantize(Decimal("0.01"))
+        return self.threshold_value
+
+
+class Category(models.Model):
+    """A category (nomination) with its own ranking and quota, e.g. ДОУ and СОШ."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=255)
+    organization_kinds = models.JSONField(
+        _("kinds of organisations"),
+        default=list,
+        blank=True,
+        help_text=_("Organisations of these kinds apply in this category (empty: any)."),
+    )
+    quota = models.PositiveSmallIntegerField(
+        _("quota of winners"), null=True, blank=True, help_text=_("Empty: no limit; the threshold decides.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["contest", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["contest", "name"], name="category_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    max_points = models.DecimalField(
+        _("maximum points"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(100)],
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(10)],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["contest", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="criterion_max_positive"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormSection(models.Model):
+    """A text section of the application form (актуальность, новизна, цель …) with its length limit."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(_("key"), max_length=50)
+    title = models.CharField(_("title"), max_length=255)
+    help_text = models.TextField(_("hint"), blank=True)
+    max_length = models.PositiveIntegerField(
+        _("maximum length, characters"),
+        default=3000,
+        validators=[MinValueValidator(50), MaxValueValidator(50_000)],
+    )
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("form section")
+        verbose_name_plural = _("form sections")
+        ordering = ["contest", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["contest", "key"], name="form_section_unique_key")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RequiredDocument(models.Model):
+    """A document the applicant uploads (заявка, инновационный проект, выписка из решения педсовета …)."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="required_documents")
+    title = models.CharField(_("title"), max_length=255)
+    allowed_types = models.JSONField(
+        _("allowed types"), default=list, help_text=_("Any of pdf, docx, odt, jpg, png.")
+    )
+    max_size_mb = models.PositiveSmallIntegerField(
+        _("maximum size, MB"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["contest", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for fixes")
+    ACCEPTED = "accepted", _("Passed the formal check")
+    REJECTED = "rejected", _("Rejected as ineligible")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(TimeStampedModel):
+    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="applications")
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        Person,
+        verbose_name=_("applicant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text=_("For contests of individuals: the nominated teacher."),
+    )
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    project_title = models.CharField(_("project title"), max_length=500)
+    texts = models.JSONField(_("sections"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_due = models.DateTimeField(_("fixes due"), null=True, blank=True)
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    # The outcome, written when the commission's results are confirmed.
+    total = models.DecimalField(_("total"), max_digits=8, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    awarded = models.BooleanField(_("awarded"), default=False)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    status_assignment = models.OneToOneField(
+        StatusAssignment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="application",
+        verbose_name=_("status awarded"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["contest", "number", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "organization"],
+                condition=Q(applicant__isnull=True),
+                name="application_one_per_organization",
+                violation_error_message=_("This organisation has already applied."),
+            ),
+            models.UniqueConstraint(
+                fields=["contest", "applicant"],
+                condition=Q(applicant__isnull=False),
+                name="application_one_per_person",
+                violation_error_message=_("This person has already been nominated."),
+            ),
+            models.UniqueConstraint(fields=["contest", "number"], name="application_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        prefix = f"№ {self.number} " if self.number else ""
+        return f"{prefix}{self.organization}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contests:application_detail", args=[self.pk])
+
+
+class ApplicationDocument(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    requirement = models.ForeignKey(RequiredDocument, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="contests/applications/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    file_type = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "requirement"], name="application_document_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

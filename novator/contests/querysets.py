@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from novator.accounts.scope import get_scope
+
+
+class ContestQuerySet(models.QuerySet):
+    def public(self) -> ContestQuerySet:
+        return self.exclude(state="draft")
+
+    def visible_to(self, user: Any) -> ContestQuerySet:
+        """Drafts only to the organiser's methodologists and administrators; the rest is public."""
+        scope = get_scope(user)
+        if scope.is_admin:
+            return self
+        return self.filter(
+            ~Q(state="draft") | Q(organiser_municipality_id__in=scope.methodologist_municipalities)
+        )
+
+    def managed_by(self, user: Any) -> ContestQuerySet:
+        scope = get_scope(user)
+        if scope.is_admin:
+            return self
+        return self.filter(organiser_municipality_id__in=scope.methodologist_municipalities)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> ApplicationQuerySet:
+        """Applicants see their organisation's; methodologists those of contests they organise.
+
+        Experts see applications through their published assignments (the expertise app adds that)."""
+        scope = get_scope(user)
+        if scope.is_admin:
+            return self
+        if not scope.authenticated:
+            return self.none()
+        return self.filter(
+            Q(organization_id__in=scope.coordinator_organizations)
+            | Q(contest__organiser_municipality_id__in=scope.methodologist_municipalities)
+        )
