@@ -8,4 +8,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include("novator.organizations.api_urls")),
+    path("", include("novator.statuses.api_urls")),
+    path("", include("novator.contests.api_urls")),
+    path("", include("novator.expertise.api_urls")),
 ]

@@ -10,6 +10,9 @@ urlpatterns = [
     path("accounts/", include("novator.accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("registry/", include("novator.organizations.urls")),
+    path("statuses/", include("novator.statuses.urls")),
+    path("contests/", include("novator.contests.urls")),
+    path("expertise/", include("novator.expertise.urls")),
     path("", include("novator.core.urls")),
     path("", include("novator.portal.urls")),
 ]

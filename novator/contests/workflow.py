@@ -1,0 +1,132 @@
+"""The contest and application workflows, declared as data and enforced by one service each.
+
+A transition names its source states, its target state and the permission (a django-rules name) that the
+actor must hold on the object. `contests.services.application_transition` and
+`contests.services.contest_transition` are the only places that change `state`.
+
+Who holds a permission is declared in `contests/rules.py` (organiser, applicant) and
+`expertise/rules.py` (the commission's chair).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApplicationState as A
+from .models import ContestState as C
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str | Promise
+    sources: frozenset[str]
+    target: str
+    permission: str
+    needs_reason: bool = False
+    #: extra checks run by the service (names of functions in services.py)
+    checks: tuple[str, ...] = field(default_factory=tuple)
+
+
+APPLICATION_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            _("Submit"),
+            frozenset({A.DRAFT, A.RETURNED}),
+            A.SUBMITTED,
+            "contests.apply",
+            checks=("check_window", "check_complete"),
+        ),
+        Transition(
+            "withdraw",
+            _("Withdraw"),
+            frozenset({A.DRAFT, A.SUBMITTED, A.RETURNED}),
+            A.WITHDRAWN,
+            "contests.apply",
+            checks=("check_contest_accepting_changes",),
+        ),
+        Transition(
+            "accept",
+            _("Accept after the formal check"),
+            frozenset({A.SUBMITTED}),
+            A.ACCEPTED,
+            "contests.manage_contest",
+        ),
+        Transition(
+            "return",
+            _("Return for fixes"),
+            frozenset({A.SUBMITTED}),
+            A.RETURNED,
+            "contests.manage_contest",
+            needs_reason=True,
+            checks=("check_return_due",),
+        ),
+        Transition(
+            "reject",
+            _("Reject as ineligible"),
+            frozenset({A.SUBMITTED, A.ACCEPTED}),
+            A.REJECTED,
+            "contests.manage_contest",
+            needs_reason=True,
+        ),
+    )
+}
+
+CONTEST_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "announce",
+            _("Announce"),
+            frozenset({C.DRAFT}),
+            C.ANNOUNCED,
+            "contests.manage_contest",
+            checks=("check_ready_to_announce",),
+        ),
+        Transition(
+            "start_expertise",
+            _("Close applications and start the expertise"),
+            frozenset({C.ANNOUNCED}),
+            C.EXPERTISE,
+            "contests.manage_contest",
+            checks=("check_no_pending_formal_checks",),
+        ),
+        Transition(
+            "confirm_results",
+            _("Confirm the results"),
+            frozenset({C.EXPERTISE}),
+            C.DECIDED,
+            "contests.chair_contest",
+        ),
+        Transition(
+            "reopen_expertise",
+            _("Reopen the expertise"),
+            frozenset({C.DECIDED}),
+            C.EXPERTISE,
+            "contests.chair_contest",
+            needs_reason=True,
+        ),
+        Transition(
+            "publish_results",
+            _("Publish the results and award the statuses"),
+            frozenset({C.DECIDED}),
+            C.PUBLISHED,
+            "contests.manage_contest",
+            checks=("check_order_recorded",),
+        ),
+    )
+}
+
+#: Application states in which the applicant may still edit.
+EDITABLE_STATES = frozenset({A.DRAFT, A.RETURNED})
+#: Application states that take part in the expertise and the ranking.
+IN_EXPERTISE_STATES = frozenset({A.ACCEPTED})
+
+
+def available(transitions: dict[str, Transition], state: str) -> list[Transition]:
+    return [t for t in transitions.values() if state in t.sources]

@@ -1,0 +1,174 @@
+"""Awarding, extending and revoking statuses. Every change is an event and an audit record."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from novator.core import audit
+
+from .models import StatusAssignment, StatusEvent, StatusKind
+
+
+def _require(actor: Any, perm: str, obj: Any = None) -> None:
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def term_end(starts_on: datetime.date, years: int) -> datetime.date:
+    """The last day of a term of `years` years starting on `starts_on` (01.09.2023 + 3 → 31.08.2026)."""
+    try:
+        anniversary = starts_on.replace(year=starts_on.year + years)
+    except ValueError:  # 29 February
+        anniversary = starts_on.replace(year=starts_on.year + years, day=28)
+    return anniversary - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def status_award(
+    *,
+    actor: Any,
+    organization: Any,
+    kind: StatusKind,
+    starts_on: datetime.date,
+    years: int,
+    order_number: str = "",
+    order_date: datetime.date | None = None,
+    project_title: str = "",
+    is_demo: bool = False,
+) -> StatusAssignment:
+    """Give an organisation a status for a term. `actor=None` is the system (a contest's publication)."""
+    _require(actor, "statuses.award_status", organization)
+    if years < 1:
+        raise ValidationError({"years": _("The term is at least one year.")})
+    assignment = StatusAssignment(
+        organization=organization,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=term_end(starts_on, years),
+        order_number=order_number,
+        order_date=order_date,
+        project_title=project_title[:500],
+        is_demo=is_demo,
+    )
+    assignment.full_clean()
+    assignment.save()
+    StatusEvent.objects.create(
+        assignment=assignment,
+        kind=StatusEvent.Kind.AWARD,
+        on=starts_on,
+        new_ends_on=assignment.ends_on,
+        order_number=order_number,
+        order_date=order_date,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="status.award",
+        obj=assignment,
+        changes={
+            "kind": [None, str(kind)],
+            "starts_on": [None, starts_on.isoformat()],
+            "ends_on": [None, assignment.ends_on.isoformat()],
+            "order_number": [None, order_number],
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def status_extend(
+    *,
+    actor: Any,
+    assignment: StatusAssignment,
+    new_ends_on: datetime.date,
+    order_number: str,
+    order_date: datetime.date,
+    grounds: str = "",
+) -> StatusAssignment:
+    assignment = StatusAssignment.objects.select_for_update().get(pk=assignment.pk)
+    _require(actor, "statuses.change_status", assignment)
+    if assignment.revoked_on:
+        raise ValidationError(_("A revoked status cannot be extended."))
+    if new_ends_on <= assignment.ends_on:
+        raise ValidationError(
+            {
+                "new_ends_on": _("The new end must be later than the current one (%(end)s).")
+                % {"end": assignment.ends_on.strftime("%d.%m.%Y")}
+            }
+        )
+    if not (order_number or "").strip():
+        raise ValidationError({"order_number": _("Give the number of the order.")})
+    previous = assignment.ends_on
+    assignment.ends_on = new_ends_on
+    assignment.full_clean()
+    assignment.save(update_fields=["ends_on", "updated_at"])
+    StatusEvent.objects.create(
+        assignment=assignment,
+        kind=StatusEvent.Kind.EXTEND,
+        on=order_date,
+        previous_ends_on=previous,
+        new_ends_on=new_ends_on,
+        order_number=order_number,
+        order_date=order_date,
+        grounds=grounds,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="status.extend",
+        obj=assignment,
+        changes={
+            "ends_on": [previous.isoformat(), new_ends_on.isoformat()],
+            "order_number": [None, order_number],
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def status_revoke(
+    *,
+    actor: Any,
+    assignment: StatusAssignment,
+    on: datetime.date | None,
+    grounds: str,
+    order_number: str = "",
+    order_date: datetime.date | None = None,
+) -> StatusAssignment:
+    assignment = StatusAssignment.objects.select_for_update().get(pk=assignment.pk)
+    _require(actor, "statuses.change_status", assignment)
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise ValidationError({"grounds": _("Give the grounds for revocation.")})
+    if assignment.revoked_on:
+        raise ValidationError(_("The status has already been revoked."))
+    on = on or timezone.localdate()
+    if on < assignment.starts_on:
+        raise ValidationError({"on": _("A status cannot be revoked before it starts.")})
+    assignment.revoked_on = on
+    assignment.revocation_grounds = grounds
+    assignment.full_clean()
+    assignment.save(update_fields=["revoked_on", "revocation_grounds", "updated_at"])
+    StatusEvent.objects.create(
+        assignment=assignment,
+        kind=StatusEvent.Kind.REVOKE,
+        on=on,
+        previous_ends_on=assignment.ends_on,
+        order_number=order_number,
+        order_date=order_date,
+        grounds=grounds,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="status.revoke",
+        obj=assignment,
+        changes={"revoked_on": [None, on.isoformat()], "grounds": [None, grounds]},
+    )
+    return assignment
