@@ -24,6 +24,9 @@ STORAGES = {
 }
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir()
+# Login throttling is tested explicitly (override_settings(AXES_ENABLED=True)); the test client logs in
+# without a request, which django-axes refuses.
+AXES_ENABLED = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 NOVATOR_DEMO = True
