@@ -9,7 +9,8 @@ Excel's own «quote prefix» (the apostrophe typed in Excel's cell), and the imp
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from django.db.models import QuerySet
@@ -65,18 +66,36 @@ class _Echo:
         return value
 
 
-def csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
-    """UTF-8 with BOM and ';' between cells: what Excel with Russian settings opens as a table."""
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    return guard_csv(str(value) if value is not None else "")
+
+
+def csv_chunks(rows: Iterable[Sequence[Any]], headers: Sequence[str] = EXPORT_HEADERS) -> Iterator[str]:
+    """UTF-8 with BOM and ';' between cells: what Excel with Russian settings opens as a table.
+
+    Cells are texts; a date is written as 01.09.2022.
+    """
     writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(EXPORT_HEADERS)
+    yield "\ufeff" + writer.writerow([str(h) for h in headers])
     for row in rows:
-        yield writer.writerow([guard_csv(v) for v in row])
+        yield writer.writerow([_csv_cell(v) for v in row])
 
 
 _WIDTHS = (12, 16, 11, 60, 36, 22, 12, 12, 28, 44, 30, 22, 20, 26, 28, 14, 10)
 
 
-def write_xlsx(rows: Iterable[list[str]], target: IO[bytes] | str) -> None:
+def write_xlsx(
+    rows: Iterable[Sequence[Any]],
+    target: IO[bytes] | str,
+    *,
+    headers: Sequence[str] = EXPORT_HEADERS,
+    widths: Sequence[int] = _WIDTHS,
+    sheet_name: str = "Организации",
+) -> None:
+    """Texts stay texts (ИНН keeps its leading zero, nothing becomes a formula); a date is a real date
+    shown as 01.09.2022."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
@@ -88,19 +107,23 @@ def write_xlsx(rows: Iterable[list[str]], target: IO[bytes] | str) -> None:
             "strings_to_urls": False,
         },
     )
-    sheet: Any = workbook.add_worksheet("Организации")
+    sheet: Any = workbook.add_worksheet(sheet_name[:31])
     header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     text = workbook.add_format({"num_format": "@"})
     quoted = workbook.add_format({"num_format": "@", "quote_prefix": True})
-    for index, width in enumerate(_WIDTHS):
+    date = workbook.add_format({"num_format": "dd.mm.yyyy"})
+    for index, width in enumerate(widths):
         sheet.set_column(index, index, width, text)
     sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, EXPORT_HEADERS, header)
+    sheet.write_row(0, 0, [str(h) for h in headers], header)
     last = 0
     for last, row in enumerate(rows, start=1):
         for column, value in enumerate(row):
-            if value:
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(last, column, value, date)
+            elif value:
                 # Always a string: ИНН and ОГРН stay text, and nothing becomes a formula.
+                value = str(value)
                 sheet.write_string(last, column, value, quoted if is_formula_like(value) else text)
-    sheet.autofilter(0, 0, max(last, 1), len(EXPORT_HEADERS) - 1)
+    sheet.autofilter(0, 0, max(last, 1), len(headers) - 1)
     workbook.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from .importing import ImportFileError, max_bytes, read_table, too_large_error
@@ -35,6 +36,12 @@ class RegistryFilterForm(forms.Form):
         choices=[("", _("All kinds")), *OrganizationKind.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    status = forms.ChoiceField(
+        label=_("Status held"),
+        required=False,
+        choices=[("", _("Any or none"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     active = forms.ChoiceField(
         label=_("State"),
         required=False,
@@ -48,6 +55,23 @@ class RegistryFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipality_choices()  # type: ignore[attr-defined]
+        self._load_status_choices()
+
+    def _load_status_choices(self) -> None:
+        """The status kinds (МИП, МЛСВ …) in one query, read through the app registry: the registry
+        must not import the statuses app, which is built on top of it."""
+        if not apps.is_installed("novator.statuses"):
+            del self.fields["status"]
+            return
+        kinds = apps.get_model("statuses", "StatusKind")._default_manager.order_by("abbreviation")
+        field: Any = self.fields["status"]
+        field.choices = [
+            ("", _("Any or none")),
+            *(
+                (kind.code, f"{kind.abbreviation} — {kind.name}")
+                for kind in kinds.only("code", "abbreviation", "name")
+            ),
+        ]
 
     def selector_kwargs(self) -> dict[str, Any]:
         """Arguments for `selectors.organization_list`; invalid filters are ignored, not fatal."""
@@ -58,6 +82,7 @@ class RegistryFilterForm(forms.Form):
             "municipality": data.get("municipality"),
             "kind": data.get("kind") or "",
             "active": None if active in (None, "") else active == "1",
+            "status": data.get("status") or "",
             "sort": data.get("sort") or "name",
         }
 

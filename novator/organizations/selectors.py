@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from .models import Municipality, Organization, Person, Region
 
@@ -31,8 +32,11 @@ def organization_list(
     kind: str = "",
     subtype: str = "",
     active: bool | None = None,
+    status: str = "",
     sort: str = "name",
 ) -> QuerySet[Organization]:
+    """The registry, filtered. `status` is the code of a status kind (e.g. MIP): only organisations
+    holding that status today."""
     qs = Organization.objects.visible_to(user).select_related(
         "municipality", "municipality__region", "parent"
     )
@@ -50,7 +54,16 @@ def organization_list(
         qs = qs.filter(subtype=subtype)
     if active is not None:
         qs = qs.filter(is_active=active)
+    if status:
+        qs = qs.filter(holding_status(status))
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def holding_status(code: str) -> Exists:
+    """Holds a status of kind `code` today: an `Exists` over the register, read through the app registry
+    (the statuses app is built on this one, so it is not imported) with the register's own «active»."""
+    assignments: Any = apps.get_model("statuses", "StatusAssignment")._default_manager
+    return Exists(assignments.active().filter(organization=OuterRef("pk"), kind__code=code))
 
 
 def organization_detail(*, pk: int) -> Organization:

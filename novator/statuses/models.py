@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,24 @@ class StatusLevel(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipal")
     REGIONAL = "regional", _("Regional")
     FEDERAL = "federal", _("Federal")
+
+
+class StatusState(models.TextChoices):
+    """Where a status assignment stands on a day; computed from its dates, never stored."""
+
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    PENDING = "pending", _("Not started yet")
+
+
+#: Bootstrap badge classes of the states, for the pages.
+STATE_BADGES = {
+    StatusState.ACTIVE: "text-bg-success",
+    StatusState.EXPIRED: "text-bg-secondary",
+    StatusState.REVOKED: "text-bg-danger",
+    StatusState.PENDING: "text-bg-info",
+}
 
 
 class StatusKind(models.Model):
@@ -97,19 +116,30 @@ class StatusAssignment(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.kind} — {self.organization}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("statuses:detail", args=[self.pk])
+
     def state_on(self, day: datetime.date | None = None) -> str:
         day = day or timezone.localdate()
         if self.revoked_on and self.revoked_on <= day:
-            return "revoked"
+            return StatusState.REVOKED.value
         if day < self.starts_on:
-            return "pending"
+            return StatusState.PENDING.value
         if day > self.ends_on:
-            return "expired"
-        return "active"
+            return StatusState.EXPIRED.value
+        return StatusState.ACTIVE.value
 
     @property
     def state(self) -> str:
         return self.state_on()
+
+    @property
+    def state_label(self) -> str:
+        return str(StatusState(self.state).label)
+
+    @property
+    def state_badge(self) -> str:
+        return STATE_BADGES[StatusState(self.state)]
 
 
 class StatusEvent(models.Model):

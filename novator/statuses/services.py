@@ -1,8 +1,9 @@
-"""Awarding, extending and revoking statuses. Every change is an event and an audit record."""
+"""Awarding, extending, revoking and correcting statuses. Every change is an event and an audit record."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,18 +15,40 @@ from novator.core import audit
 
 from .models import StatusAssignment, StatusEvent, StatusKind
 
+#: Fields of an assignment that may be corrected without an event (a typo in the order or the title).
+CORRECTABLE_FIELDS = ("project_title", "order_number", "order_date")
+
 
 def _require(actor: Any, perm: str, obj: Any = None) -> None:
     if actor is not None and not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _ddmmyyyy(day: datetime.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _save_event(event: StatusEvent) -> StatusEvent:
+    # The lengths of the order number and the like are checked here, not by the database.
+    event.full_clean(exclude=["assignment", "actor"])
+    event.save()
+    return event
+
+
 def term_end(starts_on: datetime.date, years: int) -> datetime.date:
-    """The last day of a term of `years` years starting on `starts_on` (01.09.2023 + 3 → 31.08.2026)."""
+    """The last day of a term of `years` years starting on `starts_on` (01.09.2023 + 3 → 31.08.2026).
+
+    A term starting on 29 February ends on 28 February whether or not the last year is a leap year: in a
+    common year the anniversary is 1 March, so the term keeps all its days (29.02.2024 + 3 → 28.02.2027).
+    """
     try:
         anniversary = starts_on.replace(year=starts_on.year + years)
-    except ValueError:  # 29 February
-        anniversary = starts_on.replace(year=starts_on.year + years, day=28)
+    except ValueError:  # 29 February in a common year
+        anniversary = datetime.date(starts_on.year + years, 3, 1)
     return anniversary - datetime.timedelta(days=1)
 
 
@@ -46,6 +69,7 @@ def status_award(
     _require(actor, "statuses.award_status", organization)
     if years < 1:
         raise ValidationError({"years": _("The term is at least one year.")})
+    order_number = (order_number or "").strip()
     assignment = StatusAssignment(
         organization=organization,
         kind=kind,
@@ -53,19 +77,21 @@ def status_award(
         ends_on=term_end(starts_on, years),
         order_number=order_number,
         order_date=order_date,
-        project_title=project_title[:500],
+        project_title=(project_title or "").strip()[:500],
         is_demo=is_demo,
     )
     assignment.full_clean()
     assignment.save()
-    StatusEvent.objects.create(
-        assignment=assignment,
-        kind=StatusEvent.Kind.AWARD,
-        on=starts_on,
-        new_ends_on=assignment.ends_on,
-        order_number=order_number,
-        order_date=order_date,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    _save_event(
+        StatusEvent(
+            assignment=assignment,
+            kind=StatusEvent.Kind.AWARD,
+            on=starts_on,
+            new_ends_on=assignment.ends_on,
+            order_number=order_number,
+            order_date=order_date,
+            actor=_user_or_none(actor),
+        )
     )
     audit.record(
         actor=actor,
@@ -91,7 +117,10 @@ def status_extend(
     order_date: datetime.date,
     grounds: str = "",
 ) -> StatusAssignment:
-    assignment = StatusAssignment.objects.select_for_update().get(pk=assignment.pk)
+    """Move the end of a term later, by an order. A revoked status cannot be extended."""
+    assignment = (
+        StatusAssignment.objects.select_for_update().select_related("organization").get(pk=assignment.pk)
+    )
     _require(actor, "statuses.change_status", assignment)
     if assignment.revoked_on:
         raise ValidationError(_("A revoked status cannot be extended."))
@@ -99,25 +128,30 @@ def status_extend(
         raise ValidationError(
             {
                 "new_ends_on": _("The new end must be later than the current one (%(end)s).")
-                % {"end": assignment.ends_on.strftime("%d.%m.%Y")}
+                % {"end": _ddmmyyyy(assignment.ends_on)}
             }
         )
-    if not (order_number or "").strip():
+    order_number = (order_number or "").strip()
+    if not order_number:
         raise ValidationError({"order_number": _("Give the number of the order.")})
+    if order_date is None:
+        raise ValidationError({"order_date": _("Give the date of the order.")})
     previous = assignment.ends_on
     assignment.ends_on = new_ends_on
     assignment.full_clean()
     assignment.save(update_fields=["ends_on", "updated_at"])
-    StatusEvent.objects.create(
-        assignment=assignment,
-        kind=StatusEvent.Kind.EXTEND,
-        on=order_date,
-        previous_ends_on=previous,
-        new_ends_on=new_ends_on,
-        order_number=order_number,
-        order_date=order_date,
-        grounds=grounds,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    _save_event(
+        StatusEvent(
+            assignment=assignment,
+            kind=StatusEvent.Kind.EXTEND,
+            on=order_date,
+            previous_ends_on=previous,
+            new_ends_on=new_ends_on,
+            order_number=order_number,
+            order_date=order_date,
+            grounds=(grounds or "").strip(),
+            actor=_user_or_none(actor),
+        )
     )
     audit.record(
         actor=actor,
@@ -141,7 +175,10 @@ def status_revoke(
     order_number: str = "",
     order_date: datetime.date | None = None,
 ) -> StatusAssignment:
-    assignment = StatusAssignment.objects.select_for_update().get(pk=assignment.pk)
+    """End a status early (no report, programme not carried out, the organisation's request …)."""
+    assignment = (
+        StatusAssignment.objects.select_for_update().select_related("organization").get(pk=assignment.pk)
+    )
     _require(actor, "statuses.change_status", assignment)
     grounds = (grounds or "").strip()
     if not grounds:
@@ -151,19 +188,29 @@ def status_revoke(
     on = on or timezone.localdate()
     if on < assignment.starts_on:
         raise ValidationError({"on": _("A status cannot be revoked before it starts.")})
+    if on > assignment.ends_on:
+        raise ValidationError(
+            {
+                "on": _("The status ended on %(end)s; a revocation must fall within its term.")
+                % {"end": _ddmmyyyy(assignment.ends_on)}
+            }
+        )
+    order_number = (order_number or "").strip()
     assignment.revoked_on = on
     assignment.revocation_grounds = grounds
     assignment.full_clean()
     assignment.save(update_fields=["revoked_on", "revocation_grounds", "updated_at"])
-    StatusEvent.objects.create(
-        assignment=assignment,
-        kind=StatusEvent.Kind.REVOKE,
-        on=on,
-        previous_ends_on=assignment.ends_on,
-        order_number=order_number,
-        order_date=order_date,
-        grounds=grounds,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    _save_event(
+        StatusEvent(
+            assignment=assignment,
+            kind=StatusEvent.Kind.REVOKE,
+            on=on,
+            previous_ends_on=assignment.ends_on,
+            order_number=order_number,
+            order_date=order_date,
+            grounds=grounds,
+            actor=_user_or_none(actor),
+        )
     )
     audit.record(
         actor=actor,
@@ -172,3 +219,32 @@ def status_revoke(
         changes={"revoked_on": [None, on.isoformat()], "grounds": [None, grounds]},
     )
     return assignment
+
+
+@transaction.atomic
+def status_update(
+    *, actor: Any, assignment: StatusAssignment, data: Mapping[str, Any]
+) -> dict[str, list[Any]]:
+    """Correct the project title or the order's number and date (a typo); the term changes only by
+    extension or revocation. Returns the changes recorded ({} when nothing changed)."""
+    assignment = (
+        StatusAssignment.objects.select_for_update().select_related("organization").get(pk=assignment.pk)
+    )
+    _require(actor, "statuses.change_status", assignment)
+    unknown = set(data) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _(
+                "Only the project, the order number and the order date can be corrected; the term changes "
+                "by extension or revocation."
+            )
+        )
+    before = audit.snapshot(assignment, data)
+    for name, value in data.items():
+        setattr(assignment, name, value.strip() if isinstance(value, str) else value)
+    assignment.full_clean()
+    changes = audit.diff(before, audit.snapshot(assignment, data))
+    if changes:
+        assignment.save(update_fields=[*changes, "updated_at"])
+        audit.record(actor=actor, action="status.update", obj=assignment, changes=changes)
+    return changes

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "statuses"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("export/", views.register_export, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/extend/", views.extend, name="extend"),
+    path("<int:pk>/revoke/", views.revoke, name="revoke"),
+]
