@@ -63,6 +63,10 @@ format: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Benchmarks: figures go to bench/results.json and docs/benchmarks.md (see docs/assignment.md).
+bench: install
+	$(PY) -m bench.assignment_bench
+
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/static/vendor staticfiles
 

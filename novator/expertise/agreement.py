@@ -1,0 +1,299 @@
+"""How much the experts agree: spread per application, Kendall's W, ICC, and leniency per expert.
+
+Pure module (numpy, scipy). Input everywhere is a list of scoring sheets ``(expert, application, total)``
+or, for the block statistics, a complete matrix. Formulas (also in docs/assignment.md):
+
+* spread of an application: max − min and the sample standard deviation of its totals; flagged when
+  max − min exceeds the threshold.
+* Kendall's W for m experts ranking the same n applications (ranks per expert, ties get average ranks):
+  ``W = 12·S / (m²(n³ − n) − m·ΣT)`` with ``S = Σ_j (R_j − R̄)²`` (R_j: rank sum of application j) and
+  ``T = Σ (t³ − t)`` over each expert's groups of t tied totals. χ² = m(n − 1)·W with n − 1 degrees of
+  freedom tests W > 0. W is only defined when every expert scored every application; for an
+  incomplete design it is computed on the largest complete block found (a subset of experts who all
+  scored the same subset of applications), or not at all, with the reason.
+* ICC (Shrout & Fleiss 1979), n targets × k raters, from the two-way ANOVA mean squares BMS (between
+  targets), JMS (between raters), EMS (residual) and WMS (within targets):
+  ``ICC(1) = (BMS − WMS) / (BMS + (k − 1)·WMS)``,
+  ``ICC(2,1) = (BMS − EMS) / (BMS + (k − 1)·EMS + k·(JMS − EMS)/n)``.
+  ICC(2,1) needs a complete block; ICC(1) (one-way: each application by its own experts) is also
+  defined for incomplete designs, with k replaced by k₀ = (N − Σn_i²/N)/(a − 1) when the numbers of
+  sheets per application differ.
+* leniency of an expert: the mean, over the applications they scored together with others, of
+  (their total − the mean total of the other experts on that application); positive = more lenient.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+from scipy.stats import chi2 as chi2_dist
+from scipy.stats import rankdata
+
+__all__ = [
+    "Concordance",
+    "Leniency",
+    "Spread",
+    "concordance",
+    "icc",
+    "icc1_oneway",
+    "interpret_w",
+    "kendall_w",
+    "leniency",
+    "spreads",
+]
+
+Sheet = tuple[Hashable, Hashable, float]
+
+#: Lower bounds of the levels of agreement used by :func:`interpret_w` (after Schmidt 1997, rounded).
+W_LEVELS: tuple[tuple[float, str], ...] = (
+    (0.7, "очень высокая"),
+    (0.5, "высокая"),
+    (0.3, "умеренная"),
+    (0.0, "слабая"),
+)
+
+
+@dataclass(frozen=True)
+class Spread:
+    application: Hashable
+    sheets: int
+    minimum: float
+    maximum: float
+    range: float
+    sd: float
+    flagged: bool
+
+
+@dataclass
+class Concordance:
+    """Kendall's W with its test; ``w`` is None when it is not defined, and ``reason`` says why."""
+
+    w: float | None
+    experts: list[Hashable] = field(default_factory=list)
+    applications: list[Hashable] = field(default_factory=list)
+    chi2: float | None = None
+    df: int | None = None
+    p_value: float | None = None
+    complete: bool = False
+    reason: str = ""
+
+    @property
+    def interpretation(self) -> str:
+        return interpret_w(self.w)
+
+
+@dataclass(frozen=True)
+class Leniency:
+    expert: Hashable
+    applications: int
+    mean_deviation: float
+    se: float | None
+
+
+def _collect(sheets: Iterable[Sheet]) -> dict[Hashable, dict[Hashable, float]]:
+    """{application: {expert: total}}, rejecting duplicates and non-numbers."""
+    by_app: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
+    for expert, application, total in sheets:
+        value = float(total)
+        if not np.isfinite(value):
+            raise ValueError(f"total of expert {expert} for application {application} is not a number")
+        if expert in by_app[application]:
+            raise ValueError(f"expert {expert} scored application {application} twice")
+        by_app[application][expert] = value
+    return dict(by_app)
+
+
+def spreads(sheets: Iterable[Sheet], threshold: float) -> list[Spread]:
+    """Per application: min, max, range and sample sd of the totals; flagged when range > threshold."""
+    out = []
+    for application, totals in _collect(sheets).items():
+        values = np.array(list(totals.values()))
+        rng = float(values.max() - values.min())
+        sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+        out.append(
+            Spread(
+                application, len(values), float(values.min()), float(values.max()), rng, sd, rng > threshold
+            )
+        )
+    return out
+
+
+def kendall_w(scores: np.ndarray | Sequence[Sequence[float]]) -> float:
+    """Kendall's W of a complete block: ``scores[i][j]`` is expert i's total (or rank) for application j.
+
+    Totals are turned into ranks per expert (ties get the average rank, with the tie correction).
+    Raises ValueError for fewer than 2 experts or 2 applications or a missing score (NaN). When every
+    expert gives everything the same total the denominator is 0: W is undefined and NaN is returned.
+    """
+    x = np.asarray(scores, dtype=np.float64)
+    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
+        raise ValueError("Kendall's W needs at least 2 experts and 2 applications (a 2-D block)")
+    if np.isnan(x).any():
+        raise ValueError("Kendall's W needs a complete block (no missing scores)")
+    m, n = x.shape
+    ranks = rankdata(x, axis=1, method="average")
+    r = ranks.sum(axis=0)
+    s = float(((r - r.mean()) ** 2).sum())
+    ties = 0.0
+    for row in x:
+        _, counts = np.unique(row, return_counts=True)
+        ties += float((counts**3 - counts).sum())
+    denominator = m**2 * (n**3 - n) - m * ties
+    return float("nan") if denominator == 0 else 12.0 * s / denominator
+
+
+def _largest_complete_block(
+    by_app: dict[Hashable, dict[Hashable, float]], max_subset: int = 8
+) -> tuple[list[Hashable], list[Hashable]]:
+    """A large set of experts × applications where every expert scored every application (heuristic).
+
+    Candidates are the expert sets of single applications and their subsets of at least two experts
+    (only the full set when an application has more than ``max_subset`` experts); for each, the block
+    takes every application all of them scored. The block with the most sheets wins (then more experts).
+    """
+    apps_of: dict[Hashable, set[Hashable]] = defaultdict(set)
+    for application, totals in by_app.items():
+        for expert in totals:
+            apps_of[expert].add(application)
+    seen: set[frozenset[Hashable]] = set()
+    best: tuple[int, int, list[Hashable], list[Hashable]] = (0, 0, [], [])
+    for totals in by_app.values():
+        experts = sorted(totals, key=str)
+        sizes = range(2, len(experts) + 1) if len(experts) <= max_subset else [len(experts)]
+        for size in sizes:
+            for subset in combinations(experts, size):
+                key = frozenset(subset)
+                if key in seen:
+                    continue
+                seen.add(key)
+                common = set.intersection(*(apps_of[e] for e in subset))
+                score = (len(subset) * len(common), len(subset))
+                if len(common) >= 2 and score > best[:2]:
+                    best = (*score, list(subset), sorted(common, key=str))
+    return best[2], best[3]
+
+
+def concordance(sheets: Iterable[Sheet]) -> Concordance:
+    """Kendall's W for a contest: on all sheets when the design is complete, else on the largest
+    complete block found; None with the reason when there is no block of 2 experts × 2 applications."""
+    by_app = _collect(sheets)
+    experts = sorted({e for totals in by_app.values() for e in totals}, key=str)
+    applications = sorted(by_app, key=str)
+    complete = all(len(by_app[a]) == len(experts) for a in applications)
+    if complete:
+        block_e, block_a = experts, applications
+    else:
+        block_e, block_a = _largest_complete_block(by_app)
+    if len(block_e) < 2 or len(block_a) < 2:
+        return Concordance(
+            None,
+            complete=complete,
+            reason="W не определён: нет двух экспертов, оценивших одни и те же две заявки или больше",
+        )
+    block = np.array([[by_app[a][e] for a in block_a] for e in block_e])
+    w = kendall_w(block)
+    if np.isnan(w):
+        return Concordance(
+            None, block_e, block_a, complete=complete, reason="W не определён: все оценки в блоке одинаковы"
+        )
+    m, n = len(block_e), len(block_a)
+    chi2 = m * (n - 1) * w
+    reason = (
+        ""
+        if complete
+        else (
+            f"план неполный: W рассчитан на наибольшем полном блоке — {m} эксп. × {n} заявок "
+            f"из {len(experts)} × {len(applications)}"
+        )
+    )
+    return Concordance(
+        w, block_e, block_a, chi2, n - 1, float(chi2_dist.sf(chi2, n - 1)), complete=complete, reason=reason
+    )
+
+
+def _mean_squares(y: np.ndarray) -> tuple[float, float, float, float]:
+    n, k = y.shape
+    grand = y.mean()
+    ss_total = float(((y - grand) ** 2).sum())
+    ss_rows = float(k * ((y.mean(axis=1) - grand) ** 2).sum())
+    ss_cols = float(n * ((y.mean(axis=0) - grand) ** 2).sum())
+    ss_err = ss_total - ss_rows - ss_cols
+    bms = ss_rows / (n - 1)
+    jms = ss_cols / (k - 1)
+    ems = ss_err / ((n - 1) * (k - 1))
+    wms = (ss_cols + ss_err) / (n * (k - 1))
+    return bms, jms, ems, wms
+
+
+def icc(block: np.ndarray | Sequence[Sequence[float]]) -> dict[str, float | None]:
+    """ICC(1) and ICC(2,1) of a complete block: ``block[i][j]`` is rater j's total for target i.
+
+    Returns None for a coefficient whose denominator is 0 (no variance at all).
+    """
+    y = np.asarray(block, dtype=np.float64)
+    if y.ndim != 2 or y.shape[0] < 2 or y.shape[1] < 2 or np.isnan(y).any():
+        raise ValueError("ICC needs a complete block of at least 2 targets × 2 raters")
+    n, k = y.shape
+    bms, jms, ems, wms = _mean_squares(y)
+    d1 = bms + (k - 1) * wms
+    d2 = bms + (k - 1) * ems + k * (jms - ems) / n
+    return {
+        "icc1": (bms - wms) / d1 if d1 else None,
+        "icc2_1": (bms - ems) / d2 if d2 else None,
+    }
+
+
+def icc1_oneway(sheets: Iterable[Sheet]) -> float | None:
+    """ICC(1) from sheets where each application has its own experts (any design).
+
+    Applications with a single sheet are left out; k₀ replaces k when the numbers of sheets differ.
+    None when fewer than 2 applications have 2 sheets or there is no variance.
+    """
+    groups = [np.array(list(t.values())) for t in _collect(sheets).values() if len(t) >= 2]
+    a = len(groups)
+    if a < 2:
+        return None
+    sizes = np.array([len(g) for g in groups], dtype=np.float64)
+    total = sizes.sum()
+    grand = np.concatenate(groups).mean()
+    msb = float(sum(len(g) * (g.mean() - grand) ** 2 for g in groups) / (a - 1))
+    msw = float(sum(((g - g.mean()) ** 2).sum() for g in groups) / (total - a))
+    k0 = (total - (sizes**2).sum() / total) / (a - 1)
+    denominator = msb + (k0 - 1) * msw
+    return None if denominator == 0 else (msb - msw) / denominator
+
+
+def leniency(sheets: Iterable[Sheet]) -> list[Leniency]:
+    """Per expert: mean of (own total − mean of the others' totals) over shared applications.
+
+    Sorted from the most lenient (largest positive deviation) to the harshest.
+    """
+    deviations: dict[Hashable, list[float]] = defaultdict(list)
+    for totals in _collect(sheets).values():
+        if len(totals) < 2:
+            continue
+        values = np.array(list(totals.values()))
+        others = (values.sum() - values) / (len(values) - 1)
+        for expert, dev in zip(totals, values - others, strict=True):
+            deviations[expert].append(float(dev))
+    out = []
+    for expert, devs in deviations.items():
+        arr = np.array(devs)
+        se = float(arr.std(ddof=1) / np.sqrt(len(arr))) if len(arr) > 1 else None
+        out.append(Leniency(expert, len(arr), float(arr.mean()), se))
+    out.sort(key=lambda r: (-r.mean_deviation, str(r.expert)))
+    return out
+
+
+def interpret_w(w: float | None) -> str:
+    """Plain Russian: W < 0.3 слабая, 0.3–0.5 умеренная, 0.5–0.7 высокая, ≥ 0.7 очень высокая."""
+    if w is None or np.isnan(w):
+        return "согласованность не определена"
+    for bound, level in W_LEVELS:
+        if w >= bound:
+            return f"согласованность {level}"
+    return "согласованность слабая"
