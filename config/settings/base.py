@@ -171,6 +171,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind` and a `state`: name their enums after the model, not the field.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "novator.organizations.models.OrganizationKind",
+        "ContestKindEnum": "novator.contests.models.ContestKind",
+        "ContestStateEnum": "novator.contests.models.ContestState",
+        "ApplicationStateEnum": "novator.contests.models.ApplicationState",
+    },
 }
 
 # Login throttling (django-axes): 10 failures for one username from one address lock it for 15 minutes.

@@ -357,13 +357,14 @@ class Application(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["contest", "organization"],
-                condition=Q(applicant__isnull=True),
+                # a withdrawn application does not stop the organisation from applying again
+                condition=Q(applicant__isnull=True) & ~Q(state="withdrawn"),
                 name="application_one_per_organization",
                 violation_error_message=_("This organisation has already applied."),
             ),
             models.UniqueConstraint(
                 fields=["contest", "applicant"],
-                condition=Q(applicant__isnull=False),
+                condition=Q(applicant__isnull=False) & ~Q(state="withdrawn"),
                 name="application_one_per_person",
                 violation_error_message=_("This person has already been nominated."),
             ),

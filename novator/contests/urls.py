@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import applications, manage, public
 
 app_name = "contests"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.contest_list, name="list"),
+    path("new/", manage.contest_create, name="create"),
+    path("<int:pk>/", public.contest_detail, name="detail"),
+    path("<int:pk>/regulation/", public.regulation_download, name="regulation"),
+    path("<int:pk>/edit/", manage.contest_edit, name="edit"),
+    path("<int:pk>/copy/", manage.contest_copy, name="copy"),
+    path("<int:pk>/defaults/", manage.contest_defaults, name="defaults"),
+    path("<int:pk>/setup/<slug:part>/", manage.setup_list, name="setup"),
+    path("<int:pk>/setup/<slug:part>/<int:item_pk>/", manage.setup_item, name="setup_item"),
+    path("<int:pk>/setup/<slug:part>/<int:item_pk>/delete/", manage.setup_delete, name="setup_delete"),
+    path("<int:pk>/do/<slug:name>/", manage.contest_action, name="action"),
+    path("<int:pk>/order/", manage.contest_order, name="order"),
+    path("<int:pk>/applications/", manage.contest_applications, name="applications"),
+    path("<int:pk>/apply/", applications.application_start, name="apply"),
+    path("applications/", applications.my_applications, name="my_applications"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/documents/<int:requirement_pk>/",
+        applications.application_upload,
+        name="application_upload",
+    ),
+    path("applications/<int:pk>/do/<slug:name>/", applications.application_action, name="application_action"),
+    path("documents/<int:pk>/", applications.document_download, name="document"),
+]

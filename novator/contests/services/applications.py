@@ -1,4 +1,4 @@
-"""Writes for contests and applications. Every state change goes through the two transition services."""
+"""Applications: create, edit, attach documents, move along the workflow, record the outcome."""
 
 from __future__ import annotations
 
@@ -7,110 +7,34 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.files import check_upload, safe_filename
 
-from . import notifications
-from .models import (
+from .. import notifications
+from ..models import (
     Application,
     ApplicationDocument,
     ApplicationState,
     Category,
     Contest,
-    ContestKind,
     ContestState,
     RequiredDocument,
 )
-from .workflow import APPLICATION_TRANSITIONS, CONTEST_TRANSITIONS, EDITABLE_STATES, Transition
+from ..workflow import APPLICATION_TRANSITIONS, EDITABLE_STATES
+from . import _common
+from ._common import moscow, require, user_or_none
+from .contests import find_transition
 
-CONTEST_FIELDS = (
-    "kind",
-    "title",
-    "status_kind",
-    "organiser_municipality",
-    "organiser_region",
-    "academic_year",
-    "regulation_text",
-    "eligible_kinds",
-    "opens_at",
-    "closes_at",
-    "status_term_years",
-    "threshold_kind",
-    "threshold_value",
-    "experts_per_application",
-    "require_external_experts",
-    "comment_required_below_max",
-    "show_expert_names",
-)
 APPLICATION_FIELDS = ("project_title", "category", "texts")
 
 
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _now() -> datetime.datetime:
-    return timezone.now()
-
-
 # ---------------------------------------------------------------------------------------------------
-# Contest set-up
-
-
-@transaction.atomic
-def contest_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False) -> Contest:
-    _require(actor, "contests.add_contest")
-    contest = Contest(
-        created_by=actor if getattr(actor, "is_authenticated", False) else None, is_demo=is_demo
-    )
-    for name in CONTEST_FIELDS:
-        if name in data:
-            setattr(contest, name, data[name])
-    if contest.kind == ContestKind.PROFESSIONAL:
-        contest.status_kind = None
-    _require(actor, "contests.manage_contest", contest)
-    contest.full_clean()
-    contest.save()
-    if "eligible_municipalities" in data:
-        contest.eligible_municipalities.set(data["eligible_municipalities"])
-    audit.record(
-        actor=actor,
-        action="contest.create",
-        obj=contest,
-        changes=audit.diff({}, audit.snapshot(contest, CONTEST_FIELDS)),
-    )
-    return contest
-
-
-@transaction.atomic
-def contest_update(*, actor: Any, contest: Contest, data: Mapping[str, Any]) -> dict[str, Any]:
-    _require(actor, "contests.manage_contest", contest)
-    if contest.state not in (ContestState.DRAFT, ContestState.ANNOUNCED):
-        raise ValidationError(_("The contest can no longer be changed: the expertise has started."))
-    before = audit.snapshot(contest, CONTEST_FIELDS)
-    for name in CONTEST_FIELDS:
-        if name in data:
-            setattr(contest, name, data[name])
-    _require(actor, "contests.manage_contest", contest)  # the organiser may not be moved out of scope
-    contest.full_clean()
-    changes = audit.diff(before, audit.snapshot(contest, CONTEST_FIELDS))
-    contest.save()
-    if "eligible_municipalities" in data:
-        contest.eligible_municipalities.set(data["eligible_municipalities"])
-    if changes:
-        audit.record(actor=actor, action="contest.update", obj=contest, changes=changes)
-    return changes
-
-
-# ---------------------------------------------------------------------------------------------------
-# Transitions
+# Checks of the workflow
 
 
 def check_window(application: Application, now: datetime.datetime) -> None:
@@ -121,20 +45,19 @@ def check_window(application: Application, now: datetime.datetime) -> None:
         if now > application.return_due:
             raise ValidationError(
                 _("The deadline for fixes was %(due)s; the application can no longer be submitted.")
-                % {"due": timezone.localtime(application.return_due).strftime("%d.%m.%Y %H:%M")},
+                % {"due": moscow(application.return_due)},
                 code="late",
             )
         return
     if now < contest.opens_at:
         raise ValidationError(
-            _("Applications are accepted from %(opens)s.")
-            % {"opens": timezone.localtime(contest.opens_at).strftime("%d.%m.%Y %H:%M")},
+            _("Applications are accepted from %(opens)s.") % {"opens": moscow(contest.opens_at)},
             code="early",
         )
     if now >= contest.closes_at:
         raise ValidationError(
             _("Applications were accepted until %(closes)s; the deadline has passed.")
-            % {"closes": timezone.localtime(contest.closes_at).strftime("%d.%m.%Y %H:%M")},
+            % {"closes": moscow(contest.closes_at)},
             code="late",
         )
 
@@ -145,7 +68,7 @@ def completeness_errors(application: Application) -> list[str]:
     contest = application.contest
     if not application.project_title.strip():
         errors.append(_("The project title is empty."))
-    if contest.categories.exists() and application.category_id is None:
+    if application.category_id is None and contest.categories.exists():
         errors.append(_("Choose a category."))
     texts = application.texts or {}
     for section in contest.sections.all():
@@ -188,16 +111,19 @@ _APPLICATION_CHECKS = {
 }
 
 
-def _find(transitions: Mapping[str, Transition], name: str, state: str) -> Transition:
-    transition = transitions.get(name)
-    if transition is None:
-        raise ValidationError(_("Unknown action «%(name)s».") % {"name": name}, code="unknown_transition")
-    if state not in transition.sources:
-        raise ValidationError(
-            _("This cannot be done now: the state is «%(state)s».") % {"state": state},
-            code="wrong_state",
-        )
-    return transition
+def edit_locked_reason(application: Application) -> str | None:
+    """Why the applicant cannot change the application now, or None when they can."""
+    if application.state not in EDITABLE_STATES:
+        return _("A submitted application cannot be edited.")
+    if application.contest.state != ContestState.ANNOUNCED:
+        return _("The contest no longer accepts changes to applications.")
+    return None
+
+
+def _check_editable(application: Application) -> None:
+    reason = edit_locked_reason(application)
+    if reason:
+        raise ValidationError(reason, code="locked")
 
 
 @transaction.atomic
@@ -214,14 +140,15 @@ def application_transition(
 
     The row is locked first, so two tabs submitting at once make one submission and one clear error.
     """
-    now = now or _now()
+    now = now or _common.now()
     application = (
         Application.objects.select_for_update()
         .select_related("contest", "organization")
         .get(pk=application.pk)
     )
-    transition = _find(APPLICATION_TRANSITIONS, name, application.state)
-    _require(actor, transition.permission, application)
+    transition = find_transition(
+        APPLICATION_TRANSITIONS, name, application.state, ApplicationState, actor=actor, obj=application
+    )
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
         raise ValidationError({"reason": _("Give the reason.")})
@@ -234,7 +161,10 @@ def application_transition(
     if name == "submit":
         application.submitted_at = now
         application.return_reason = ""
+        application.return_due = None
         if application.number is None:
+            # numbers are given in the order of submission; the contest row serialises concurrent ones
+            Contest.objects.select_for_update().filter(pk=application.contest_id).first()
             last = Application.objects.filter(contest=application.contest).aggregate(n=Max("number"))["n"]
             application.number = (last or 0) + 1
     elif name == "return":
@@ -252,99 +182,8 @@ def application_transition(
     return application
 
 
-def check_ready_to_announce(contest: Contest, now: datetime.datetime) -> None:
-    errors = []
-    if not contest.criteria.exists():
-        errors.append(_("Add the criteria of the expertise."))
-    if contest.closes_at <= now:
-        errors.append(_("The application window has already closed; change its dates."))
-    if contest.kind == ContestKind.STATUS and contest.status_kind_id is None:
-        errors.append(_("Choose the status the contest awards."))
-    if errors:
-        raise ValidationError(errors)
-
-
-def check_no_pending_formal_checks(contest: Contest, now: datetime.datetime) -> None:
-    pending = contest.applications.filter(state__in=[ApplicationState.SUBMITTED, ApplicationState.RETURNED])
-    count = pending.count()
-    if count:
-        raise ValidationError(
-            _(
-                "%(count)d application(s) still wait for the formal check or for fixes: accept, return or "
-                "reject them first."
-            )
-            % {"count": count}
-        )
-
-
-def check_order_recorded(contest: Contest, now: datetime.datetime) -> None:
-    if contest.kind == ContestKind.STATUS and not (contest.order_number and contest.order_date):
-        raise ValidationError(_("Record the number and date of the order first."))
-
-
-_CONTEST_CHECKS = {
-    "check_ready_to_announce": check_ready_to_announce,
-    "check_no_pending_formal_checks": check_no_pending_formal_checks,
-    "check_order_recorded": check_order_recorded,
-}
-
-#: Hooks run after a contest transition, registered by apps above contests (expertise awards statuses
-#: when results are published). Each is called as hook(actor=…, contest=…, transition=…, reason=…).
-CONTEST_TRANSITION_HOOKS: list[Any] = []
-
-
-@transaction.atomic
-def contest_transition(
-    *, actor: Any, contest: Contest, name: str, reason: str = "", now: datetime.datetime | None = None
-) -> Contest:
-    now = now or _now()
-    contest = Contest.objects.select_for_update().get(pk=contest.pk)
-    transition = _find(CONTEST_TRANSITIONS, name, contest.state)
-    _require(actor, transition.permission, contest)
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    for check in transition.checks:
-        _CONTEST_CHECKS[check](contest, now)
-    before = contest.state
-    contest.state = transition.target
-    if name == "publish_results":
-        contest.results_published_at = now
-    contest.save()
-    audit.record(
-        actor=actor,
-        action=f"contest.{name}",
-        obj=contest,
-        changes={"state": [before, contest.state], **({"reason": [None, reason]} if reason else {})},
-    )
-    for hook in CONTEST_TRANSITION_HOOKS:
-        hook(actor=actor, contest=contest, transition=name, reason=reason)
-    return contest
-
-
-@transaction.atomic
-def contest_record_order(*, actor: Any, contest: Contest, number: str, date: datetime.date) -> Contest:
-    _require(actor, "contests.manage_contest", contest)
-    if contest.state not in (ContestState.DECIDED, ContestState.PUBLISHED):
-        raise ValidationError(_("The order is recorded after the commission has confirmed the results."))
-    number = (number or "").strip()
-    if not number:
-        raise ValidationError({"number": _("Give the order number.")})
-    before = audit.snapshot(contest, ("order_number", "order_date"))
-    contest.order_number, contest.order_date = number, date
-    contest.full_clean()
-    contest.save(update_fields=["order_number", "order_date", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="contest.record_order",
-        obj=contest,
-        changes=audit.diff(before, audit.snapshot(contest, ("order_number", "order_date"))),
-    )
-    return contest
-
-
 # ---------------------------------------------------------------------------------------------------
-# Applications
+# Applying
 
 
 def _check_eligible(contest: Contest, organization: Any, category: Category | None) -> None:
@@ -383,8 +222,9 @@ def _check_texts(contest: Contest, texts: Mapping[str, Any]) -> dict[str, str]:
         if not isinstance(value, str):
             errors.setdefault("texts", []).append(_("Section «%(key)s» must be text.") % {"key": key})
             continue
+        value = value.replace("\r\n", "\n")
         if len(value) > sections[key].max_length:
-            errors.setdefault("texts", []).append(
+            errors.setdefault(f"text_{key}", []).append(
                 _("Section «%(title)s» is longer than %(max)d characters (%(len)d).")
                 % {"title": sections[key].title, "max": sections[key].max_length, "len": len(value)}
             )
@@ -392,6 +232,15 @@ def _check_texts(contest: Contest, texts: Mapping[str, Any]) -> dict[str, str]:
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def existing_application(contest: Contest, organization: Any) -> Application | None:
+    """The organisation's live (not withdrawn) application to the contest, if any."""
+    return (
+        Application.objects.filter(contest=contest, organization=organization, applicant__isnull=True)
+        .exclude(state=ApplicationState.WITHDRAWN)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -403,26 +252,30 @@ def application_create(
     data: Mapping[str, Any],
     is_demo: bool = False,
 ) -> Application:
+    """Start a draft application of `organization` to an open contest (eligibility checked)."""
     application = Application(
-        contest=contest,
-        organization=organization,
-        is_demo=is_demo,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        contest=contest, organization=organization, is_demo=is_demo, created_by=user_or_none(actor)
     )
-    _require(actor, "contests.apply", application)
+    require(actor, "contests.apply", application)
     if contest.state != ContestState.ANNOUNCED or (actor is not None and not contest.is_open()):
-        raise ValidationError(_("The contest is not accepting applications."))
+        raise ValidationError(_("The contest is not accepting applications."), code="not_accepting")
     application.project_title = (data.get("project_title") or "").strip()
     application.category = data.get("category")
     application.applicant = data.get("applicant")
     _check_eligible(contest, organization, application.category)
+    if application.applicant is None and existing_application(contest, organization) is not None:
+        raise ValidationError(_("This organisation has already applied to this contest."), code="duplicate")
     application.texts = _check_texts(contest, data.get("texts") or {})
-    application.full_clean(exclude=["project_title"] if not application.project_title else None)
+    application.full_clean(
+        exclude=["project_title"] if not application.project_title else None, validate_constraints=False
+    )
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:
-        raise ValidationError(_("This organisation has already applied to this contest.")) from exc
+        raise ValidationError(
+            _("This organisation has already applied to this contest."), code="duplicate"
+        ) from exc
     audit.record(
         actor=actor,
         action="application.create",
@@ -434,10 +287,14 @@ def application_create(
 
 @transaction.atomic
 def application_update(*, actor: Any, application: Application, data: Mapping[str, Any]) -> dict[str, Any]:
-    application = Application.objects.select_for_update().select_related("contest").get(pk=application.pk)
-    _require(actor, "contests.apply", application)
-    if application.state not in EDITABLE_STATES:
-        raise ValidationError(_("A submitted application cannot be edited."))
+    """Change the title, the category or text sections of a draft or returned application."""
+    application = (
+        Application.objects.select_for_update()
+        .select_related("contest", "organization")
+        .get(pk=application.pk)
+    )
+    require(actor, "contests.apply", application)
+    _check_editable(application)
     before = audit.snapshot(application, APPLICATION_FIELDS)
     if "project_title" in data:
         application.project_title = (data["project_title"] or "").strip()
@@ -446,7 +303,9 @@ def application_update(*, actor: Any, application: Application, data: Mapping[st
         _check_eligible(application.contest, application.organization, application.category)
     if "texts" in data:
         application.texts = {**(application.texts or {}), **_check_texts(application.contest, data["texts"])}
-    application.full_clean(exclude=["project_title"] if not application.project_title else None)
+    application.full_clean(
+        exclude=["project_title"] if not application.project_title else None, validate_constraints=False
+    )
     changes = audit.diff(before, audit.snapshot(application, APPLICATION_FIELDS))
     if changes:
         application.save()
@@ -459,9 +318,9 @@ def application_attach_document(
     *, actor: Any, application: Application, requirement: RequiredDocument, upload: Any
 ) -> ApplicationDocument:
     """Attach (or replace) the file for one required document, checked by content and size."""
-    _require(actor, "contests.apply", application)
-    if application.state not in EDITABLE_STATES:
-        raise ValidationError(_("A submitted application cannot be edited."))
+    application = Application.objects.select_for_update().select_related("contest").get(pk=application.pk)
+    require(actor, "contests.apply", application)
+    _check_editable(application)
     if requirement.contest_id != application.contest_id:
         raise ValidationError(_("This document is not required by the contest."))
     allowed = requirement.allowed_types or ["pdf"]
@@ -471,10 +330,10 @@ def application_attach_document(
     old_file = document.file.name if document else None
     if document is None:
         document = ApplicationDocument(application=application, requirement=requirement)
-    document.original_name = getattr(upload, "name", name)[:255]
+    document.original_name = (getattr(upload, "name", None) or name)[:255]
     document.file_type = kind
     document.size = upload.size
-    document.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
+    document.uploaded_by = user_or_none(actor)
     upload.seek(0)
     document.file.save(name, upload, save=False)
     document.save()

@@ -1,0 +1,154 @@
+"""Reads for contests and applications, with the joins each page and the API need already applied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, QuerySet
+
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationState,
+    Category,
+    Contest,
+    ContestState,
+)
+
+
+def contest_list(
+    *,
+    user: Any,
+    state: str = "",
+    kind: str = "",
+    status_kind: str = "",
+    academic_year: str = "",
+    with_setup: bool = False,
+) -> QuerySet[Contest]:
+    """Contests the user may see (drafts only to their organisers), newest window first.
+
+    `status_kind` is the code of the status (MIP, MLSV, KIP). `with_setup` prefetches categories and
+    criteria (the API shows them)."""
+    qs = Contest.objects.visible_to(user).select_related(
+        "status_kind", "organiser_municipality", "organiser_region"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status_kind:
+        qs = qs.filter(status_kind__code=status_kind)
+    if academic_year:
+        qs = qs.filter(academic_year=academic_year)
+    if with_setup:
+        qs = qs.prefetch_related("categories", "criteria")
+    return qs.order_by("-opens_at", "-id")
+
+
+def contest_academic_years(*, user: Any) -> list[str]:
+    years = (
+        Contest.objects.visible_to(user).order_by("-academic_year").values_list("academic_year", flat=True)
+    )
+    return list(dict.fromkeys(years))
+
+
+def contest_detail(*, user: Any, pk: int) -> Contest:
+    """A contest the user may see, with everything its page shows. Raises Contest.DoesNotExist."""
+    return (
+        Contest.objects.visible_to(user)
+        .select_related("status_kind", "organiser_municipality", "organiser_region", "copied_from")
+        .prefetch_related(
+            "categories", "criteria", "sections", "required_documents", "eligible_municipalities"
+        )
+        .get(pk=pk)
+    )
+
+
+def contests_managed(*, user: Any) -> QuerySet[Contest]:
+    """Contests the user organises (to copy from), newest first."""
+    return (
+        Contest.objects.managed_by(user)
+        .select_related("status_kind", "organiser_municipality", "organiser_region")
+        .order_by("-opens_at", "-id")
+    )
+
+
+def contest_results(*, contest: Contest) -> QuerySet[Application]:
+    """The applications that took part in the expertise, by category and rank."""
+    return (
+        Application.objects.filter(contest=contest, state=ApplicationState.ACCEPTED)
+        .select_related("organization", "category")
+        .order_by(
+            F("category__position").asc(nulls_first=True),
+            "category_id",
+            F("rank").asc(nulls_last=True),
+            "organization__short_name",
+            "id",
+        )
+    )
+
+
+def results_are_public(contest: Contest) -> bool:
+    return contest.state == ContestState.PUBLISHED
+
+
+def contest_applications(
+    *, contest: Contest, state: str = "", category: Category | None = None
+) -> QuerySet[Application]:
+    """The applications of one contest for its organiser's formal check."""
+    qs = (
+        contest.applications.all()
+        .select_related("organization", "organization__municipality", "category")
+        .annotate(document_count=Count("documents"))
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if category is not None:
+        qs = qs.filter(category=category)
+    return qs.order_by(F("number").asc(nulls_last=True), "organization__short_name", "id")
+
+
+def application_state_counts(*, contest: Contest) -> dict[str, int]:
+    """{state: count} for every application state (zeros included), in the order of the states."""
+    rows = dict(
+        contest.applications.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+    return {state: rows.get(state, 0) for state in ApplicationState.values}
+
+
+def application_state_rows(*, contest: Contest) -> list[tuple[str, str, int]]:
+    """(state, label, count) for every application state, in workflow order."""
+    counts = application_state_counts(contest=contest)
+    return [(value, str(label), counts[value]) for value, label in ApplicationState.choices]
+
+
+def applications_visible(*, user: Any, state: str = "") -> QuerySet[Application]:
+    """Applications the user may see: their organisation's, or those of the contests they organise."""
+    qs = Application.objects.visible_to(user).select_related(
+        "contest", "contest__status_kind", "organization", "category"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-created_at", "-id")
+
+
+def application_detail(*, pk: int) -> Application:
+    """One application with its contest set-up and documents. Raises Application.DoesNotExist."""
+    return (
+        Application.objects.select_related(
+            "contest",
+            "contest__status_kind",
+            "contest__organiser_municipality",
+            "contest__organiser_region",
+            "organization",
+            "organization__municipality",
+            "category",
+        )
+        .prefetch_related(
+            "contest__categories",
+            "contest__sections",
+            "contest__required_documents",
+            Prefetch("documents", queryset=ApplicationDocument.objects.select_related("requirement")),
+        )
+        .get(pk=pk)
+    )

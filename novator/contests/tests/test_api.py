@@ -1,0 +1,265 @@
+"""The contests API: the public list with filters, published results, applications scoped per role."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from novator.organizations.tests.factories import OrganizationFactory
+
+from .factories import ApplicationFactory, ContestFactory, contest_with_setup, status_kind
+
+pytestmark = pytest.mark.django_db
+
+CONTESTS = "/api/v1/contests/"
+APPLICATIONS = "/api/v1/applications/"
+
+
+@pytest.fixture
+def api():
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def _login(api, request, role):
+    if role != "anonymous":
+        api.force_authenticate(request.getfixturevalue(role))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Contests
+
+
+def test_contest_list_fields(api, contest):
+    response = api.get(CONTESTS)
+    assert response.status_code == 200
+    row = response.json()["results"][0]
+    assert row["id"] == contest.pk
+    assert row["status_kind"] == "MIP"
+    assert row["academic_year"] == "2026/27"
+    assert row["state"] == "announced"
+    assert row["kind"] == "status"
+    assert row["organiser"] == {
+        "type": "municipality",
+        "id": contest.organiser_municipality_id,
+        "name": "Выселковский район",
+    }
+    assert [c["name"] for c in row["categories"]] == ["ДОУ", "СОШ"]
+    assert row["categories"][0]["quota"] == 1
+    assert {c["name"] for c in row["criteria"]} == {"Актуальность", "Новизна"}
+    assert Decimal(row["max_total"]) == Decimal(8)
+
+
+def test_professional_contest_has_no_status_kind(api, municipality):
+    ContestFactory(organiser_municipality=municipality, announced=True, professional=True)
+    assert api.get(CONTESTS).json()["results"][0]["status_kind"] is None
+
+
+def test_drafts_only_for_their_organisers(
+    api, draft_contest, methodologist, other_methodologist, coordinator
+):
+    assert api.get(CONTESTS).json()["count"] == 0
+    for user, count in ((coordinator, 0), (other_methodologist, 0), (methodologist, 1)):
+        api.force_authenticate(user)
+        assert api.get(CONTESTS).json()["count"] == count
+    api.force_authenticate(None)
+    assert api.get(f"{CONTESTS}{draft_contest.pk}/").status_code == 404
+
+
+def test_contest_filters(api, municipality):
+    mip = ContestFactory(organiser_municipality=municipality, announced=True, academic_year="2022/23")
+    mlsv = ContestFactory(
+        organiser_municipality=municipality,
+        published=True,
+        academic_year="2022/23",
+        status_kind=status_kind("MLSV"),
+    )
+    professional = ContestFactory(organiser_municipality=municipality, announced=True, professional=True)
+
+    def ids(**params):
+        return {row["id"] for row in api.get(CONTESTS, params).json()["results"]}
+
+    assert ids(status_kind="MLSV") == {mlsv.pk}
+    assert ids(academic_year="2022/23") == {mip.pk, mlsv.pk}
+    assert ids(kind="professional") == {professional.pk}
+    assert ids(kind="status", state="announced") == {mip.pk}
+    assert ids(status_kind="KIP") == set()
+    assert ids(state="") == {mip.pk, mlsv.pk, professional.pk}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"kind": "lottery"}, {"academic_year": "2022"}, {"state": "finished"}, {"status_kind": "X" * 50}],
+)
+def test_bad_contest_filters_are_400(api, params):
+    response = api.get(CONTESTS, params)
+    assert response.status_code == 400
+    assert set(response.json()) == set(params)
+
+
+@pytest.mark.parametrize("count", [3, 25])
+def test_contest_list_query_count(api, municipality, django_assert_max_num_queries, count):
+    for _ in range(count):
+        contest_with_setup(organiser_municipality=municipality, announced=True)
+    with django_assert_max_num_queries(4):  # count, page, categories, criteria
+        response = api.get(CONTESTS)
+    assert response.json()["count"] == count
+
+
+# ---------------------------------------------------------------------------------------------------
+# Results
+
+
+@pytest.fixture
+def decided(municipality, org_a):
+    contest = contest_with_setup(organiser_municipality=municipality, decided=True)
+    preschool = OrganizationFactory(municipality=municipality, preschool=True)
+    ApplicationFactory(
+        contest=contest,
+        organization=org_a,
+        accepted=True,
+        category=contest.categories.get(name="СОШ"),
+        total=Decimal("7.50"),
+        rank=1,
+        awarded=True,
+    )
+    ApplicationFactory(
+        contest=contest,
+        organization=preschool,
+        accepted=True,
+        category=contest.categories.get(name="ДОУ"),
+        total=Decimal("4.00"),
+        rank=1,
+        awarded=False,
+    )
+    ApplicationFactory(contest=contest, rejected=True)
+    ApplicationFactory(contest=contest, state="withdrawn")
+    return contest
+
+
+@pytest.mark.parametrize("role", ["anonymous", "coordinator", "methodologist"])
+def test_results_are_not_public_before_publication(api, request, decided, role):
+    _login(api, request, role)
+    response = api.get(f"{CONTESTS}{decided.pk}/results/")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "The results of this contest are not published yet."
+
+
+def test_results_after_publication(api, decided, org_a):
+    decided.state = "published"
+    decided.save()
+    response = api.get(f"{CONTESTS}{decided.pk}/results/")
+    assert response.status_code == 200
+    rows = response.json()
+    assert len(rows) == 2
+    school = next(r for r in rows if r["organization"]["id"] == org_a.pk)
+    assert school["organization"] == {"id": org_a.pk, "short_name": org_a.short_name, "kind": "school"}
+    assert school["category"]["name"] == "СОШ"
+    assert (school["total"], school["rank"], school["awarded"]) == ("7.50", 1, True)
+    preschool = next(r for r in rows if r["organization"]["id"] != org_a.pk)
+    assert (preschool["organization"]["kind"], preschool["awarded"]) == ("preschool", False)
+
+
+def test_results_query_count(api, decided, django_assert_max_num_queries):
+    decided.state = "published"
+    decided.save()
+    for _ in range(10):
+        ApplicationFactory(contest=decided, accepted=True)
+    with django_assert_max_num_queries(4):  # contest, categories, criteria, rows
+        assert api.get(f"{CONTESTS}{decided.pk}/results/").status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------------
+# Applications
+
+
+@pytest.fixture
+def applications(contest, org_a, org_b, other_municipality):
+    own = ApplicationFactory(contest=contest, organization=org_a, submitted=True)
+    neighbour = ApplicationFactory(contest=contest, submitted=True)
+    foreign_contest = contest_with_setup(organiser_municipality=other_municipality, announced=True)
+    foreign = ApplicationFactory(contest=foreign_contest, organization=org_b)
+    return {"own": own, "neighbour": neighbour, "foreign": foreign}
+
+
+@pytest.mark.parametrize(
+    ("role", "visible"),
+    [
+        ("coordinator", {"own"}),
+        ("coordinator_b", {"foreign"}),
+        ("methodologist", {"own", "neighbour"}),
+        ("other_methodologist", {"foreign"}),
+        ("teacher", set()),
+        ("expert", set()),
+        ("observer", set()),
+        ("admin_user", {"own", "neighbour", "foreign"}),
+    ],
+)
+def test_applications_are_scoped(api, request, applications, role, visible):
+    _login(api, request, role)
+    response = api.get(APPLICATIONS)
+    assert response.status_code == 200
+    expected = {applications[name].pk for name in visible}
+    assert {row["id"] for row in response.json()["results"]} == expected
+    for name, application in applications.items():
+        status = api.get(f"{APPLICATIONS}{application.pk}/").status_code
+        assert status == (200 if name in visible else 404)
+
+
+def test_applications_need_an_account(api, applications):
+    assert api.get(APPLICATIONS).status_code == 401
+
+
+def test_application_fields_and_hidden_outcome(api, coordinator, methodologist, applications):
+    own = applications["own"]
+    own.total, own.rank, own.awarded = Decimal("5.00"), 3, True
+    own.save()
+    api.force_authenticate(coordinator)
+    row = api.get(APPLICATIONS).json()["results"][0]
+    assert set(row) == {
+        "id",
+        "contest",
+        "organization",
+        "category",
+        "number",
+        "project_title",
+        "state",
+        "submitted_at",
+        "total",
+        "rank",
+        "awarded",
+    }
+    assert row["contest"] == own.contest_id
+    assert row["organization"]["short_name"] == own.organization.short_name
+    assert (row["total"], row["rank"], row["awarded"]) == (None, None, None)
+    api.force_authenticate(methodologist)
+    row = next(r for r in api.get(APPLICATIONS).json()["results"] if r["id"] == own.pk)
+    assert (row["total"], row["rank"], row["awarded"]) == ("5.00", 3, True)
+    own.contest.state = "published"
+    own.contest.save()
+    api.force_authenticate(coordinator)
+    assert api.get(APPLICATIONS).json()["results"][0]["rank"] == 3
+
+
+def test_application_filters(api, methodologist, applications, contest):
+    api.force_authenticate(methodologist)
+    assert api.get(APPLICATIONS, {"contest": contest.pk}).json()["count"] == 2
+    assert api.get(APPLICATIONS, {"state": "draft"}).json()["count"] == 0
+    assert api.get(APPLICATIONS, {"contest": "abc"}).status_code == 400
+
+
+def test_applications_are_read_only(api, coordinator, applications):
+    api.force_authenticate(coordinator)
+    assert api.post(APPLICATIONS, {"project_title": "x"}).status_code == 405
+    assert api.patch(f"{APPLICATIONS}{applications['own'].pk}/", {"project_title": "x"}).status_code == 405
+
+
+@pytest.mark.parametrize("count", [3, 25])
+def test_applications_query_count(api, methodologist, contest, django_assert_max_num_queries, count):
+    for _ in range(count):
+        ApplicationFactory(contest=contest, submitted=True, category=contest.categories.last())
+    api.force_authenticate(methodologist)
+    with django_assert_max_num_queries(3):  # roles, count, page
+        response = api.get(APPLICATIONS)
+    assert response.json()["count"] == count

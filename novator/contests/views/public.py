@@ -1,0 +1,104 @@
+"""Public contest pages: the list, a contest with its regulation and results, the regulation file."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from novator.accounts.scope import get_scope
+from novator.core.files import attachment_response
+from novator.core.paging import paginate, query_without
+from novator.organizations.models import OrganizationKind
+from novator.statuses.models import StatusKind
+
+from .. import selectors, services
+from ..forms import ContestFilterForm, OrderForm
+from ..models import Application, ApplicationState, Contest, ContestState
+from ..workflow import CONTEST_TRANSITIONS, available
+
+#: Contest transitions offered on the contest page to its organiser (the chair's are on the ranking page).
+ORGANISER_TRANSITIONS = ("announce", "start_expertise", "publish_results")
+
+
+def contest_list(request: HttpRequest) -> HttpResponse:
+    form = ContestFilterForm(
+        request.GET or None,
+        years=selectors.contest_academic_years(user=request.user),
+        status_kinds=list(StatusKind.objects.all()),
+    )
+    contests = selectors.contest_list(user=request.user, **form.selector_kwargs())
+    page = paginate(request, contests, per_page=20)
+    return render(
+        request,
+        "contests/contest_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_no_page": query_without(request, "page"),
+            "can_add": request.user.has_perm("contests.add_contest"),
+        },
+    )
+
+
+def _get_contest(request: HttpRequest, pk: int) -> Contest:
+    try:
+        return selectors.contest_detail(user=request.user, pk=pk)
+    except Contest.DoesNotExist as exc:
+        raise Http404(_("No such contest.")) from exc
+
+
+def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _get_contest(request, pk)
+    user = request.user
+    scope = get_scope(user)
+    can_manage = user.has_perm("contests.manage_contest", contest)
+    context: dict[str, object] = {
+        "contest": contest,
+        "categories": list(contest.categories.all()),
+        "criteria": list(contest.criteria.all()),
+        "sections": list(contest.sections.all()),
+        "required_documents": list(contest.required_documents.all()),
+        "eligible_municipalities": list(contest.eligible_municipalities.all()),
+        "eligible_kinds": [
+            OrganizationKind(k).label for k in contest.eligible_kinds if k in OrganizationKind.values
+        ],
+        "can_manage": can_manage,
+        "is_open": contest.is_open(),
+    }
+    if contest.state == ContestState.PUBLISHED:
+        context["results"] = list(selectors.contest_results(contest=contest))
+    if scope.coordinator_organizations:
+        own = list(
+            Application.objects.filter(contest=contest, organization_id__in=scope.coordinator_organizations)
+            .exclude(state=ApplicationState.WITHDRAWN)
+            .select_related("organization")
+        )
+        context["own_applications"] = own
+        context["can_apply"] = contest.is_open() and len(own) < len(scope.coordinator_organizations)
+    if can_manage:
+        context.update(
+            {
+                "transitions": [
+                    t
+                    for t in available(CONTEST_TRANSITIONS, contest.state)
+                    if t.name in ORGANISER_TRANSITIONS and user.has_perm(t.permission, contest)
+                ],
+                "setup_locked": services.setup_locked_reason(contest),
+                "state_rows": selectors.application_state_rows(contest=contest),
+                "can_edit": contest.state in (ContestState.DRAFT, ContestState.ANNOUNCED),
+                "order_form": OrderForm(initial={"number": contest.order_number, "date": contest.order_date})
+                if contest.state in (ContestState.DECIDED, ContestState.PUBLISHED)
+                else None,
+            }
+        )
+    return render(request, "contests/contest_detail.html", context)
+
+
+def regulation_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    contest = _get_contest(request, pk)
+    if not contest.regulation_file:
+        raise Http404(_("The contest has no regulation file."))
+    name = contest.regulation_file.name.rsplit("/", 1)[-1]
+    return attachment_response(contest.regulation_file, name)
