@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "novator.core.context_processors.novator",
+                "novator.accounts.context_processors.roles",
             ],
         },
     },

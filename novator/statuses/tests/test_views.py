@@ -153,8 +153,8 @@ def test_register_query_count_for_a_methodologist(
     for _ in range(count):
         StatusAssignmentFactory(organization=OrganizationFactory(municipality=municipality))
     client.force_login(methodologist)
-    # + the session and the user
-    with django_assert_max_num_queries(7):
+    # + the session, the user and the user's roles (the navigation shows role-specific links)
+    with django_assert_max_num_queries(8):
         assert client.get(REGISTER).status_code == 200
 
 
