@@ -12,9 +12,6 @@ import pytest
 CHROMIUM = os.environ.get("NOVATOR_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
-# itself (creating fixtures) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -24,11 +21,20 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(request: Any) -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make (fixtures,
+    # checks) are still synchronous and safe. Only for the browser tests' lifetime.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    request.addfinalizer(
+        lambda: os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        if previous is None
+        else os.environ.__setitem__("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

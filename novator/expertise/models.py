@@ -14,6 +14,8 @@ from novator.contests.models import Application, Contest, Criterion
 from novator.core.models import TimeStampedModel
 from novator.organizations.models import Municipality, Organization
 
+from .querysets import AssignmentQuerySet, ScoreSheetQuerySet
+
 
 class Expert(TimeStampedModel):
     """An expert's profile: where they work (for conflicts) and what they know (for affinity)."""
@@ -126,6 +128,8 @@ class Assignment(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
@@ -146,6 +150,8 @@ class ScoreSheet(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every save.")
+
+    objects = ScoreSheetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scoring sheet")

@@ -1,4 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import commission, experts, results, sheets
 
 app_name = "expertise"
-urlpatterns: list = []
+urlpatterns = [
+    path("", sheets.my_assignments, name="my_assignments"),
+    path("experts/", experts.expert_list, name="experts"),
+    path("sheets/<int:pk>/", sheets.sheet, name="sheet"),
+    path("sheets/<int:pk>/reopen/", sheets.sheet_reopen, name="sheet_reopen"),
+    path("sheets/<int:pk>/conflict/", sheets.conflict_declare, name="conflict_declare"),
+    path("contests/<int:pk>/", commission.commission, name="commission"),
+    path("contests/<int:pk>/setup/", commission.commission_setup, name="commission_setup"),
+    path("contests/<int:pk>/members/", commission.member_add, name="member_add"),
+    path("contests/<int:pk>/members/<int:member_pk>/", commission.member_update, name="member_update"),
+    path("contests/<int:pk>/members/<int:member_pk>/remove/", commission.member_remove, name="member_remove"),
+    path("contests/<int:pk>/conflicts/", commission.conflict_add, name="conflict_add"),
+    path("contests/<int:pk>/assignments/", commission.assignment_add, name="assignment_add"),
+    path(
+        "contests/<int:pk>/assignments/<int:assignment_pk>/remove/",
+        commission.assignment_remove,
+        name="assignment_remove",
+    ),
+    path("contests/<int:pk>/assignments/auto/", commission.assignments_auto, name="assignments_auto"),
+    path(
+        "contests/<int:pk>/assignments/publish/", commission.assignments_publish, name="assignments_publish"
+    ),
+    path("contests/<int:pk>/ranking/", results.ranking, name="ranking"),
+    path("contests/<int:pk>/reopen/", results.results_reopen, name="results_reopen"),
+    path("contests/<int:pk>/minutes.docx", results.minutes_download, name="minutes"),
+    path("contests/<int:pk>/order.docx", results.order_download, name="order"),
+]

@@ -1,0 +1,135 @@
+"""Conflicts of interest between experts and applications.
+
+Automatic: the expert works in the applicant organisation; or, when the contest requires external
+experts, the expert is from the applicant's municipality (the expert's own municipality, else that of
+their organisation). Declared: the expert (or the organiser on their behalf) recorded a conflict.
+
+A conflicted expert is never assigned and never sees the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+ORGANIZATION = "organization"
+MUNICIPALITY = "municipality"
+DECLARED = "declared"
+
+
+def expert_municipality_id(expert: Any) -> int | None:
+    if expert.municipality_id:
+        return int(expert.municipality_id)
+    organization = expert.organization if expert.organization_id else None
+    return organization.municipality_id if organization is not None else None
+
+
+def conflict_code(
+    *,
+    expert_organization_id: int | None,
+    expert_municipality_id: int | None,
+    applicant_organization_id: int,
+    applicant_municipality_id: int | None,
+    require_external: bool,
+    declared: bool,
+) -> str | None:
+    """The reason code of a conflict, or None: declared first, then organisation, then municipality."""
+    if declared:
+        return DECLARED
+    if expert_organization_id is not None and expert_organization_id == applicant_organization_id:
+        return ORGANIZATION
+    if (
+        require_external
+        and expert_municipality_id is not None
+        and expert_municipality_id == applicant_municipality_id
+    ):
+        return MUNICIPALITY
+    return None
+
+
+def reason_text(code: str) -> str:
+    return {
+        ORGANIZATION: _("the expert works in the applicant organisation"),
+        MUNICIPALITY: _("the expert is from the applicant's municipality and the expertise is external"),
+        DECLARED: _("the expert has declared a conflict of interest"),
+    }.get(code, code)
+
+
+def conflict_matrix(
+    *,
+    contest: Any,
+    applications: Iterable[Any],
+    experts: Iterable[Any],
+    declared: Iterable[tuple[int, int]],
+) -> dict[tuple[int, int], str]:
+    """{(application id, expert id): reason code} for every conflicted pair.
+
+    `applications` need `organization` loaded, `experts` their `organization`; `declared` holds
+    (application id, expert id) pairs. No queries.
+    """
+    declared_pairs = set(declared)
+    experts = list(experts)
+    result: dict[tuple[int, int], str] = {}
+    for application in applications:
+        for expert in experts:
+            code = conflict_code(
+                expert_organization_id=expert.organization_id,
+                expert_municipality_id=expert_municipality_id(expert),
+                applicant_organization_id=application.organization_id,
+                applicant_municipality_id=application.organization.municipality_id,
+                require_external=contest.require_external_experts,
+                declared=(application.pk, expert.pk) in declared_pairs,
+            )
+            if code:
+                result[(application.pk, expert.pk)] = code
+    return result
+
+
+def conflict_for(*, expert: Any, application: Any) -> str | None:
+    """The conflict of one expert with one application (one query for declarations)."""
+    from .models import ConflictDeclaration
+
+    declared = ConflictDeclaration.objects.filter(expert=expert, application=application).exists()
+    return conflict_code(
+        expert_organization_id=expert.organization_id,
+        expert_municipality_id=expert_municipality_id(expert),
+        applicant_organization_id=application.organization_id,
+        applicant_municipality_id=application.organization.municipality_id,
+        require_external=application.contest.require_external_experts,
+        declared=declared,
+    )
+
+
+_QS = TypeVar("_QS", bound=QuerySet[Any])
+
+
+def exclude_conflicted(assignments: _QS, prefix: str = "") -> _QS:
+    """Drop assignments (or rows reached through `prefix`, e.g. "assignment__") that are in conflict."""
+    from .models import ConflictDeclaration
+
+    p = prefix
+    expert_municipality = Coalesce(f"{p}expert__municipality_id", f"{p}expert__organization__municipality_id")
+    return (
+        assignments.alias(
+            _expert_municipality=expert_municipality,
+            _declared=Exists(
+                ConflictDeclaration.objects.filter(
+                    expert_id=OuterRef(f"{p}expert_id"), application_id=OuterRef(f"{p}application_id")
+                )
+            ),
+        )
+        .filter(_declared=False)
+        .filter(
+            Q(**{f"{p}expert__organization_id__isnull": True})
+            | ~Q(**{f"{p}expert__organization_id": F(f"{p}application__organization_id")})
+        )
+        .filter(
+            Q(**{f"{p}application__contest__require_external_experts": False})
+            | Q(_expert_municipality__isnull=True)
+            | ~Q(_expert_municipality=F(f"{p}application__organization__municipality_id"))
+        )
+    )

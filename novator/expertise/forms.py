@@ -1,0 +1,297 @@
+"""Forms of the expertise pages: they check the shape of the input; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from novator.accounts.models import Role
+from novator.contests.models import Contest, Criterion
+from novator.organizations.models import Municipality, Organization
+
+from . import selectors
+from .models import Expert, ScoreSheet
+from .services.results import reason_field
+from .services.sheets import COMMENT_MAX, CONCLUSION_MAX, comment_field, points_field
+
+SELECT = {"class": "form-select"}
+INPUT = {"class": "form-control"}
+
+
+class ExpertChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        where = obj.organization.short_name if obj.organization_id else (obj.municipality or "")
+        return f"{obj.user.display_name} — {where}" if where else obj.user.display_name
+
+
+class CommissionForm(forms.Form):
+    chair = ExpertChoiceField(
+        label=_("Chair"), queryset=Expert.objects.none(), required=False, widget=forms.Select(attrs=SELECT)
+    )
+    secretary = forms.ModelChoiceField(
+        label=_("Secretary"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chair: Any = self.fields["chair"]
+        chair.queryset = selectors.expert_choices()
+        secretary: Any = self.fields["secretary"]
+        secretary.queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(role_assignments__role=Role.EXPERT)
+                | Q(
+                    role_assignments__role=Role.METHODOLOGIST,
+                    role_assignments__municipality_id=contest.organiser_municipality_id,
+                )
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
+        )
+        secretary.label_from_instance = lambda u: u.display_name
+
+
+class MemberForm(forms.Form):
+    expert = ExpertChoiceField(
+        label=_("Expert"), queryset=Expert.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    max_load = forms.IntegerField(
+        label=_("Maximum applications"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text=_("Empty: no limit."),
+        widget=forms.NumberInput(attrs=INPUT),
+    )
+
+    def __init__(self, *args: Any, exclude: QuerySet[Expert] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = selectors.expert_choices()
+        if exclude is not None:
+            queryset = queryset.exclude(pk__in=exclude.values("pk"))
+        self.fields["expert"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class MaxLoadForm(forms.Form):
+    max_load = forms.IntegerField(
+        label=_("Maximum applications"), min_value=1, max_value=1000, required=False
+    )
+
+
+class AssignmentForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    expert = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ConflictForm(forms.Form):
+    """The organiser records a conflict an expert reported."""
+
+    application = forms.IntegerField(label=_("Application"), min_value=1)
+    expert = forms.IntegerField(label=_("Expert"), min_value=1)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, **INPUT})
+    )
+
+    def __init__(self, *args: Any, applications: list[Any], experts: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["application"] = forms.TypedChoiceField(
+            label=_("Application"),
+            coerce=int,
+            choices=[("", "—")] + [(a.pk, str(a)) for a in applications],
+            widget=forms.Select(attrs=SELECT),
+        )
+        self.fields["expert"] = forms.TypedChoiceField(
+            label=_("Expert"),
+            coerce=int,
+            choices=[("", "—")] + [(e.pk, str(e)) for e in experts],
+            widget=forms.Select(attrs=SELECT),
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, **INPUT})
+    )
+
+
+class ExpertProfileForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("User"), queryset=get_user_model().objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        help_text=_("Where the expert works: they never score this organisation."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        help_text=_("Empty: the organisation's municipality."),
+    )
+    bio = forms.CharField(
+        label=_("Short bio"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, **INPUT}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user: Any = self.fields["user"]
+        user.queryset = (
+            get_user_model()
+            .objects.filter(role_assignments__role=Role.EXPERT)
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
+        )
+        user.label_from_instance = lambda u: f"{u.display_name} ({u.username})"
+        self.fields["organization"].queryset = Organization.objects.select_related(  # type: ignore[attr-defined]
+            "municipality"
+        ).order_by("short_name")
+        self.fields["municipality"].queryset = Municipality.objects.order_by("name")  # type: ignore[attr-defined]
+
+
+class ScoreSheetForm(forms.Form):
+    """Points (number inputs with min, max and step 0.5) and a comment per criterion, and the conclusion."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    conclusion = forms.CharField(
+        label=_("Conclusion"),
+        required=False,
+        max_length=CONCLUSION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        sheet: ScoreSheet,
+        criteria: list[Criterion],
+        scores: dict[int, Any],
+        disabled: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        initial = {"version": sheet.version, "conclusion": sheet.conclusion}
+        for c in criteria:
+            score = scores.get(c.pk)
+            initial[points_field(c.pk)] = score.points if score else None
+            initial[comment_field(c.pk)] = score.comment if score else ""
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[points_field(c.pk)] = forms.DecimalField(
+                label=c.name,
+                required=False,
+                min_value=Decimal(0),
+                max_value=c.max_points,
+                step_size=Decimal("0.5"),
+                decimal_places=1,
+                max_digits=5,
+                localize=False,
+                widget=forms.NumberInput(
+                    attrs={
+                        "step": "0.5",
+                        "min": "0",
+                        "max": f"{c.max_points.normalize():f}",
+                        "class": "form-control",
+                        "inputmode": "decimal",
+                    }
+                ),
+            )
+            self.fields[comment_field(c.pk)] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+        if disabled:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"criterion": c, "points": self[points_field(c.pk)], "comment": self[comment_field(c.pk)]}
+            for c in self.criteria
+        ]
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "version": data["version"],
+            "conclusion": data.get("conclusion", ""),
+            "scores": {
+                c.pk: {"points": data.get(points_field(c.pk)), "comment": data.get(comment_field(c.pk), "")}
+                for c in self.criteria
+            },
+        }
+
+
+OVERRIDE_CHOICES = [
+    ("", _("as proposed")),
+    ("award", _("award")),
+    ("refuse", _("do not award")),
+]
+
+
+class ConfirmForm(forms.Form):
+    """The chair's confirmation: the minutes' number and date, and overrides of the proposal with reasons."""
+
+    minutes_number = forms.CharField(
+        label=_("Minutes number"), max_length=50, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
+    minutes_date = forms.DateField(
+        label=_("Minutes date"),
+        required=False,
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, ranking: selectors.Ranking, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ranking = ranking
+        for row in ranking.rows:
+            pk = row.application.pk
+            self.fields[f"override_{pk}"] = forms.ChoiceField(
+                label=_("Decision for %(app)s") % {"app": row.application},
+                choices=OVERRIDE_CHOICES,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[reason_field(pk)] = forms.CharField(
+                label=_("Reason for %(app)s") % {"app": row.application},
+                required=False,
+                max_length=2000,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
+
+    def override_field(self, application_id: int) -> Any:
+        return self[f"override_{application_id}"]
+
+    def reason_bound(self, application_id: int) -> Any:
+        return self[reason_field(application_id)]
+
+    def overrides(self) -> dict[int, dict[str, Any]]:
+        result = {}
+        for row in self.ranking.rows:
+            pk = row.application.pk
+            choice = self.cleaned_data.get(f"override_{pk}")
+            if choice:
+                result[pk] = {
+                    "awarded": choice == "award",
+                    "reason": self.cleaned_data.get(reason_field(pk), ""),
+                }
+        return result

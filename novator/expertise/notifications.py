@@ -1,0 +1,84 @@
+"""E-mails of the expertise, sent after the transaction commits (through contests.notifications)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from novator.contests.notifications import application_recipients, notify, organiser_recipients
+
+
+def _email(expert: Any) -> str:
+    return str(expert.user.email or "")
+
+
+def assignments_published(contest: Any, assignments: Iterable[Any]) -> None:
+    """Each expert gets the list of the applications they are to score."""
+    by_expert: dict[Any, list[Any]] = defaultdict(list)
+    for assignment in assignments:
+        by_expert[assignment.expert].append(assignment.application)
+    link = reverse("expertise:my_assignments")
+    for expert, applications in by_expert.items():
+        subject = _("Applications to score: %(contest)s") % {"contest": contest.title}
+        lines = [
+            _("You have been assigned %(count)d application(s) of the contest «%(contest)s»:")
+            % {"count": len(applications), "contest": contest.title}
+        ]
+        lines += [f"— {application}" for application in applications]
+        lines.append(_("Your scoring sheets: %(link)s") % {"link": link})
+        notify(subject, "\n".join(lines) + "\n", [_email(expert)])
+
+
+def sheet_reopened(sheet: Any, reason: str) -> None:
+    assignment = sheet.assignment
+    subject = _("Your scoring sheet was reopened: %(contest)s") % {
+        "contest": assignment.application.contest.title
+    }
+    body = _("Application: %(app)s\nReason: %(reason)s\n") % {"app": assignment.application, "reason": reason}
+    notify(subject, body, [_email(assignment.expert)])
+
+
+def conflict_declared(application: Any, expert: Any, reason: str, assignment_removed: bool) -> None:
+    if not assignment_removed:
+        return
+    contest = application.contest
+    subject = _("An expert declared a conflict of interest: %(contest)s") % {"contest": contest.title}
+    body = _(
+        "Expert: %(expert)s\nApplication: %(app)s\nReason: %(reason)s\n"
+        "The assignment was removed; assign another expert."
+    ) % {"expert": expert, "app": application, "reason": reason}
+    notify(subject, body, organiser_recipients(contest))
+
+
+def results_published(contest: Any, applications: Iterable[Any]) -> None:
+    """Every applicant that took part in the expertise learns its total, rank and the outcome."""
+    for application in applications:
+        subject = _("Results of the contest «%(contest)s»") % {"contest": contest.title}
+        body = _("Application: %(app)s\nTotal: %(total)s\nRank: %(rank)s\nOutcome: %(outcome)s\n") % {
+            "app": application,
+            "total": application.total if application.total is not None else "—",
+            "rank": application.rank or "—",
+            "outcome": _("awarded") if application.awarded else _("not awarded"),
+        }
+        notify(subject, body, application_recipients(application))
+
+
+def status_awarded(application: Any, status: Any) -> None:
+    subject = _("Status awarded: %(status)s") % {"status": status.kind}
+    body = _(
+        "%(org)s is awarded the status «%(status)s» from %(starts)s to %(ends)s "
+        "(order № %(number)s of %(date)s).\nProject: %(project)s\n"
+    ) % {
+        "org": application.organization.full_name,
+        "status": status.kind.name,
+        "starts": status.starts_on.strftime("%d.%m.%Y"),
+        "ends": status.ends_on.strftime("%d.%m.%Y"),
+        "number": status.order_number,
+        "date": status.order_date.strftime("%d.%m.%Y") if status.order_date else "—",
+        "project": application.project_title,
+    }
+    notify(subject, body, application_recipients(application))

@@ -1,0 +1,135 @@
+"""Who may do what in the expertise (django-rules), including the chair's rule on contests.
+
+- `expertise.manage_commission` — the contest's organiser (methodologists of the organising municipality)
+  or an administrator: the commission's chair, secretary and members, conflicts on an expert's behalf;
+- `expertise.manage_assignments` — the organiser or the chair: assignments and their publication;
+- `expertise.view_commission` — the organiser, the chair, the secretary: the commission page, the ranking,
+  the documents;
+- `contests.chair_contest` — the chair or an administrator: confirming the results, reopening sheets and
+  the expertise (used by `contests.workflow`);
+- `expertise.review_application` — an expert with a published assignment to the application and no
+  conflict with it; the chair, for every application they are not in conflict with;
+- `expertise.score` — the expert's own sheet of such an assignment;
+- `expertise.declare_conflict` — a member of the contest's commission (for themselves) or the organiser;
+- `expertise.view_conclusions` — the applicant once the results are published; the commission's viewers.
+
+Objects: a contest, or anything with `.contest` (commission, application); sheets for `expertise.score`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from novator.accounts.rules import is_admin, is_methodologist
+from novator.accounts.scope import get_scope
+from novator.contests.models import Contest, ContestState
+from novator.contests.rules import can_manage, is_applicant
+
+
+def _contest(obj: Any) -> Contest | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Contest):
+        return obj
+    return getattr(obj, "contest", None)
+
+
+def _commission(obj: Any) -> Any:
+    from .models import Commission
+
+    contest = _contest(obj)
+    if contest is None or contest.pk is None:
+        return None
+    try:
+        return contest.commission
+    except Commission.DoesNotExist:
+        return None
+
+
+def expert_profile(user: Any) -> Any:
+    """The user's expert profile or None (cached on the user object by Django)."""
+    from .models import Expert
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.expert
+    except Expert.DoesNotExist:
+        return None
+
+
+@rules.predicate
+def is_chair(user: Any, obj: Any) -> bool:
+    commission = _commission(obj)
+    if commission is None or commission.chair_id is None:
+        return False
+    expert = expert_profile(user)
+    return expert is not None and expert.pk == commission.chair_id
+
+
+@rules.predicate
+def is_secretary(user: Any, obj: Any) -> bool:
+    commission = _commission(obj)
+    return (
+        commission is not None
+        and commission.secretary_id is not None
+        and getattr(user, "pk", None) == commission.secretary_id
+    )
+
+
+@rules.predicate
+def is_member(user: Any, obj: Any) -> bool:
+    commission = _commission(obj)
+    expert = expert_profile(user)
+    if commission is None or expert is None:
+        return False
+    return commission.members.filter(expert=expert).exists()
+
+
+@rules.predicate
+def reviews_application(user: Any, application: Any) -> bool:
+    from .models import Assignment
+
+    if application is None or not get_scope(user).authenticated:
+        return False
+    return Assignment.objects.for_expert(user).filter(application_id=application.pk).exists()
+
+
+@rules.predicate
+def chairs_without_conflict(user: Any, application: Any) -> bool:
+    """The chair reads the applications of the contest, except those they are in conflict with."""
+    from .conflicts import conflict_for
+
+    if application is None or not is_chair(user, application):
+        return False
+    return conflict_for(expert=expert_profile(user), application=application) is None
+
+
+@rules.predicate
+def owns_sheet(user: Any, sheet: Any) -> bool:
+    from .models import Assignment
+
+    if sheet is None or not get_scope(user).authenticated:
+        return False
+    return Assignment.objects.for_expert(user).filter(pk=sheet.assignment_id).exists()
+
+
+@rules.predicate
+def results_published(user: Any, obj: Any) -> bool:
+    contest = _contest(obj)
+    return contest is not None and contest.state == ContestState.PUBLISHED
+
+
+can_view_commission = can_manage | is_chair | is_secretary
+
+rules.add_perm("expertise.manage_experts", is_admin | is_methodologist)
+rules.add_perm("expertise.manage_commission", can_manage)
+rules.add_perm("expertise.manage_assignments", can_manage | is_chair)
+rules.add_perm("expertise.view_commission", can_view_commission)
+rules.add_perm("contests.chair_contest", is_admin | is_chair)
+rules.add_perm("expertise.review_application", reviews_application | chairs_without_conflict)
+rules.add_perm("expertise.score", owns_sheet)
+rules.add_perm("expertise.declare_conflict", is_member | can_manage)
+rules.add_perm("expertise.view_conclusions", (results_published & is_applicant) | can_view_commission)

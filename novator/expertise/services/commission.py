@@ -1,0 +1,222 @@
+"""The commission: expert profiles, chair, secretary, members with their loads, declared conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from novator.contests.models import Application, Contest
+from novator.core import audit
+
+from .. import notifications
+from ..models import Assignment, Commission, CommissionMember, ConflictDeclaration, Expert, ScoreSheet
+from ._common import SETUP_STATES, require, require_state
+
+EXPERT_FIELDS = ("organization", "municipality", "topics", "organization_kinds", "bio")
+
+
+@transaction.atomic
+def expert_profile_save(*, actor: Any, user: Any, data: Mapping[str, Any]) -> Expert:
+    """Create or update a user's expert profile (where they work matters for conflicts)."""
+    require(actor, "expertise.manage_experts")
+    expert = Expert.objects.filter(user=user).first()
+    created = expert is None
+    if expert is None:
+        expert = Expert(user=user)
+    before = {} if created else audit.snapshot(expert, EXPERT_FIELDS)
+    for name in EXPERT_FIELDS:
+        if name in data:
+            setattr(expert, name, data[name])
+    if expert.organization is not None and not expert.municipality_id:
+        expert.municipality_id = expert.organization.municipality_id
+    expert.full_clean(exclude=["user"])
+    expert.save()
+    changes = audit.diff(before, audit.snapshot(expert, EXPERT_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor,
+            action="expert.create" if created else "expert.update",
+            obj=expert,
+            changes=changes,
+        )
+    return expert
+
+
+def _check_max_load(max_load: int | None) -> None:
+    if max_load is not None and (not isinstance(max_load, int) or isinstance(max_load, bool) or max_load < 1):
+        raise ValidationError({"max_load": _("The maximum load is a whole number of at least 1, or empty.")})
+
+
+def _load(commission: Commission, expert: Expert) -> int:
+    return Assignment.objects.filter(application__contest_id=commission.contest_id, expert=expert).count()
+
+
+@transaction.atomic
+def commission_member_add(
+    *, actor: Any, commission: Commission, expert: Expert, max_load: int | None = None
+) -> CommissionMember:
+    require(actor, "expertise.manage_commission", commission.contest)
+    require_state(
+        commission.contest, SETUP_STATES, _("The commission can no longer be changed: results are confirmed.")
+    )
+    _check_max_load(max_load)
+    if commission.members.filter(expert=expert).exists():
+        raise ValidationError({"expert": _("%(expert)s is already a member.") % {"expert": expert}})
+    member = CommissionMember.objects.create(commission=commission, expert=expert, max_load=max_load)
+    audit.record(
+        actor=actor,
+        action="commission.member_add",
+        obj=commission,
+        changes={"member": [None, str(expert)], "max_load": [None, max_load]},
+    )
+    return member
+
+
+@transaction.atomic
+def commission_member_update(
+    *, actor: Any, member: CommissionMember, max_load: int | None
+) -> CommissionMember:
+    commission = member.commission
+    require(actor, "expertise.manage_commission", commission.contest)
+    require_state(
+        commission.contest, SETUP_STATES, _("The commission can no longer be changed: results are confirmed.")
+    )
+    _check_max_load(max_load)
+    load = _load(commission, member.expert)
+    if max_load is not None and max_load < load:
+        raise ValidationError(
+            {
+                "max_load": _("%(expert)s already has %(load)d assignment(s); the maximum cannot be lower.")
+                % {"expert": member.expert, "load": load}
+            }
+        )
+    before = member.max_load
+    member.max_load = max_load
+    member.save(update_fields=["max_load"])
+    if before != max_load:
+        audit.record(
+            actor=actor,
+            action="commission.member_update",
+            obj=commission,
+            changes={f"{member.expert}: max_load": [before, max_load]},
+        )
+    return member
+
+
+@transaction.atomic
+def commission_member_remove(*, actor: Any, member: CommissionMember) -> None:
+    commission = member.commission
+    require(actor, "expertise.manage_commission", commission.contest)
+    require_state(
+        commission.contest, SETUP_STATES, _("The commission can no longer be changed: results are confirmed.")
+    )
+    if commission.chair_id == member.expert_id:
+        raise ValidationError(
+            _("%(expert)s chairs the commission: choose another chair first.") % {"expert": member.expert}
+        )
+    load = _load(commission, member.expert)
+    if load:
+        raise ValidationError(
+            _("%(expert)s has %(load)d assignment(s) in this contest: remove them first.")
+            % {"expert": member.expert, "load": load}
+        )
+    expert = str(member.expert)
+    member.delete()
+    audit.record(
+        actor=actor, action="commission.member_remove", obj=commission, changes={"member": [expert, None]}
+    )
+
+
+@transaction.atomic
+def commission_setup(
+    *,
+    actor: Any,
+    contest: Contest,
+    chair: Expert | None,
+    secretary: Any = None,
+    members: Sequence[tuple[Expert, int | None]] | None = None,
+) -> Commission:
+    """Create or change the contest's commission: chair (made a member if not one), secretary and, when
+    `members` is given, exactly those members with their maximum loads."""
+    require(actor, "expertise.manage_commission", contest)
+    require_state(contest, SETUP_STATES, _("The commission can no longer be changed: results are confirmed."))
+    commission, created = Commission.objects.select_for_update().get_or_create(contest=contest)
+    fields = ("chair", "secretary")
+    before = {} if created else audit.snapshot(commission, fields)
+    commission.chair = chair
+    commission.secretary = secretary
+    commission.save()
+    changes = audit.diff(before, audit.snapshot(commission, fields))
+    if created or changes:
+        audit.record(
+            actor=actor,
+            action="commission.create" if created else "commission.update",
+            obj=commission,
+            changes=changes,
+        )
+    if members is not None:
+        wanted = {expert.pk: (expert, max_load) for expert, max_load in members}
+        if chair is not None and chair.pk not in wanted:
+            wanted[chair.pk] = (chair, None)
+        for member in list(commission.members.select_related("expert__user")):
+            if member.expert_id not in wanted:
+                commission_member_remove(actor=actor, member=member)
+            else:
+                _expert, max_load = wanted.pop(member.expert_id)
+                commission_member_update(actor=actor, member=member, max_load=max_load)
+        for expert, max_load in wanted.values():
+            commission_member_add(actor=actor, commission=commission, expert=expert, max_load=max_load)
+    elif chair is not None and not commission.members.filter(expert=chair).exists():
+        commission_member_add(actor=actor, commission=commission, expert=chair)
+    return commission
+
+
+@transaction.atomic
+def conflict_declare(
+    *, actor: Any, application: Application, expert: Expert, reason: str
+) -> ConflictDeclaration:
+    """Record a declared conflict of interest. The expert's assignment to the application, if any, is
+    removed — unless the sheet has been submitted (the chair reopens it first)."""
+    contest = application.contest
+    if actor is not None:
+        own = getattr(expert, "user_id", None) == actor.pk and actor.has_perm(
+            "expertise.declare_conflict", contest
+        )
+        if not own and not actor.has_perm("expertise.manage_commission", contest):
+            raise PermissionDenied(_("You do not have permission to do this."))
+    require_state(contest, SETUP_STATES, _("The expertise of this contest is closed."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Describe the conflict of interest.")})
+    if ConflictDeclaration.objects.filter(expert=expert, application=application).exists():
+        raise ValidationError(_("This conflict of interest has already been declared."))
+    assignment = Assignment.objects.select_for_update().filter(application=application, expert=expert).first()
+    removed = False
+    if assignment is not None:
+        sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+        if sheet is not None and sheet.state == ScoreSheet.State.SUBMITTED:
+            raise ValidationError(
+                _(
+                    "The scoring sheet has already been submitted: ask the chair to reopen it, "
+                    "then declare the conflict."
+                )
+            )
+        assignment.delete()
+        removed = True
+    declaration = ConflictDeclaration.objects.create(expert=expert, application=application, reason=reason)
+    audit.record(
+        actor=actor,
+        action="expertise.conflict_declare",
+        obj=application,
+        changes={
+            "expert": [None, str(expert)],
+            "reason": [None, reason],
+            "assignment_removed": [None, removed],
+        },
+    )
+    notifications.conflict_declared(application, expert, reason, removed)
+    return declaration
