@@ -13,7 +13,6 @@ CHROMIUM = os.environ.get("NOVATOR_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
-
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "e2e" in str(item.fspath):
@@ -31,9 +30,11 @@ def browser(request: Any) -> Iterator[Any]:
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     request.addfinalizer(
-        lambda: os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        if previous is None
-        else os.environ.__setitem__("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
+        lambda: (
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            if previous is None
+            else os.environ.__setitem__("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
+        )
     )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
