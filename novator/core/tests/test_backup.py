@@ -135,7 +135,9 @@ def rewrite_archive(src: Path, dst: Path, *, edit=None, drop=(), rename=None, ex
         for member in tar_in:
             if member.name in drop:
                 continue
-            data = tar_in.extractfile(member).read()
+            extracted = tar_in.extractfile(member)
+            assert extracted is not None
+            data = extracted.read()
             if member.name == MANIFEST_NAME and edit:
                 manifest = json.loads(data)
                 edit(manifest)
