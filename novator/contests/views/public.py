@@ -65,6 +65,8 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
             OrganizationKind(k).label for k in contest.eligible_kinds if k in OrganizationKind.values
         ],
         "can_manage": can_manage,
+        # The commission's pages belong to the expertise app; only their names are used here.
+        "can_see_commission": can_manage or user.has_perm("contests.chair_contest", contest),
         "is_open": contest.is_open(),
     }
     if contest.state == ContestState.PUBLISHED:
