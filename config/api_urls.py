@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("novator.statuses.api_urls")),
     path("", include("novator.contests.api_urls")),
     path("", include("novator.expertise.api_urls")),
+    path("", include("novator.projects.api_urls")),
+    path("", include("novator.library.api_urls")),
 ]

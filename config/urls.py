@@ -13,6 +13,8 @@ urlpatterns = [
     path("statuses/", include("novator.statuses.urls")),
     path("contests/", include("novator.contests.urls")),
     path("expertise/", include("novator.expertise.urls")),
+    path("projects/", include("novator.projects.urls")),
+    path("library/", include("novator.library.urls")),
     path("", include("novator.core.urls")),
     path("", include("novator.portal.urls")),
 ]

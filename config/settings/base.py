@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "novator.statuses",
     "novator.contests",
     "novator.expertise",
+    "novator.projects",
+    "novator.library",
     "novator.portal",
 ]
 
