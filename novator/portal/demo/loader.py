@@ -26,6 +26,7 @@ from novator.organizations import services as org_services
 from novator.organizations.models import Municipality, Organization, Person, Region
 
 from . import registry
+from .contests import load_contests, load_experts
 
 
 class DemoDisabled(Exception):
@@ -175,7 +176,16 @@ def load_accounts(ctx: DemoContext) -> None:
 
 
 #: The steps in order. Later apps append theirs (contests, statuses, projects, events …).
-STEPS: list[Step] = [load_region, load_municipalities, load_organizations, load_staff, load_accounts]
+STEPS: list[Step] = [
+    load_region,
+    load_municipalities,
+    load_organizations,
+    load_staff,
+    load_accounts,
+    # the status contests (contests.py): expert accounts, stage II of 2022/23, the open contest
+    load_experts,
+    load_contests,
+]
 
 
 def load_demo(*, log: Callable[[str], None] | None = None) -> DemoContext:

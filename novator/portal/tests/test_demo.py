@@ -155,7 +155,8 @@ def test_the_teacher_and_the_coordinator_are_staff_of_their_school(demo):
 
 def test_a_second_run_creates_nothing_and_is_quick(demo, django_assert_max_num_queries):
     before = _counts()
-    with django_assert_max_num_queries(7):
+    # one or two look-ups per step of the loader (registry, staff, accounts, experts, contests)
+    with django_assert_max_num_queries(9):
         out = _load()
     assert "Demo data already loaded" in out
     assert _counts() == before
@@ -197,3 +198,11 @@ def test_refuses_when_demo_is_off(db, settings):
         _load()
     assert not User.objects.exists()
     assert not Organization.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loading_sends_no_e_mail(mailoutbox, settings):
+    # A real commit (transactional test): the services' on-commit notifications do run.
+    _load()
+    assert mailoutbox == []
+    assert settings.EMAIL_BACKEND.endswith("locmem.EmailBackend")  # the override did not leak
