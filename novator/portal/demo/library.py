@@ -233,378 +233,132 @@ class AdoptionSpec:
     adopted_on: datetime.date
     scope: str
     changes: str
-    staff: tuple[str, ...] = ()
     outcome: str = ""
     outcome_on: datetime.date | None = None
     rating: int | None = None
     comment: str = ""
 
 
-def _a(
-    product: str,
-    organization: str,
-    adopted_on: datetime.date,
-    scope: str,
-    changes: str,
-    outcome: str = "",
-    outcome_on: datetime.date | None = None,
-    rating: int | None = None,
-    comment: str = "",
-) -> AdoptionSpec:
-    """An adoption; a finished one has its outcome, the date of it, a rating and a comment."""
-    return AdoptionSpec(
-        product, organization, adopted_on, scope, changes, (), outcome, outcome_on, rating, comment
-    )
+def _day(text: str) -> datetime.date:
+    return datetime.datetime.strptime(text, "%d.%m.%Y").date()
 
 
-_PED = "Проведён педагогический совет, создана творческая группа"
-ADOPTIONS: tuple[AdoptionSpec, ...] = (
-    # 2021/22: the district's product spreads through the district
-    _a(
-        "imc-recommendations",
-        "vyselki-school-1",
-        D(2022, 2, 7),
-        "whole",
-        _PED + "; план внедрения на год.",
-        "Доля педагогов, участвующих в инновационной работе, выросла с 18 до 41 %.",
-        D(2022, 6, 20),
-        5,
-        "Чёткий алгоритм управленческих действий, удобно планировать.",
-    ),
-    _a(
-        "imc-recommendations",
-        "vyselki-school-12",
-        D(2022, 2, 14),
-        "whole",
-        _PED + ".",
-        "Школа подготовила заявку на статус МИП.",
-        D(2022, 6, 24),
-        5,
-        "Рекомендации помогли выстроить работу.",
-    ),
-    _a(
-        "imc-recommendations",
-        "vyselki-dou-5",
-        D(2022, 3, 1),
-        "whole",
-        "Семинар-практикум для воспитателей.",
-        "Коллектив включился в разработку парциальной программы.",
-        D(2022, 6, 15),
-        4,
-        "Для детского сада часть материалов пришлось адаптировать.",
-    ),
-    _a(
-        "imc-recommendations",
-        "vyselki-dou-14",
-        D(2022, 3, 10),
-        "unit",
-        "Стартовая диагностика готовности.",
-        "Сформирована инициативная группа из 6 педагогов.",
-        D(2022, 8, 25),
-        4,
-        "",
-    ),
-    _a(
-        "imc-diagnostics",
-        "vyselki-school-16",
-        D(2022, 4, 4),
-        "whole",
-        "Анкетирование 32 педагогов.",
-        "По итогам диагностики составлен план методической учёбы.",
-        D(2022, 5, 30),
-        5,
-        "Наглядная справка.",
-    ),
-    _a(
-        "dou14-families",
-        "vyselki-dou-1",
-        D(2022, 4, 11),
-        "unit",
-        "Открыт клуб выходного дня в двух группах.",
-        "Посещаемость родительских мероприятий выросла вдвое.",
-        D(2022, 8, 30),
-        5,
-        "Родителям понравилось.",
-    ),
-    # 2022/23: the neighbours join
-    _a(
-        "imc-recommendations",
-        "tikhoretsk-school-1",
-        D(2022, 9, 19),
-        "whole",
-        "Пилот в рамках сетевого договора.",
-        "Создан координационный совет по инновационной работе.",
-        D(2023, 5, 29),
-        5,
-        "Опыт Выселковского района оказался применим и у нас.",
-    ),
-    _a(
-        "imc-recommendations",
-        "korenovsk-school-1",
-        D(2022, 10, 3),
-        "unit",
-        "Обучение методического совета.",
-        "Подготовлены два проекта для муниципального конкурса.",
-        D(2023, 5, 22),
-        4,
-        "",
-    ),
-    _a(
-        "imc-recommendations",
-        "tikhoretsk-dou-12",
-        D(2022, 11, 14),
-        "pilot",
-        "Два воспитателя в пилотной группе.",
-        "Пилот завершён, решено распространить на весь детский сад.",
-        D(2023, 5, 31),
-        4,
-        "Не хватает примеров для ДОУ.",
-    ),
-    _a(
-        "imc-diagnostics",
-        "tikhoretsk-school-6",
-        D(2022, 9, 26),
-        "whole",
-        "Диагностика всего коллектива гимназии.",
-        "Выявлены дефициты, составлены индивидуальные маршруты.",
-        D(2023, 1, 30),
-        5,
-        "",
-    ),
-    _a(
-        "imc-diagnostics",
-        "korenovsk-dou-7",
-        D(2022, 10, 17),
-        "whole",
-        "Анкетирование воспитателей.",
-        "Результаты использованы при подготовке программы развития.",
-        D(2023, 2, 20),
-        4,
-        "",
-    ),
-    _a(
-        "school1-mentoring",
-        "vyselki-school-2",
-        D(2022, 10, 24),
-        "unit",
-        "Закреплены наставники за 4 молодыми учителями.",
-        "Все молодые специалисты остались в школе.",
-        D(2023, 6, 2),
-        5,
-        "Простая и работающая программа.",
-    ),
-    _a(
-        "school1-mentoring",
-        "vyselki-school-4",
-        D(2022, 11, 7),
-        "unit",
-        "Наставничество для двух учителей.",
-        "Молодые учителя дали открытые уроки на районном семинаре.",
-        D(2023, 5, 26),
-        4,
-        "",
-    ),
-    _a(
-        "school1-finance",
-        "vyselki-school-9",
-        D(2023, 1, 16),
-        "pilot",
-        "Занятия в 3 «А» и 4 «Б» классах.",
-        "Учащиеся стали призёрами районной олимпиады по финансовой грамотности.",
-        D(2023, 5, 19),
-        5,
-        "",
-    ),
-    _a(
-        "school16-museum",
-        "vyselki-school-7",
-        D(2022, 9, 12),
-        "unit",
-        "Создан музейный уголок, 3 экскурсии.",
-        "Проведено 12 музейных уроков.",
-        D(2023, 5, 12),
-        4,
-        "Хорошие сценарии экскурсий.",
-    ),
-    _a(
-        "school12-network",
-        "vyselki-school-13",
-        D(2023, 2, 6),
-        "unit",
-        "Заключён договор о сетевой форме.",
-        "10 учащихся изучают химию углублённо в сетевой форме.",
-        D(2023, 6, 9),
-        5,
-        "",
-    ),
-    _a(
-        "school12-network",
-        "vyselki-school-15",
-        D(2023, 2, 13),
-        "unit",
-        "Дистанционные занятия по физике.",
-        "Сетевая форма сохранена на следующий год.",
-        D(2023, 6, 9),
-        4,
-        "Сложно согласовать расписание.",
-    ),
-    _a(
-        "dou5-steam",
-        "vyselki-dou-2",
-        D(2022, 9, 19),
-        "unit",
-        "Оборудован центр экспериментирования.",
-        "Дети подготовительной группы защитили мини-проекты.",
-        D(2023, 5, 25),
-        5,
-        "Очень понятное планирование.",
-    ),
-    _a(
-        "dou5-steam",
-        "vyselki-dou-21",
-        D(2022, 10, 3),
-        "unit",
-        "Кружок робототехники для старшей группы.",
-        "Кружок посещают 14 детей.",
-        D(2023, 5, 30),
-        5,
-        "",
-    ),
-    _a(
-        "dou5-steam",
-        "korenovsk-dou-20",
-        D(2023, 1, 23),
-        "pilot",
-        "Пилот в одной подготовительной группе.",
-        "Пилот завершён, нужна закупка конструкторов.",
-        D(2023, 6, 1),
-        3,
-        "Требуется дорогое оборудование.",
-    ),
-    _a(
-        "dou14-families",
-        "tikhoretsk-dou-12",
-        D(2022, 10, 10),
-        "whole",
-        "Семейные проекты во всех группах.",
-        "Родители активнее участвуют в жизни детского сада.",
-        D(2023, 4, 28),
-        5,
-        "",
-    ),
-    _a("dou5-speech", "vyselki-dou-8", D(2023, 3, 20), "unit", "Картотека в старших группах."),
-    # 2023/24: the movement grows
-    _a(
-        "imc-recommendations",
-        "korenovsk-school-8",
-        D(2023, 9, 11),
-        "whole",
-        _PED + ".",
-        "Школа вошла в муниципальную сеть инновационных площадок.",
-        D(2024, 5, 27),
-        5,
-        "",
-    ),
-    _a(
-        "imc-recommendations",
-        "tikhoretsk-school-27",
-        D(2023, 9, 25),
-        "unit",
-        "Методический совет изучил рекомендации.",
-    ),
-    _a(
-        "imc-recommendations",
-        "vyselki-school-20",
-        D(2023, 10, 2),
-        "whole",
-        "Семинар для администрации лицея.",
-        "Лицей подал заявку на статус МЛСВ.",
-        D(2024, 4, 15),
-        4,
-        "",
-    ),
-    _a(
-        "imc-diagnostics",
-        "korenovsk-school-1",
-        D(2023, 9, 18),
-        "whole",
-        "Повторная диагностика через год.",
-        "Готовность педагогов к инновациям выросла по всем шкалам.",
-        D(2024, 3, 4),
-        5,
-        "Удобно сравнивать по годам.",
-    ),
-    _a(
-        "school3-reading",
-        "vyselki-school-5",
-        D(2023, 9, 4),
-        "unit",
-        "Кейсы на уроках в 6–7 классах.",
-        "Результаты диагностики читательской грамотности выросли на 12 %.",
-        D(2024, 5, 20),
-        5,
-        "",
-    ),
-    _a(
-        "school3-reading",
-        "tikhoretsk-school-6",
-        D(2023, 10, 9),
-        "unit",
-        "Кейсы в 8-х классах гимназии.",
-        "Кейсы включены в рабочие программы.",
-        D(2024, 5, 24),
-        4,
-        "Хотелось бы больше заданий по литературе.",
-    ),
-    _a("school3-reading", "korenovsk-school-8", D(2024, 1, 15), "pilot", "Один учитель в 5 «А» классе."),
-    _a(
-        "school1-mentoring",
-        "korenovsk-school-1",
-        D(2023, 9, 4),
-        "unit",
-        "Наставники для 3 молодых учителей.",
-        "Программа вошла в систему наставничества школы.",
-        D(2024, 5, 31),
-        5,
-        "",
-    ),
-    _a("school1-finance", "tikhoretsk-school-27", D(2023, 10, 16), "pilot", "Внеурочные занятия в 4 классе."),
-    _a(
-        "dou5-steam",
-        "tikhoretsk-dou-12",
-        D(2023, 9, 18),
-        "unit",
-        "STEAM-центр в двух группах.",
-        "Проведён городской семинар на базе детского сада.",
-        D(2024, 5, 29),
-        5,
-        "Отличная программа.",
-    ),
-    _a("dou14-families", "korenovsk-dou-7", D(2023, 10, 2), "whole", "Родительские мастерские."),
-    _a(
-        "dou1-health",
-        "vyselki-dou-3",
-        D(2023, 11, 13),
-        "whole",
-        "Динамические паузы во всех группах.",
-        "Снизилась заболеваемость детей.",
-        D(2024, 5, 28),
-        4,
-        "",
-    ),
-    _a(
-        "ddt-projects",
-        "vyselki-school-18",
-        D(2023, 9, 25),
-        "unit",
-        "Проекты в кружке «Юный техник».",
-        "Два проекта стали призёрами районного конкурса.",
-        D(2024, 4, 22),
-        5,
-        "",
-    ),
-    _a("imc-digital", "vyselki-school-6", D(2023, 11, 6), "whole", "Обучение педагогов работе с ресурсами."),
+def _adoptions(table: str) -> tuple[AdoptionSpec, ...]:
+    """One adoption a record: product | organisation | date | scope | what changed, and for a finished one
+    also | outcome | date of the outcome | rating | comment. An indented line continues the record."""
+    records: list[str] = []
+    for line in table.strip().splitlines():
+        if line.startswith(" ") and records:
+            records[-1] += " " + line.strip()
+        else:
+            records.append(line)
+    specs = []
+    for record in records:
+        cells = [cell.strip() for cell in record.split("|")]
+        product, organization, day, scope, changes, *rest = cells
+        spec = AdoptionSpec(product, organization, _day(day), scope, changes)
+        if rest:
+            outcome, outcome_on, rating, comment = [*rest, ""][:4]
+            spec = AdoptionSpec(
+                product,
+                organization,
+                _day(day),
+                scope,
+                changes,
+                outcome,
+                _day(outcome_on),
+                int(rating),
+                comment,
+            )
+        specs.append(spec)
+    return tuple(specs)
+
+
+# 2021/22: the district's product spreads through the district; 2022/23: the neighbours join;
+# 2023/24: the movement grows.
+ADOPTIONS = _adoptions(
+    """
+imc-recommendations | vyselki-school-1 | 07.02.2022 | whole | Проведён педагогический совет, создана
+    творческая группа; план внедрения на год. | Доля педагогов, участвующих в инновационной работе,
+    выросла с 18 до 41 %. | 20.06.2022 | 5 | Чёткий алгоритм управленческих действий, удобно планировать.
+imc-recommendations | vyselki-school-12 | 14.02.2022 | whole | Проведён педагогический совет, создана
+    творческая группа. | Школа подготовила заявку на статус МИП. | 24.06.2022 | 5 | Рекомендации помогли
+    выстроить работу.
+imc-recommendations | vyselki-dou-5 | 01.03.2022 | whole | Семинар-практикум для воспитателей. | Коллектив
+    включился в разработку парциальной программы. | 15.06.2022 | 4 | Для детского сада часть материалов
+    пришлось адаптировать.
+imc-recommendations | vyselki-dou-14 | 10.03.2022 | unit | Стартовая диагностика готовности. |
+    Сформирована инициативная группа из 6 педагогов. | 25.08.2022 | 4 |
+imc-diagnostics | vyselki-school-16 | 04.04.2022 | whole | Анкетирование 32 педагогов. | По итогам
+    диагностики составлен план методической учёбы. | 30.05.2022 | 5 | Наглядная справка.
+dou14-families | vyselki-dou-1 | 11.04.2022 | unit | Открыт клуб выходного дня в двух группах. |
+    Посещаемость родительских мероприятий выросла вдвое. | 30.08.2022 | 5 | Родителям понравилось.
+imc-recommendations | tikhoretsk-school-1 | 19.09.2022 | whole | Пилот в рамках сетевого договора. |
+    Создан координационный совет по инновационной работе. | 29.05.2023 | 5 | Опыт Выселковского района
+    оказался применим и у нас.
+imc-recommendations | korenovsk-school-1 | 03.10.2022 | unit | Обучение методического совета. |
+    Подготовлены два проекта для муниципального конкурса. | 22.05.2023 | 4 |
+imc-recommendations | tikhoretsk-dou-12 | 14.11.2022 | pilot | Два воспитателя в пилотной группе. | Пилот
+    завершён, решено распространить на весь детский сад. | 31.05.2023 | 4 | Не хватает примеров для ДОУ.
+imc-diagnostics | tikhoretsk-school-6 | 26.09.2022 | whole | Диагностика всего коллектива гимназии. |
+    Выявлены дефициты, составлены индивидуальные маршруты. | 30.01.2023 | 5 |
+imc-diagnostics | korenovsk-dou-7 | 17.10.2022 | whole | Анкетирование воспитателей. | Результаты
+    использованы при подготовке программы развития. | 20.02.2023 | 4 |
+school1-mentoring | vyselki-school-2 | 24.10.2022 | unit | Закреплены наставники за 4 молодыми учителями.
+    | Все молодые специалисты остались в школе. | 02.06.2023 | 5 | Простая и работающая программа.
+school1-mentoring | vyselki-school-4 | 07.11.2022 | unit | Наставничество для двух учителей. | Молодые
+    учителя дали открытые уроки на районном семинаре. | 26.05.2023 | 4 |
+school1-finance | vyselki-school-9 | 16.01.2023 | pilot | Занятия в 3 «А» и 4 «Б» классах. | Учащиеся
+    стали призёрами районной олимпиады по финансовой грамотности. | 19.05.2023 | 5 |
+school16-museum | vyselki-school-7 | 12.09.2022 | unit | Создан музейный уголок, 3 экскурсии. | Проведено
+    12 музейных уроков. | 12.05.2023 | 4 | Хорошие сценарии экскурсий.
+school12-network | vyselki-school-13 | 06.02.2023 | unit | Заключён договор о сетевой форме. | 10 учащихся
+    изучают химию углублённо в сетевой форме. | 09.06.2023 | 5 |
+school12-network | vyselki-school-15 | 13.02.2023 | unit | Дистанционные занятия по физике. | Сетевая
+    форма сохранена на следующий год. | 09.06.2023 | 4 | Сложно согласовать расписание.
+dou5-steam | vyselki-dou-2 | 19.09.2022 | unit | Оборудован центр экспериментирования. | Дети
+    подготовительной группы защитили мини-проекты. | 25.05.2023 | 5 | Очень понятное планирование.
+dou5-steam | vyselki-dou-21 | 03.10.2022 | unit | Кружок робототехники для старшей группы. | Кружок
+    посещают 14 детей. | 30.05.2023 | 5 |
+dou5-steam | korenovsk-dou-20 | 23.01.2023 | pilot | Пилот в одной подготовительной группе. | Пилот
+    завершён, нужна закупка конструкторов. | 01.06.2023 | 3 | Требуется дорогое оборудование.
+dou14-families | tikhoretsk-dou-12 | 10.10.2022 | whole | Семейные проекты во всех группах. | Родители
+    активнее участвуют в жизни детского сада. | 28.04.2023 | 5 |
+dou5-speech | vyselki-dou-8 | 20.03.2023 | unit | Картотека в старших группах.
+imc-recommendations | korenovsk-school-8 | 11.09.2023 | whole | Проведён педагогический совет, создана
+    творческая группа. | Школа вошла в муниципальную сеть инновационных площадок. | 27.05.2024 | 5 |
+imc-recommendations | tikhoretsk-school-27 | 25.09.2023 | unit | Методический совет изучил рекомендации.
+imc-recommendations | vyselki-school-20 | 02.10.2023 | whole | Семинар для администрации лицея. | Лицей
+    подал заявку на статус МЛСВ. | 15.04.2024 | 4 |
+imc-diagnostics | korenovsk-school-1 | 18.09.2023 | whole | Повторная диагностика через год. | Готовность
+    педагогов к инновациям выросла по всем шкалам. | 04.03.2024 | 5 | Удобно сравнивать по годам.
+school3-reading | vyselki-school-5 | 04.09.2023 | unit | Кейсы на уроках в 6–7 классах. | Результаты
+    диагностики читательской грамотности выросли на 12 %. | 20.05.2024 | 5 |
+school3-reading | tikhoretsk-school-6 | 09.10.2023 | unit | Кейсы в 8-х классах гимназии. | Кейсы включены
+    в рабочие программы. | 24.05.2024 | 4 | Хотелось бы больше заданий по литературе.
+school3-reading | korenovsk-school-8 | 15.01.2024 | pilot | Один учитель в 5 «А» классе.
+school1-mentoring | korenovsk-school-1 | 04.09.2023 | unit | Наставники для 3 молодых учителей. |
+    Программа вошла в систему наставничества школы. | 31.05.2024 | 5 |
+school1-finance | tikhoretsk-school-27 | 16.10.2023 | pilot | Внеурочные занятия в 4 классе.
+dou5-steam | tikhoretsk-dou-12 | 18.09.2023 | unit | STEAM-центр в двух группах. | Проведён городской
+    семинар на базе детского сада. | 29.05.2024 | 5 | Отличная программа.
+dou14-families | korenovsk-dou-7 | 02.10.2023 | whole | Родительские мастерские.
+dou1-health | vyselki-dou-3 | 13.11.2023 | whole | Динамические паузы во всех группах. | Снизилась
+    заболеваемость детей. | 28.05.2024 | 4 |
+ddt-projects | vyselki-school-18 | 25.09.2023 | unit | Проекты в кружке «Юный техник». | Два проекта стали
+    призёрами районного конкурса. | 22.04.2024 | 5 |
+imc-digital | vyselki-school-6 | 06.11.2023 | whole | Обучение педагогов работе с ресурсами.
+"""
 )
+
+#: Staff of the registry who took part in an adoption, by (product, organisation).
+STAFF: dict[tuple[str, str], tuple[str, ...]] = {
+    ("imc-recommendations", "vyselki-school-1"): ("school1-head", "school1-deputy", "school1-math"),
+    ("imc-recommendations", "vyselki-school-12"): ("school12-head", "school12-deputy"),
+    ("imc-recommendations", "vyselki-dou-5"): ("dou5-head", "dou5-senior", "dou5-teacher"),
+    ("imc-recommendations", "vyselki-dou-14"): ("dou14-senior",),
+    ("imc-diagnostics", "vyselki-school-16"): ("school16-head",),
+}
 
 
 def load_library(ctx: DemoContext) -> None:
@@ -654,7 +408,7 @@ def load_library(ctx: DemoContext) -> None:
             organization=organization,
             adopted_on=a.adopted_on,
             scope=a.scope,
-            staff=[ctx.people[k] for k in a.staff],
+            staff=[ctx.people[k] for k in STAFF.get((a.product, a.organization), ())],
             changes=a.changes,
             is_demo=True,
         )

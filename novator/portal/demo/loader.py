@@ -27,6 +27,7 @@ from novator.organizations.models import Municipality, Organization, Person, Reg
 
 from . import registry
 from .contests import load_contests, load_experts
+from .library import load_library
 
 
 class DemoDisabled(Exception):
@@ -185,6 +186,8 @@ STEPS: list[Step] = [
     # the status contests (contests.py): expert accounts, stage II of 2022/23, the open contest
     load_experts,
     load_contests,
+    # the library of methodological products and their adoptions (library.py)
+    load_library,
 ]
 
 
