@@ -65,7 +65,7 @@ format: install-test
 
 # Benchmarks: figures go to bench/results.json and docs/benchmarks.md (see docs/assignment.md).
 bench: install
-	$(PY) -m bench.assignment_bench
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/static/vendor staticfiles

@@ -81,6 +81,10 @@ class ContestFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
+#: chosen before scoring starts; the expertise app locks them once a sheet is submitted
+SCORING_FIELDS = ("official_ranking", "calibration_min_sheets", "spread_threshold_percent")
+
+
 class ContestForm(ServiceModelForm):
     eligible_kinds = forms.MultipleChoiceField(
         label=_("Eligible kinds of organisations"),
@@ -130,6 +134,9 @@ class ContestForm(ServiceModelForm):
             "require_external_experts",
             "comment_required_below_max",
             "show_expert_names",
+            "official_ranking",
+            "calibration_min_sheets",
+            "spread_threshold_percent",
         ]
         widgets = {
             "opens_at": _datetime_widget(),
@@ -160,6 +167,8 @@ class ContestForm(ServiceModelForm):
             organiser.queryset = municipalities.filter(pk__in=scope.methodologist_municipalities)  # type: ignore[attr-defined]
             organiser.required = True
             organiser.empty_label = None  # type: ignore[attr-defined]
+        for name in SCORING_FIELDS:  # empty: the defaults (raw ranking, 5 sheets, 30 %)
+            self.fields[name].required = False
         if not creating:
             del self.fields["with_defaults"]
         if self.instance.regulation_file:
@@ -173,6 +182,9 @@ class ContestForm(ServiceModelForm):
         skip = ("regulation_file", "remove_regulation_file", "with_defaults")
         data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
         data.setdefault("organiser_region", None)
+        for name in SCORING_FIELDS:
+            if data.get(name) in (None, ""):
+                data.pop(name, None)
         upload = self.cleaned_data.get("regulation_file")
         if isinstance(upload, UploadedFile):
             data["regulation_file"] = upload
@@ -233,7 +245,7 @@ class CategoryForm(ServiceModelForm):
 
     class Meta:
         model = Category
-        fields = ["name", "organization_kinds", "quota", "position"]
+        fields = ["name", "organization_kinds", "quota", "experts_per_application", "position"]
 
 
 class CriterionForm(ServiceModelForm):

@@ -43,6 +43,14 @@ class ThresholdKind(models.TextChoices):
     PERCENT = "percent", _("% of the maximum")
 
 
+class OfficialRanking(models.TextChoices):
+    """Which totals decide the outcome: the experts' raw totals, or totals calibrated for each expert's
+    leniency (see novator/expertise/calibration.py)."""
+
+    RAW = "raw", _("raw totals")
+    CALIBRATED = "calibrated", _("calibrated totals")
+
+
 class Contest(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=ContestKind.choices, default=ContestKind.STATUS)
     title = models.CharField(_("title"), max_length=500)
@@ -112,6 +120,28 @@ class Contest(TimeStampedModel):
         help_text=_("Experts from the applicant's municipality are in conflict."),
     )
     comment_required_below_max = models.BooleanField(_("comment required below the maximum"), default=True)
+    official_ranking = models.CharField(
+        _("official ranking"),
+        max_length=12,
+        choices=OfficialRanking.choices,
+        default=OfficialRanking.RAW,
+        help_text=_(
+            "Chosen before scoring starts: it cannot be changed once a scoring sheet has been submitted. "
+            "Both rankings are always shown side by side."
+        ),
+    )
+    calibration_min_sheets = models.PositiveSmallIntegerField(
+        _("minimum sheets for calibration"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_("An expert's totals are calibrated only when they have scored at least this many."),
+    )
+    spread_threshold_percent = models.PositiveSmallIntegerField(
+        _("spread flag, % of the maximum total"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("An application is flagged when its experts' totals differ by more than this."),
+    )
     show_expert_names = models.BooleanField(_("show experts' names to applicants"), default=False)
     state = models.CharField(
         _("state"), max_length=20, choices=ContestState.choices, default=ContestState.DRAFT
@@ -177,6 +207,17 @@ class Contest(TimeStampedModel):
         return sum((c.max_points * c.weight for c in self.criteria.all()), Decimal(0))
 
     @property
+    def spread_threshold(self) -> Decimal:
+        """The spread of the experts' totals above which an application is flagged, in points."""
+        return (self.max_total * self.spread_threshold_percent / 100).quantize(Decimal("0.01"))
+
+    def experts_for(self, category: Category | None) -> int:
+        """How many experts score an application of `category` (its own number, else the contest's)."""
+        if category is not None and category.experts_per_application:
+            return int(category.experts_per_application)
+        return int(self.experts_per_application)
+
+    @property
     def threshold_points(self) -> Decimal:
         if self.threshold_kind == ThresholdKind.PERCENT:
             return (self.max_total * self.threshold_value / 100).quantize(Decimal("0.01"))
@@ -196,6 +237,13 @@ class Category(models.Model):
     )
     quota = models.PositiveSmallIntegerField(
         _("quota of winners"), null=True, blank=True, help_text=_("Empty: no limit; the threshold decides.")
+    )
+    experts_per_application = models.PositiveSmallIntegerField(
+        _("experts per application"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+        help_text=_("Empty: as set for the contest."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -21,6 +21,9 @@ last place within a quota; the chair may override that proposal with a recorded 
 
 **Proposed winners**: in tie-break order, applications whose total is at least the threshold, up to the
 category's quota (no quota: every application at or above the threshold).
+
+**Calibrated ranking**: the same rules on sheet totals corrected for each expert's leniency
+(`novator.expertise.calibration`); the caller passes them as `sheet_totals`, by application id.
 """
 
 from __future__ import annotations
@@ -141,13 +144,20 @@ def rank_category(
     *,
     threshold: Decimal,
     quota: int | None,
+    sheet_totals: Mapping[int, Sequence[Decimal]] | None = None,
 ) -> list[RankedRow]:
-    """Rank the applications of one category; rows come in the order of the tie-break."""
+    """Rank the applications of one category; rows come in the order of the tie-break.
+
+    `sheet_totals` (by application id) replaces the totals computed from the points, e.g. calibrated
+    ones; the tie-break on the first criterion still uses the points."""
     criteria = ordered_criteria(criteria)
     first = criteria[0] if criteria else None
     prepared = []
     for app in applications:
-        totals = tuple(sheet_total(s.points, criteria) for s in app.sheets)
+        if sheet_totals is not None:
+            totals = tuple(sheet_totals.get(app.id, ()))
+        else:
+            totals = tuple(sheet_total(s.points, criteria) for s in app.sheets)
         total = mean(list(totals))
         minimum = min(totals) if totals else None
         first_mean = (
@@ -186,13 +196,17 @@ def rank_contest(
     *,
     threshold: Decimal,
     quotas: Mapping[int | None, int | None],
+    sheet_totals: Mapping[int, Sequence[Decimal]] | None = None,
 ) -> dict[int | None, list[RankedRow]]:
-    """Rank each category separately. `quotas` maps category id (None: no category) to its quota."""
+    """Rank each category separately. `quotas` maps category id (None: no category) to its quota;
+    `sheet_totals` as for `rank_category`."""
     criteria = list(criteria)
     by_category: dict[int | None, list[ApplicationScores]] = {key: [] for key in quotas}
     for app in applications:
         by_category.setdefault(app.category_id, []).append(app)
     return {
-        category_id: rank_category(apps, criteria, threshold=threshold, quota=quotas.get(category_id))
+        category_id: rank_category(
+            apps, criteria, threshold=threshold, quota=quotas.get(category_id), sheet_totals=sheet_totals
+        )
         for category_id, apps in by_category.items()
     }

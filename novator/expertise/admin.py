@@ -7,7 +7,17 @@ from typing import Any
 
 from django.contrib import admin
 
-from .models import Assignment, Commission, CommissionMember, ConflictDeclaration, Expert, Score, ScoreSheet
+from .models import (
+    Assignment,
+    AssignmentProposal,
+    Commission,
+    CommissionMember,
+    ConflictDeclaration,
+    Expert,
+    ProposalRow,
+    Score,
+    ScoreSheet,
+)
 
 
 @admin.register(Expert)
@@ -50,9 +60,23 @@ class ConflictDeclarationAdmin(_ReadOnly, admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(_ReadOnly, admin.ModelAdmin):
-    list_display = ("application", "expert", "source", "created_at")
+    list_display = ("application", "expert", "source", "affinity", "created_at")
     list_filter = ("source",)
     list_select_related = ("application__organization", "expert__user")
+
+
+class ProposalRowInline(_ReadOnly, admin.TabularInline):
+    model = ProposalRow
+    extra = 0
+    raw_id_fields = ("application", "expert")
+
+
+@admin.register(AssignmentProposal)
+class AssignmentProposalAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ("contest", "state", "objective", "created_at", "accepted_at")
+    list_filter = ("state",)
+    list_select_related = ("contest",)
+    inlines = [ProposalRowInline]
 
 
 class ScoreInline(_ReadOnly, admin.TabularInline):

@@ -17,7 +17,7 @@ from novator.contests.models import Application, Contest
 from novator.core.text import plural_ru
 from novator.statuses.services import term_end
 
-from . import selectors
+from . import agreement, selectors
 from .services.results import status_start
 
 TEMPLATES = Path(__file__).resolve().parent / "docx"
@@ -32,6 +32,62 @@ def _number(value: Any) -> str:
     if value is None:
         return "—"
     return f"{value:.2f}".replace(".", ",")
+
+
+def _figure(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+def _signed(value: float) -> str:
+    return ("+" if value > 0 else "") + _figure(value, 2)
+
+
+def _agreement_context(ranking: selectors.Ranking) -> dict[str, Any]:
+    """The agreement figures of the minutes, in Russian whatever the interface language."""
+    figures = ranking.agreement
+    if figures is None:  # pragma: no cover - the selector always computes them
+        return {}
+    c = figures.concordance
+    flagged = [
+        {
+            "number": row.application.number or "",
+            "organization": row.application.organization.short_name,
+            "range": _figure(row.spread.range, 2),
+            "low": _figure(row.spread.minimum, 2),
+            "high": _figure(row.spread.maximum, 2),
+        }
+        for row in ranking.rows
+        if row.spread is not None and row.spread.flagged
+    ]
+    return {
+        "official_ranking": "по откалиброванным баллам"
+        if ranking.is_calibrated
+        else "по средним баллам экспертов",
+        "calibration_min_sheets": ranking.contest.calibration_min_sheets,
+        "calibrated_experts": ranking.calibrated_experts,
+        "kendall_w": _figure(c.w),
+        "w_interpretation": agreement.interpret_w(c.w),
+        "w_test": (
+            f"χ² = {_figure(c.chi2, 2)}, степеней свободы — {c.df}, p = {_figure(c.p_value, 4)}"
+            if c.w is not None and c.chi2 is not None
+            else ""
+        ),
+        "w_note": c.reason,
+        "icc1": _figure(figures.icc1),
+        "icc2": _figure(figures.icc2_1),
+        "spread_threshold": _number(figures.threshold),
+        "spread_percent": ranking.contest.spread_threshold_percent,
+        "flagged": flagged,
+        "leniency": [
+            {
+                "name": item.expert.user.display_name,
+                "applications": item.applications,
+                "deviation": _signed(item.mean_deviation),
+                "calibrated": "да" if item.calibrated else "нет",
+            }
+            for item in figures.leniency
+        ],
+    }
 
 
 def _years(n: int) -> str:
@@ -88,6 +144,8 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
                     "organization": application.organization.short_name,
                     "project": application.project_title,
                     "sheets": row.submitted,
+                    "raw_total": _number(row.raw.total if row.raw else None),
+                    "calibrated_total": _number(row.calibrated.total if row.calibrated else None),
                     "total": _number(
                         application.total if application.total is not None else row.result.total
                     ),
@@ -124,6 +182,7 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
         "categories": categories,
         "winners": winners,
         "overrides": overrides,
+        **_agreement_context(ranking),
     }
 
 

@@ -11,11 +11,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from novator.accounts.models import Role
-from novator.contests.models import Contest, Criterion
-from novator.organizations.models import Municipality, Organization
+from novator.contests.models import Contest, Criterion, OfficialRanking
+from novator.organizations.models import Municipality, Organization, OrganizationKind
 
 from . import selectors
 from .models import Expert, ScoreSheet
+from .services.commission import BIO_MAX, MAX_TOPICS
 from .services.results import reason_field
 from .services.sheets import COMMENT_MAX, CONCLUSION_MAX, comment_field, points_field
 
@@ -123,7 +124,45 @@ class ReasonForm(forms.Form):
     )
 
 
-class ExpertProfileForm(forms.Form):
+class ExpertOwnProfileForm(forms.Form):
+    """What an expert says about themselves: it decides which applications suit them best."""
+
+    topics = forms.CharField(
+        label=_("Topics"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, **INPUT}),
+        help_text=_(
+            "What you know best, one topic per line or separated by commas (at most %(max)d), e.g. "
+            "«инклюзивное образование», «робототехника»."
+        )
+        % {"max": MAX_TOPICS},
+    )
+    organization_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of organisations you know"),
+        choices=OrganizationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bio = forms.CharField(
+        label=_("Short bio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX, **INPUT}),
+        help_text=_("Up to %(max)d characters: your work, your projects, what you have reviewed.")
+        % {"max": BIO_MAX},
+    )
+
+    @classmethod
+    def initial_for(cls, expert: Expert) -> dict[str, Any]:
+        return {
+            "topics": "\n".join(str(t) for t in expert.topics or []),
+            "organization_kinds": list(expert.organization_kinds or []),
+            "bio": expert.bio,
+        }
+
+
+class ExpertProfileForm(ExpertOwnProfileForm):
+    """The organiser's form: also the user (for a new profile) and where the expert works."""
+
     user = forms.ModelChoiceField(
         label=_("User"), queryset=get_user_model().objects.none(), widget=forms.Select(attrs=SELECT)
     )
@@ -141,27 +180,69 @@ class ExpertProfileForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
         help_text=_("Empty: the organisation's municipality."),
     )
-    bio = forms.CharField(
-        label=_("Short bio"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, **INPUT}),
-    )
+    field_order = ["user", "organization", "municipality", "topics", "organization_kinds", "bio"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, expert: Expert | None = None, **kwargs: Any) -> None:
+        if expert is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    **self.initial_for(expert),
+                    "organization": expert.organization_id,
+                    "municipality": expert.municipality_id,
+                },
+            )
         super().__init__(*args, **kwargs)
-        user: Any = self.fields["user"]
-        user.queryset = (
-            get_user_model()
-            .objects.filter(role_assignments__role=Role.EXPERT)
-            .distinct()
-            .order_by("last_name", "first_name", "pk")
-        )
-        user.label_from_instance = lambda u: f"{u.display_name} ({u.username})"
+        if expert is not None:
+            del self.fields["user"]
+        else:
+            user: Any = self.fields["user"]
+            user.queryset = (
+                get_user_model()
+                .objects.filter(role_assignments__role=Role.EXPERT)
+                .distinct()
+                .order_by("last_name", "first_name", "pk")
+            )
+            user.label_from_instance = lambda u: f"{u.display_name} ({u.username})"
         self.fields["organization"].queryset = Organization.objects.select_related(  # type: ignore[attr-defined]
             "municipality"
         ).order_by("short_name")
         self.fields["municipality"].queryset = Municipality.objects.order_by("name")  # type: ignore[attr-defined]
+
+
+class ScoringSettingsForm(forms.Form):
+    """The contest's scoring settings (the service refuses what may no longer change)."""
+
+    official_ranking = forms.ChoiceField(
+        label=_("Official ranking"), choices=OfficialRanking.choices, widget=forms.Select(attrs=SELECT)
+    )
+    calibration_min_sheets = forms.IntegerField(
+        label=_("Minimum sheets for calibration"),
+        min_value=2,
+        max_value=100,
+        widget=forms.NumberInput(attrs=INPUT),
+        help_text=_("An expert's totals are calibrated only when they have scored at least this many."),
+    )
+    spread_threshold_percent = forms.IntegerField(
+        label=_("Spread flag, % of the maximum total"),
+        min_value=1,
+        max_value=100,
+        widget=forms.NumberInput(attrs=INPUT),
+    )
+
+    def __init__(self, *args: Any, contest: Contest, locked: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "official_ranking": contest.official_ranking,
+                "calibration_min_sheets": contest.calibration_min_sheets,
+                "spread_threshold_percent": contest.spread_threshold_percent,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if locked:
+            for name in ("official_ranking", "calibration_min_sheets"):
+                self.fields[name].disabled = True
 
 
 class ScoreSheetForm(forms.Form):

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from novator.contests.models import Application, Contest, Criterion
-from novator.core.models import TimeStampedModel
+from novator.core.models import Job, TimeStampedModel
 from novator.organizations.models import Municipality, Organization
 
 from .querysets import AssignmentQuerySet, ScoreSheetQuerySet
@@ -137,6 +137,77 @@ class Assignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.expert} → {self.application}"
+
+
+class AssignmentProposal(TimeStampedModel):
+    """The optimal assignment computed in the background: rows the chair reviews, trims and accepts.
+
+    Nothing here is visible to the experts; accepting turns the rows into assignments (still hidden from
+    the experts until the assignments are published). A new proposal supersedes the earlier ones.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being computed")
+        READY = "ready", _("Ready for review")
+        INFEASIBLE = "infeasible", _("Cannot be met")
+        FAILED = "failed", _("Failed")
+        ACCEPTED = "accepted", _("Accepted")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="assignment_proposals")
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
+    objective = models.FloatField(_("total affinity of the new pairs"), null=True, blank=True)
+    greedy_objective = models.FloatField(_("total affinity, greedy baseline"), null=True, blank=True)
+    #: solver figures: seconds, rounds, k and loads used
+    stats = models.JSONField(default=dict, blank=True)
+    #: why it cannot be done: [{"code": …, "params": {…}, "labels": {…}}] (translated when shown)
+    reasons = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment proposal")
+        verbose_name_plural = _("assignment proposals")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(_("Assignment proposal of %(when)s") % {"when": f"{self.created_at:%d.%m.%Y %H:%M}"})
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class ProposalRow(models.Model):
+    """One proposed pair with the reasons it scores high."""
+
+    proposal = models.ForeignKey(AssignmentProposal, on_delete=models.CASCADE, related_name="rows")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="+")
+    affinity = models.FloatField(_("affinity"))
+    #: the top shared terms of the texts: [[word, share of the cosine], …]
+    terms = models.JSONField(default=list, blank=True)
+    #: the expert's declared topics found in the application
+    topics = models.JSONField(default=list, blank=True)
+    #: the kind of the applicant organisation when the expert knows it, else ""
+    kind = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed assignment")
+        verbose_name_plural = _("proposed assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "application", "expert"], name="proposal_row_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id} → {self.application_id}"
 
 
 class ScoreSheet(TimeStampedModel):

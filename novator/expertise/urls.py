@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import commission, experts, results, sheets
+from .views import commission, experts, proposals, results, sheets
 
 app_name = "expertise"
 urlpatterns = [
     path("", sheets.my_assignments, name="my_assignments"),
     path("experts/", experts.expert_list, name="experts"),
+    path("experts/me/", experts.my_profile, name="my_profile"),
+    path("experts/<int:pk>/", experts.expert_edit, name="expert_edit"),
     path("sheets/<int:pk>/", sheets.sheet, name="sheet"),
     path("sheets/<int:pk>/reopen/", sheets.sheet_reopen, name="sheet_reopen"),
     path("sheets/<int:pk>/conflict/", sheets.conflict_declare, name="conflict_declare"),
@@ -25,7 +27,20 @@ urlpatterns = [
     path(
         "contests/<int:pk>/assignments/publish/", commission.assignments_publish, name="assignments_publish"
     ),
+    path("contests/<int:pk>/proposals/", proposals.assignment_propose, name="assignment_propose"),
+    path("contests/<int:pk>/proposals/<int:proposal_pk>/", proposals.proposal, name="proposal"),
+    path(
+        "contests/<int:pk>/proposals/<int:proposal_pk>/rows/<int:row_pk>/drop/",
+        proposals.proposal_row_drop,
+        name="proposal_row_drop",
+    ),
+    path(
+        "contests/<int:pk>/proposals/<int:proposal_pk>/accept/",
+        proposals.proposal_accept,
+        name="proposal_accept",
+    ),
     path("contests/<int:pk>/ranking/", results.ranking, name="ranking"),
+    path("contests/<int:pk>/scoring-settings/", results.scoring_settings, name="scoring_settings"),
     path("contests/<int:pk>/reopen/", results.results_reopen, name="results_reopen"),
     path("contests/<int:pk>/minutes.docx", results.minutes_download, name="minutes"),
     path("contests/<int:pk>/order.docx", results.order_download, name="order"),

@@ -48,6 +48,9 @@ CONTEST_FIELDS = (
     "require_external_experts",
     "comment_required_below_max",
     "show_expert_names",
+    "official_ranking",
+    "calibration_min_sheets",
+    "spread_threshold_percent",
 )
 REGULATION_TYPES = ("pdf", "docx", "odt")
 REGULATION_MAX_BYTES = 20 * 1024 * 1024
@@ -189,7 +192,7 @@ def contest_copy(
         )
         contest.save(update_fields=["regulation_file"])
     copies: tuple[tuple[Any, tuple[str, ...]], ...] = (
-        (Category, ("name", "organization_kinds", "quota", "position")),
+        (Category, ("name", "organization_kinds", "quota", "experts_per_application", "position")),
         (Criterion, ("name", "description", "max_points", "weight", "position")),
         (FormSection, ("key", "title", "help_text", "max_length", "required", "position")),
         (RequiredDocument, ("title", "allowed_types", "max_size_mb", "required", "position")),

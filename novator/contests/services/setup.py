@@ -84,6 +84,11 @@ def _clean_category(contest: Contest, item: Category, errors: dict[str, list[str
         item.organization_kinds = list(dict.fromkeys(kinds))
     if item.quota is not None and item.quota < 1:
         errors.setdefault("quota", []).append(_("The quota is at least 1; leave it empty for no limit."))
+    k = item.experts_per_application
+    if k is not None and not 1 <= k <= 15:
+        errors.setdefault("experts_per_application", []).append(
+            _("From 1 to 15 experts per application; leave it empty to use the contest's number.")
+        )
 
 
 def _clean_criterion(contest: Contest, item: Criterion, errors: dict[str, list[str]]) -> None:
@@ -143,7 +148,11 @@ class SetupPart:
 
 
 CATEGORY = SetupPart(
-    Category, "categories", ("name", "organization_kinds", "quota", "position"), "category", _clean_category
+    Category,
+    "categories",
+    ("name", "organization_kinds", "quota", "experts_per_application", "position"),
+    "category",
+    _clean_category,
 )
 CRITERION = SetupPart(
     Criterion,

@@ -93,7 +93,11 @@ def build_minutes(path: Path) -> None:
         document,
         "Каждая заявка оценена {{ experts_per_application }} экспертами по {{ criteria_count }} критериям; "
         "максимальный балл — {{ max_total }}, пороговый балл — {{ threshold }}. Итоговый балл заявки — "
-        "среднее арифметическое взвешенных сумм баллов экспертов.",
+        "среднее арифметическое взвешенных сумм баллов экспертов. "
+        "Официальный рейтинг — {{ official_ranking }}; откалиброванный балл исправляет мягкость или "
+        "строгость эксперта: суммы баллов каждого эксперта, "
+        "оценившего не менее {{ calibration_min_sheets }} заявок, приведены к общей шкале "
+        "(откалибровано экспертов: {{ calibrated_experts }}).",
     )
     _para(document, "{%p for c in categories %}")
     _para(document, "{{ c.name }}{% if c.quota %} (квота: {{ c.quota }}){% endif %}", bold=True)
@@ -105,6 +109,8 @@ def build_minutes(path: Path) -> None:
             "Образовательная организация",
             "Тема проекта",
             "Экспертов",
+            "Средний балл",
+            "Откалибр. балл",
             "Итоговый балл",
             "Решение",
         ],
@@ -114,12 +120,49 @@ def build_minutes(path: Path) -> None:
             "{{ r.organization }}",
             "{{ r.project }}",
             "{{ r.sheets }}",
+            "{{ r.raw_total }}",
+            "{{ r.calibrated_total }}",
             "{{ r.total }}",
             "{{ r.decision }}",
         ],
         "r in c.rows",
     )
     _para(document, "{%p endfor %}")
+    _para(document, "Согласованность оценок экспертов", bold=True)
+    _para(
+        document,
+        "Коэффициент конкордации Кендалла W = {{ kendall_w }} — {{ w_interpretation }}"
+        "{% if w_test %} ({{ w_test }}){% endif %}.{% if w_note %} {{ w_note }}.{% endif %} "
+        "Внутриклассовая корреляция: ICC(1) = {{ icc1 }}, ICC(2,1) = {{ icc2 }}.",
+    )
+    _para(document, "{%p if flagged %}")
+    _para(
+        document,
+        "Заявки, по которым суммы баллов экспертов расходятся более чем на {{ spread_threshold }} "
+        "({{ spread_percent }} % максимального балла):",
+    )
+    _para(document, "{%p for f in flagged %}")
+    _para(
+        document,
+        "— № {{ f.number }} {{ f.organization }}: от {{ f.low }} до {{ f.high }} (разброс {{ f.range }});",
+    )
+    _para(document, "{%p endfor %}")
+    _para(document, "{%p else %}")
+    _para(document, "Расхождений оценок выше порога ({{ spread_threshold }}) нет.")
+    _para(document, "{%p endif %}")
+    _para(document, "{%p if leniency %}")
+    _para(
+        document,
+        "Мягкость и строгость экспертов (среднее отклонение суммы баллов эксперта от оценок других "
+        "экспертов тех же заявок; плюс — мягче, минус — строже):",
+    )
+    _loop_table(
+        document,
+        ["Эксперт", "Заявок", "Среднее отклонение", "Калибровка"],
+        ["{{ x.name }}", "{{ x.applications }}", "{{ x.deviation }}", "{{ x.calibrated }}"],
+        "x in leniency",
+    )
+    _para(document, "{%p endif %}")
     _para(document, "РЕШИЛИ:", bold=True)
     _para(document, "{%p if winners %}")
     _para(

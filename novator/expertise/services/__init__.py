@@ -2,8 +2,8 @@
 permission, runs in one transaction, records the audit event and sends e-mail on commit."""
 
 from .assignments import (
+    AutoAssignment,
     assignment_add,
-    assignment_instance,
     assignment_remove,
     assignments_auto,
     assignments_publish,
@@ -17,6 +17,12 @@ from .commission import (
     conflict_declare,
     expert_profile_save,
 )
+from .proposals import (
+    assignment_proposal_start,
+    proposal_accept,
+    proposal_compute,
+    proposal_row_drop,
+)
 from .results import (
     Override,
     on_contest_transition,
@@ -25,12 +31,14 @@ from .results import (
     results_reopen,
     status_start,
 )
+from .scoring import scoring_settings_update
 from .sheets import parse_points, sheet_reopen, sheet_save_draft, sheet_submit
 
 __all__ = [
+    "AutoAssignment",
     "Override",
     "assignment_add",
-    "assignment_instance",
+    "assignment_proposal_start",
     "assignment_remove",
     "assignments_auto",
     "assignments_publish",
@@ -42,9 +50,13 @@ __all__ = [
     "expert_profile_save",
     "on_contest_transition",
     "parse_points",
+    "proposal_accept",
+    "proposal_compute",
+    "proposal_row_drop",
     "results_award_statuses",
     "results_confirm",
     "results_reopen",
+    "scoring_settings_update",
     "sheet_reopen",
     "sheet_save_draft",
     "sheet_submit",

@@ -1,29 +1,23 @@
-"""Assignments: manual, automatic (balanced, conflict-free) and their publication to the experts."""
+"""Assignments: manual, automatic (optimal, conflict-free) and their publication to the experts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from novator.contests.models import Application, ApplicationState, Contest, ContestState
 from novator.core import audit
 
-from .. import notifications
-from ..assignment import (
-    ApplicationNeed,
-    AssignmentInstance,
-    AssignmentProposal,
-    ExpertCapacity,
-    Shortfall,
-    propose_assignments,
-)
-from ..conflicts import conflict_for, conflict_matrix, reason_text
-from ..models import Assignment, Commission, CommissionMember, ConflictDeclaration, Expert, ScoreSheet
+from .. import matching, notifications, reasons
+from ..conflicts import conflict_for, reason_text
+from ..models import Assignment, Commission, CommissionMember, Expert, ScoreSheet
+from ..solver import Infeasible, greedy, solve
 from ._common import ASSIGNING_STATES, commission_of, require, require_state, user_or_none
 
 
@@ -35,10 +29,20 @@ def _locked_commission(contest: Contest) -> Commission:
 
 
 def _create(
-    *, actor: Any, application: Application, expert: Expert, source: str, commission: Commission
+    *,
+    actor: Any,
+    application: Application,
+    expert: Expert,
+    source: str,
+    commission: Commission,
+    affinity: float | None = None,
 ) -> Assignment:
     assignment = Assignment.objects.create(
-        application=application, expert=expert, source=source, created_by=user_or_none(actor)
+        application=application,
+        expert=expert,
+        source=source,
+        affinity=affinity,
+        created_by=user_or_none(actor),
     )
     ScoreSheet.objects.create(assignment=assignment)
     if commission.assignments_published_at is not None:
@@ -127,112 +131,93 @@ def assignment_remove(*, actor: Any, assignment: Assignment) -> None:
     )
 
 
-def assignment_instance(
-    contest: Contest, commission: Commission
-) -> tuple[AssignmentInstance, dict[int, Any]]:
-    """The plain-data instance for `propose_assignments`, and the applications by id (5 queries)."""
-    applications = list(
-        Application.objects.filter(contest=contest, state=ApplicationState.ACCEPTED)
-        .select_related("organization")
-        .order_by("number", "pk")
-    )
-    members = list(commission.members.select_related("expert__organization", "expert__user").order_by("pk"))
-    experts = [m.expert for m in members]
-    existing = list(
-        Assignment.objects.filter(application__contest=contest).values_list("application_id", "expert_id")
-    )
-    declared = ConflictDeclaration.objects.filter(application__contest=contest).values_list(
-        "application_id", "expert_id"
-    )
-    conflicts = conflict_matrix(
-        contest=contest, applications=applications, experts=experts, declared=declared
-    )
-    load: dict[int, int] = {}
-    assigned: dict[int, set[int]] = {}
-    for app_id, expert_id in existing:
-        load[expert_id] = load.get(expert_id, 0) + 1
-        assigned.setdefault(app_id, set()).add(expert_id)
-    instance = AssignmentInstance(
-        k=contest.experts_per_application,
-        applications=tuple(ApplicationNeed(a.pk, frozenset(assigned.get(a.pk, ()))) for a in applications),
-        experts=tuple(ExpertCapacity(m.expert_id, load.get(m.expert_id, 0), m.max_load) for m in members),
-        conflicts=conflicts,
-    )
-    return instance, {a.pk: a for a in applications}
+@dataclass
+class AutoAssignment:
+    """What `assignments_auto` did: the new assignments, and why some applications stay short."""
+
+    added: list[Assignment] = field(default_factory=list)
+    #: translated reasons (only when `allow_partial` let an impossible instance be filled partly)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.reasons
 
 
-def shortfall_message(shortfall: Shortfall, application: Any) -> str:
-    parts = []
-    for code, count in sorted(shortfall.conflicts.items()):
-        parts.append(
-            ngettext(
-                "%(count)d member is in conflict (%(reason)s)",
-                "%(count)d members are in conflict (%(reason)s)",
-                count,
-            )
-            % {"count": count, "reason": reason_text(code)}
-        )
-    if shortfall.at_max_load:
-        parts.append(
-            ngettext(
-                "%(count)d member has reached the maximum load",
-                "%(count)d members have reached the maximum load",
-                shortfall.at_max_load,
-            )
-            % {"count": shortfall.at_max_load}
-        )
-    if not parts:
-        parts.append(_("the commission has no other members"))
-    return ngettext(
-        "%(application)s lacks %(count)d expert: %(why)s.",
-        "%(application)s lacks %(count)d experts: %(why)s.",
-        shortfall.missing,
-    ) % {"application": application, "count": shortfall.missing, "why": "; ".join(parts)}
+def check_can_assign(data: matching.ContestData) -> None:
+    if not data.applications:
+        raise ValidationError(_("No application has passed the formal check yet."))
+    if not data.members:
+        raise ValidationError(_("Add members to the commission first."))
 
 
 @transaction.atomic
-def assignments_auto(*, actor: Any, contest: Contest, allow_partial: bool = False) -> AssignmentProposal:
-    """Fill the gaps so every accepted application has `contest.experts_per_application` experts.
+def assignments_auto(*, actor: Any, contest: Contest, allow_partial: bool = False) -> AutoAssignment:
+    """Fill the gaps at once with the optimal assignment (maximum total affinity, see `matching.py`).
 
-    Existing (manual) assignments stay. When some applications cannot get enough experts nothing is
-    changed and the error names them and why — unless `allow_partial`, which adds what is possible."""
+    Existing assignments stay. When the constraints cannot all be met nothing is changed and the error
+    says which and by how much — unless `allow_partial`, which adds what the greedy baseline can
+    (conflicts, k and maximum loads still hold) and returns the reasons. Large contests use the
+    proposal computed in the background instead (`assignment_proposal_start`)."""
     require(actor, "expertise.manage_assignments", contest)
     require_state(
         contest, ASSIGNING_STATES, _("Assignments can be changed only while the contest is in the expertise.")
     )
     commission = _locked_commission(contest)
-    instance, applications = assignment_instance(contest, commission)
-    if not instance.applications:
-        raise ValidationError(_("No application has passed the formal check yet."))
-    if not instance.experts:
-        raise ValidationError(_("Add members to the commission first."))
-    proposal = propose_assignments(instance)
-    if proposal.shortfalls and not allow_partial:
-        raise ValidationError(
-            [
-                ValidationError(shortfall_message(s, applications[s.application_id]), code="shortfall")
-                for s in proposal.shortfalls
-            ]
-        )
-    experts = {m.expert_id: m.expert for m in commission.members.select_related("expert__user")}
-    for app_id, expert_id in proposal.pairs:
-        _create(
-            actor=actor,
-            application=applications[app_id],
-            expert=experts[expert_id],
-            source=Assignment.Source.AUTO,
-            commission=commission,
+    data = matching.load_contest(contest)
+    check_can_assign(data)
+    model = data.fit()
+    instance = data.instance(model)
+    result = AutoAssignment()
+    try:
+        pairs = data.balance(model, solve(instance).added)
+    except Infeasible as exc:
+        texts = [reasons.text(r) for r in data.reason_records(exc.reasons)]
+        if not allow_partial:
+            raise ValidationError(
+                [ValidationError(t, code="infeasible") for t in texts], code="infeasible"
+            ) from exc
+        pairs = greedy(instance).added
+        result.reasons = texts
+    assert model.matrix is not None
+    matrix = model.matrix.tocsr()
+    e_index = {e.pk: i for i, e in enumerate(data.experts)}
+    a_index = {a.pk: j for j, a in enumerate(data.applications)}
+    applications = {a.pk: a for a in data.applications}
+    experts = {e.pk: e for e in data.experts}
+    for expert_id, app_id in pairs:
+        result.added.append(
+            _create(
+                actor=actor,
+                application=applications[app_id],
+                expert=experts[expert_id],
+                source=Assignment.Source.AUTO,
+                commission=commission,
+                affinity=float(matrix[e_index[expert_id], a_index[app_id]]),
+            )
         )
     audit.record(
         actor=actor,
         action="expertise.assignments_auto",
         obj=commission,
-        changes={
-            "added": [None, len(proposal.pairs)],
-            "short": [None, [applications[s.application_id].number for s in proposal.shortfalls]],
-        },
+        changes={"added": [None, len(pairs)], "complete": [None, result.complete]},
     )
-    return proposal
+    return result
+
+
+def missing_experts(contest: Contest) -> list[tuple[Application, int, int]]:
+    """Accepted applications with fewer experts than they need: (application, have, need)."""
+    applications = list(
+        Application.objects.filter(contest=contest, state=ApplicationState.ACCEPTED)
+        .select_related("organization", "category")
+        .annotate(assigned=Count("assignments"))
+        .order_by("number", "pk")
+    )
+    return [
+        (a, a.assigned, contest.experts_for(a.category))
+        for a in applications
+        if a.assigned < contest.experts_for(a.category)
+    ]
 
 
 @transaction.atomic
@@ -248,18 +233,14 @@ def assignments_publish(*, actor: Any, contest: Contest) -> Commission:
     commission.refresh_from_db()
     if commission.assignments_published_at is not None:
         raise ValidationError(_("The assignments have already been published."))
-    instance, applications = assignment_instance(contest, commission)
-    if not instance.applications:
+    if not Application.objects.filter(contest=contest, state=ApplicationState.ACCEPTED).exists():
         raise ValidationError(_("No application has passed the formal check yet."))
-    short = [
-        (applications[a.id], len(a.assigned)) for a in instance.applications if len(a.assigned) < instance.k
-    ]
+    short = missing_experts(contest)
     if short:
         raise ValidationError(
             [
-                _("%(application)s has %(n)d of %(k)d experts.")
-                % {"application": app, "n": n, "k": instance.k}
-                for app, n in short
+                _("%(application)s has %(n)d of %(k)d experts.") % {"application": app, "n": n, "k": k}
+                for app, n, k in short
             ],
             code="incomplete",
         )

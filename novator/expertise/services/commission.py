@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from novator.contests.models import Application, Contest
 from novator.core import audit
+from novator.organizations.models import OrganizationKind
 
 from .. import notifications
 from ..models import Assignment, Commission, CommissionMember, ConflictDeclaration, Expert, ScoreSheet
@@ -19,11 +21,93 @@ from ._common import SETUP_STATES, require, require_state
 EXPERT_FIELDS = ("organization", "municipality", "topics", "organization_kinds", "bio")
 
 
+#: what an expert may change in their own profile (where they work decides conflicts: the organiser's)
+OWN_FIELDS = ("topics", "organization_kinds", "bio")
+MAX_TOPICS = 20
+TOPIC_MAX = 100
+BIO_MAX = 2000
+_SPLIT = re.compile(r"[,;\n\r]+")
+
+
+def parse_topics(value: Any) -> list[str]:
+    """Topics from a list or from text (separated by commas, semicolons or new lines), trimmed, without
+    repeats (case-insensitive, the first spelling kept). Raises a message for the user."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items: list[Any] = _SPLIT.split(value)
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise ValidationError({"topics": _("List the topics as text, one per line or separated by commas.")})
+    if any(not isinstance(item, str) for item in items):
+        raise ValidationError({"topics": _("List the topics as text, one per line or separated by commas.")})
+    topics: dict[str, str] = {}
+    for item in items:
+        topic = " ".join(item.split())
+        if topic:
+            topics.setdefault(topic.casefold(), topic)
+    errors = []
+    if len(topics) > MAX_TOPICS:
+        errors.append(
+            _("At most %(max)d topics: there are %(count)d.") % {"max": MAX_TOPICS, "count": len(topics)}
+        )
+    errors += [
+        _("A topic is at most %(max)d characters: «%(topic)s…» is longer.")
+        % {"max": TOPIC_MAX, "topic": t[:40]}
+        for t in topics.values()
+        if len(t) > TOPIC_MAX
+    ]
+    if errors:
+        raise ValidationError({"topics": errors})
+    return list(topics.values())
+
+
+def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = dict(data)
+    errors: dict[str, list[str]] = {}
+    if "topics" in data:
+        try:
+            cleaned["topics"] = parse_topics(data["topics"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if "organization_kinds" in data:
+        kinds = data["organization_kinds"] or []
+        if not isinstance(kinds, list | tuple) or any(k not in OrganizationKind.values for k in kinds):
+            errors["organization_kinds"] = [_("Choose kinds of organisations from the list.")]
+        else:
+            cleaned["organization_kinds"] = list(dict.fromkeys(kinds))
+    if "bio" in data:
+        bio = data["bio"] if data["bio"] is not None else ""
+        if not isinstance(bio, str):
+            errors["bio"] = [_("The bio must be text.")]
+        elif len(bio.strip()) > BIO_MAX:
+            errors["bio"] = [
+                _("The bio is at most %(max)d characters: it has %(count)d.")
+                % {"max": BIO_MAX, "count": len(bio.strip())}
+            ]
+        else:
+            cleaned["bio"] = bio.strip()
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 @transaction.atomic
 def expert_profile_save(*, actor: Any, user: Any, data: Mapping[str, Any]) -> Expert:
-    """Create or update a user's expert profile (where they work matters for conflicts)."""
-    require(actor, "expertise.manage_experts")
-    expert = Expert.objects.filter(user=user).first()
+    """Create or update a user's expert profile. The organiser (`expertise.manage_experts`) changes
+    everything — where the expert works matters for conflicts; an expert changes their own topics, the
+    kinds of organisations they know and their bio (what the affinity reads)."""
+    own = actor is not None and getattr(actor, "pk", None) == getattr(user, "pk", None)
+    if actor is not None and not actor.has_perm("expertise.manage_experts"):
+        if not own or set(data) - set(OWN_FIELDS):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if not Expert.objects.filter(user=user).exists():
+            raise ValidationError(
+                _("You have no expert profile yet: the methodological centre creates it."), code="no_profile"
+            )
+    data = _clean_profile(data)
+    expert = Expert.objects.select_for_update().filter(user=user).first()
     created = expert is None
     if expert is None:
         expert = Expert(user=user)

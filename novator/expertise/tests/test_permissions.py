@@ -205,3 +205,60 @@ def test_a_conflicted_chair_does_not_review(chair, scored, org_a):
     assert chair.user.has_perm("expertise.review_application", scored[1])
     assert not ScoreSheet.objects.visible_to(chair.user).filter(assignment__application=scored[0]).exists()
     assert ScoreSheet.objects.visible_to(chair.user).filter(assignment__application=scored[1]).count() == 2
+
+
+# --- issue 4: proposals, profiles, scoring settings ------------------------------------------------
+
+ASSIGNERS = {"admin", "organiser", "chair"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_propose_action(client, people, commission, applications, role, django_capture_on_commit_callbacks):
+    from novator.expertise.models import AssignmentProposal
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(client, people, role).post(
+            reverse("expertise:assignment_propose", args=[commission.contest.pk])
+        )
+    assert response.status_code == (302 if role in ASSIGNERS or role == "anonymous" else 403)
+    assert AssignmentProposal.objects.exists() is (role in ASSIGNERS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_proposal_page_and_accept_only_for_the_organiser_and_the_chair(
+    client, people, commission, applications, chair, role
+):
+    """Experts — members included — never see a proposal."""
+    from novator.expertise.models import AssignmentProposal
+
+    proposal = services.assignment_proposal_start(actor=chair.user, contest=commission.contest)
+    services.proposal_compute(proposal_id=proposal.pk)
+    page = reverse("expertise:proposal", args=[commission.contest.pk, proposal.pk])
+    response = login(client, people, role).get(page)
+    assert response.status_code == expected(role, ASSIGNERS)
+    response = client.post(reverse("expertise:proposal_accept", args=[commission.contest.pk, proposal.pk]))
+    assert response.status_code == (302 if role in ASSIGNERS or role == "anonymous" else 403)
+    proposal.refresh_from_db()
+    assert (proposal.state == AssignmentProposal.State.ACCEPTED) is (role in ASSIGNERS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_profile_pages(client, people, expert_profile, role):
+    client = login(client, people, role)
+    own = client.get(reverse("expertise:my_profile"))
+    assert own.status_code == (302 if role == "anonymous" else 200)
+    edit = client.get(reverse("expertise:expert_edit", args=[expert_profile.pk]))
+    assert edit.status_code == expected(role, {"admin", "organiser", "other_methodologist"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_scoring_settings_action(client, people, commission, role):
+    contest = commission.contest
+    response = login(client, people, role).post(
+        reverse("expertise:scoring_settings", args=[contest.pk]),
+        {"official_ranking": "calibrated", "calibration_min_sheets": "5", "spread_threshold_percent": "30"},
+    )
+    allowed = {"admin", "organiser"}
+    assert response.status_code == (302 if role in allowed or role == "anonymous" else 403)
+    contest.refresh_from_db()
+    assert (contest.official_ranking == "calibrated") is (role in allowed)

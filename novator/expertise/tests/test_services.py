@@ -216,20 +216,22 @@ def test_auto_gives_k_experts_respecting_conflicts_loads_and_manual_ones(
     commission, applications, expert_profile, conflicted, methodologist
 ):
     manual = services.assignment_add(actor=methodologist, application=applications[0], expert=expert_profile)
-    proposal = services.assignments_auto(actor=methodologist, contest=commission.contest)
-    assert proposal.complete
+    outcome = services.assignments_auto(actor=methodologist, contest=commission.contest)
+    assert outcome.complete
     k = commission.contest.experts_per_application
     for application in applications:
         assert len(assigned(application)) == k
     assert conflicted.pk not in assigned(applications[0])  # works in org_a
     assert Assignment.objects.get(pk=manual.pk).source == Assignment.Source.MANUAL
     assert Assignment.objects.filter(source=Assignment.Source.AUTO).count() == 3 * k - 1
+    # empty profiles: every pair scores 0, and the ties are spread over the members
     loads = [Assignment.objects.filter(expert_id=m.expert_id).count() for m in commission.members.all()]
     assert max(loads) - min(loads) <= 1  # 6 sheets over 4 experts: 2, 2, 1, 1
     assert ScoreSheet.objects.count() == 3 * k
+    assert all(a.affinity == 0 for a in Assignment.objects.filter(source=Assignment.Source.AUTO))
     # running again changes nothing
     again = services.assignments_auto(actor=methodologist, contest=commission.contest)
-    assert again.pairs == ()
+    assert again.added == []
 
 
 def test_auto_respects_max_load(commission, applications, methodologist):
@@ -248,15 +250,15 @@ def test_auto_explains_an_impossible_instance_and_changes_nothing(
     with pytest.raises(ValidationError) as error:
         services.assignments_auto(actor=methodologist, contest=commission.contest)
     text = " ".join(error.value.messages)
-    assert str(applications[0]) in text
-    assert "in conflict (the expert works in the applicant organisation)" in text
-    assert "reached the maximum load" in text
+    assert f"{applications[0]} needs 4 more experts, but only 3 members may score it" in text
+    assert "1 member is in conflict (the expert works in the applicant organisation)" in text
     assert not Assignment.objects.exists()
-    # fill what is possible
-    proposal = services.assignments_auto(actor=methodologist, contest=commission.contest, allow_partial=True)
-    assert proposal.shortfalls
-    assert Assignment.objects.count() == len(proposal.pairs) > 0
+    # fill what is possible: conflicts and maximum loads still hold
+    outcome = services.assignments_auto(actor=methodologist, contest=commission.contest, allow_partial=True)
+    assert not outcome.complete and outcome.reasons
+    assert Assignment.objects.count() == len(outcome.added) > 0
     assert conflicted.pk not in assigned(applications[0])
+    assert Assignment.objects.filter(expert=chair).count() <= 1
 
 
 # --- publication ---------------------------------------------------------------------------------

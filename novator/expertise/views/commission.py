@@ -16,7 +16,6 @@ from novator.contests.models import Application, ContestState
 from .. import selectors, services
 from ..forms import AssignmentForm, CommissionForm, ConflictForm, MaxLoadForm, MemberForm
 from ..models import Assignment, CommissionMember, Expert
-from ..services.assignments import shortfall_message
 from ._common import error_messages, form_errors, get_contest
 
 PAGE = "expertise:commission"
@@ -237,13 +236,14 @@ def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 @login_required
 @require_POST
 def assignments_auto(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill the gaps at once with the optimal assignment (small contests; large ones use a proposal)."""
     contest = get_contest(request, pk, "expertise.manage_assignments")
     partial = request.POST.get("partial") == "1"
     try:
-        proposal = services.assignments_auto(actor=request.user, contest=contest, allow_partial=partial)
+        outcome = services.assignments_auto(actor=request.user, contest=contest, allow_partial=partial)
     except ValidationError as exc:
         error_messages(request, exc)
-        if any(getattr(e, "code", None) == "shortfall" for e in getattr(exc, "error_list", [])):
+        if any(getattr(e, "code", None) == "infeasible" for e in getattr(exc, "error_list", [])):
             messages.info(
                 request,
                 _(
@@ -252,18 +252,13 @@ def assignments_auto(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         return redirect(PAGE, pk=contest.pk)
+    count = len(outcome.added)
     messages.success(
         request,
-        ngettext("%(count)d assignment added.", "%(count)d assignments added.", len(proposal.pairs))
-        % {"count": len(proposal.pairs)},
+        ngettext("%(count)d assignment added.", "%(count)d assignments added.", count) % {"count": count},
     )
-    if proposal.shortfalls:
-        applications = {
-            a.pk: a
-            for a in Application.objects.filter(pk__in=[s.application_id for s in proposal.shortfalls])
-        }
-        for shortfall in proposal.shortfalls:
-            messages.warning(request, shortfall_message(shortfall, applications[shortfall.application_id]))
+    for reason in outcome.reasons:
+        messages.warning(request, reason)
     return redirect(PAGE, pk=contest.pk)
 
 

@@ -17,10 +17,11 @@ from novator.contests.models import ContestState
 from novator.core.forms import apply_validation_error
 
 from .. import documents, selectors, services
-from ..forms import ConfirmForm, ReasonForm
+from ..forms import ConfirmForm, ReasonForm, ScoringSettingsForm
 from ..models import Commission
 from ..services.results import reason_field
-from ._common import error_messages, get_contest
+from ..services.scoring import scoring_locked_reason
+from ._common import error_messages, form_errors, get_contest
 
 DECIDED_STATES = (ContestState.DECIDED, ContestState.PUBLISHED)
 
@@ -85,20 +86,51 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("expertise:ranking", pk=contest.pk)
     decided = contest.state in DECIDED_STATES
     can_reopen = contest.state == ContestState.DECIDED and user.has_perm("contests.chair_contest", contest)
+    can_configure = user.has_perm("contests.manage_contest", contest) and not decided
+    settings_locked = scoring_locked_reason(contest) if can_configure else None
     return render(
         request,
         "expertise/ranking.html",
         {
             "contest": contest,
             "ranking": ranking,
+            "agreement": ranking.agreement,
+            "leniency_chart": ranking.agreement.chart() if ranking.agreement else None,
             "tables": _tables(ranking, form),
             "form": form,
             "decided": decided,
             "can_reopen": can_reopen,
             "reopen_form": ReasonForm() if can_reopen else None,
             "commission": _commission(contest),
+            "settings_locked": settings_locked,
+            "settings_form": ScoringSettingsForm(contest=contest, locked=settings_locked is not None)
+            if can_configure
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def scoring_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser chooses the official ranking and the agreement flag (before scoring starts)."""
+    contest = get_contest(request, pk, "contests.manage_contest")
+    form = ScoringSettingsForm(
+        request.POST, contest=contest, locked=scoring_locked_reason(contest) is not None
+    )
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("expertise:ranking", pk=contest.pk)
+    try:
+        changes = services.scoring_settings_update(
+            actor=request.user, contest=contest, data=form.cleaned_data
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        if changes:
+            messages.success(request, _("The scoring settings are saved."))
+    return redirect("expertise:ranking", pk=contest.pk)
 
 
 @login_required
