@@ -6,3 +6,7 @@ class ProjectsConfig(AppConfig):
     name = "novator.projects"
     label = "projects"
     verbose_name = _("Innovation projects")
+
+    def ready(self) -> None:
+        # the metric sources and roadmap detectors of this app register themselves on import
+        from . import metrics, roadmap  # noqa: F401

@@ -35,6 +35,7 @@ from novator.expertise import services as expertise_services
 from novator.expertise.models import Assignment, Expert, ScoreSheet
 from novator.organizations import services as org_services
 from novator.organizations.models import OrganizationKind
+from novator.statuses.defaults import ensure_default_kinds
 from novator.statuses.models import StatusAssignment, StatusKind
 
 from . import contest_data as data
@@ -118,6 +119,7 @@ def load_contests(ctx: DemoContext) -> None:
     missing = wanted - existing
     if not missing:
         return
+    ensure_default_kinds()  # an operator may have deleted one; the story needs МИП and МЛСВ
     kinds = {k.code: k for k in StatusKind.objects.filter(code__in=["MIP", "MLSV"])}
     experts = {
         e.user.username: e

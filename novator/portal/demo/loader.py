@@ -28,6 +28,7 @@ from novator.organizations.models import Municipality, Organization, Person, Reg
 from . import registry
 from .contests import load_contests, load_experts
 from .library import load_library
+from .projects import load_projects
 
 
 class DemoDisabled(Exception):
@@ -188,6 +189,8 @@ STEPS: list[Step] = [
     load_contests,
     # the library of methodological products and their adoptions (library.py)
     load_library,
+    # the programme of the regional platform, projects, reports, surveys, roadmaps (projects.py)
+    load_projects,
 ]
 
 

@@ -105,7 +105,8 @@ def load_programme(ctx: DemoContext) -> None:
             "title": PROGRAMME_TITLE,
             "goal": PROGRAMME_GOAL,
             "novelty": PROGRAMME_NOVELTY,
-            "description": "Краевая инновационная площадка МКУ «ИМЦ» муниципального образования Выселковский район.",
+            "description": "Краевая инновационная площадка МКУ «ИМЦ» муниципального образования "
+            "Выселковский район.",
             "municipality": vyselki,
             "organizer": ctx.organizations.get("vyselki-imc"),
             "status_kind": StatusKind.objects.filter(code="KIP").first(),
@@ -131,7 +132,12 @@ def load_programme(ctx: DemoContext) -> None:
     services.result_create(
         actor=None,
         stage=stage_i,
-        data={"title": CONFERENCE, "unit": "конференция", "planned_value": Decimal(1), "actual_value": Decimal(1)},
+        data={
+            "title": CONFERENCE,
+            "unit": "конференция",
+            "planned_value": Decimal(1),
+            "actual_value": Decimal(1),
+        },
     )
     stage_ii = services.stage_create(
         actor=None,
@@ -141,7 +147,8 @@ def load_programme(ctx: DemoContext) -> None:
             "academic_year": "2022/23",
             "title": "Развитие инновационного потенциала образовательных организаций",
             "audience": "ДОУ, СОШ района",
-            "tasks": "Провести муниципальный конкурс на статус муниципального лидера сетевого взаимодействия (МЛСВ)\n"
+            "tasks": "Провести муниципальный конкурс на статус муниципального лидера сетевого "
+            "взаимодействия (МЛСВ)\n"
             "Провести муниципальный конкурс на статус муниципальной инновационной площадки (МИП)",
         },
     )
@@ -166,7 +173,8 @@ def load_programme(ctx: DemoContext) -> None:
             "academic_year": "2023/24",
             "title": "Развитие системы инновационного движения",
             "audience": "Педагоги и образовательные организации района и соседних муниципалитетов",
-            "tasks": "Провести традиционные образовательные конкурсы муниципального и межмуниципального уровня\n"
+            "tasks": "Провести традиционные образовательные конкурсы муниципального и "
+            "межмуниципального уровня\n"
             "Включить победителей конкурсов в сетевое взаимодействие",
         },
     )
@@ -178,8 +186,13 @@ def load_programme(ctx: DemoContext) -> None:
             services.result_create(
                 actor=None,
                 stage=stage_iii,
-                data={"title": contest.title, "source": "contest.applications", "target": str(contest.pk),
-                      "unit": "участников", "position": position},
+                data={
+                    "title": contest.title,
+                    "source": "contest.applications",
+                    "target": str(contest.pk),
+                    "unit": "участников",
+                    "position": position,
+                },
             )
     else:
         services.result_create(
@@ -201,7 +214,9 @@ def _link_stage_ii(programme: Programme, contests: dict[str, Contest]) -> None:
         return
     results = {
         r.title: r
-        for r in ProgrammeResult.objects.filter(stage__programme=programme, stage__academic_year="2022/23", source="")
+        for r in ProgrammeResult.objects.filter(
+            stage__programme=programme, stage__academic_year="2022/23", source=""
+        )
     }
     for spec in STAGE_II:
         result, contest = results.get(spec.title), contests.get(spec.status)
@@ -237,7 +252,9 @@ def _holders(ctx: DemoContext) -> dict[str, StatusAssignment]:
     return {ids[s.organization_id]: s for s in statuses}
 
 
-def _passport_extra(status: StatusAssignment, people: list[Any], application_texts: dict[str, Any]) -> dict[str, Any]:
+def _passport_extra(
+    status: StatusAssignment, people: list[Any], application_texts: dict[str, Any]
+) -> dict[str, Any]:
     first = AcademicYear.of(status.starts_on)
     last = AcademicYear.of(status.ends_on)
     years = [AcademicYear(y) for y in range(first.start_year, last.start_year + 1)]
@@ -250,7 +267,17 @@ def _passport_extra(status: StatusAssignment, people: list[Any], application_tex
     name, unit, baseline, step = indicator
     base = Decimal(baseline)
     goal = application_texts.get("goal") or "Повысить качество образования через введение новшества."
+    missing: dict[str, Any] = {}
+    if not application_texts.get("novelty"):
+        missing["novelty"] = "Система управленческих действий по включению педагогов в инновационную работу."
+    if not application_texts.get("tasks"):
+        missing["tasks"] = [
+            "Провести диагностику готовности педагогов",
+            "Создать творческую группу и разработать план-график",
+            "Апробировать и описать методический продукт",
+        ]
     return {
+        **missing,
         "goal": goal,
         "significance": "Методические материалы проекта могут применять образовательные организации района; "
         "опыт представляется на муниципальной конференции и краевом фестивале образовательных инноваций.",
@@ -299,7 +326,9 @@ def _passport_extra(status: StatusAssignment, people: list[Any], application_tex
 
 def _staff(ctx: DemoContext, organization: Any) -> list[Any]:
     people = [p for p in ctx.people.values() if p.organization_id == organization.pk]
-    return sorted(people, key=lambda p: (p.position != "директор" and p.position != "заведующий", p.last_name))[:4]
+    return sorted(
+        people, key=lambda p: (p.position != "директор" and p.position != "заведующий", p.last_name)
+    )[:4]
 
 
 def _report_content(report: ProjectReport, year_index: int) -> dict[str, Any]:
@@ -308,7 +337,9 @@ def _report_content(report: ProjectReport, year_index: int) -> dict[str, Any]:
     for row in passport.get("indicators", []):
         planned = row.get("targets", {}).get(report.academic_year)
         actual = planned if planned is None else str(Decimal(planned) + (1 if year_index % 2 else 0))
-        indicators.append({"name": row["name"], "unit": row.get("unit", ""), "planned": planned, "actual": actual})
+        indicators.append(
+            {"name": row["name"], "unit": row.get("unit", ""), "planned": planned, "actual": actual}
+        )
     return {
         "summary": f"В {report.academic_year} учебном году творческая группа выполнила задачи этапа по "
         "плану-графику; результаты обсуждены на педагогическом совете.",
@@ -337,14 +368,19 @@ def _play_reports(project: InnovationProject, last_state: str, today: datetime.d
         report.project = project
         services.report_update(actor=None, report=report, content=_report_content(report, index))
         submitted = report.due_on - datetime.timedelta(days=5)
-        services.report_transition(actor=None, report=report, name="submit", today=submitted, now=_moment(submitted))
+        services.report_transition(
+            actor=None, report=report, name="submit", today=submitted, now=_moment(submitted)
+        )
         decided = report.due_on + datetime.timedelta(days=10)
         if state == "accepted":
             extra: dict[str, Any] = {}
             if report.kind == "final":
                 status = project.status_assignment
                 assert status is not None
-                extra = {"outcome": "extend", "proposed_ends_on": D(status.ends_on.year + 3, status.ends_on.month, 14)}
+                extra = {
+                    "outcome": "extend",
+                    "proposed_ends_on": D(status.ends_on.year + 3, status.ends_on.month, 14),
+                }
             services.report_transition(
                 actor=None, report=report, name="accept", today=decided, now=_moment(decided), **extra
             )
@@ -376,26 +412,33 @@ def load_holder_projects(ctx: DemoContext) -> None:
         project = services.project_create(
             actor=None,
             organization=status.organization,
-            title=status.project_title or (application.project_title if application else "Инновационный проект"),
+            title=status.project_title
+            or (application.project_title if application else "Инновационный проект"),
             application=application,
             status_assignment=status,
             is_demo=True,
         )
         texts = application.texts if application is not None and isinstance(application.texts, dict) else {}
         services.passport_update(
-            actor=None, project=project, changes=_passport_extra(status, _staff(ctx, status.organization), texts)
+            actor=None,
+            project=project,
+            changes=_passport_extra(status, _staff(ctx, status.organization), texts),
         )
         approved_at = _moment(status.starts_on + datetime.timedelta(days=20))
         services.version_transition(actor=None, project=project, name="submit", now=approved_at)
         services.version_transition(actor=None, project=project, name="approve", now=approved_at)
-        project = InnovationProject.objects.select_related("approved_version", "status_assignment").get(pk=project.pk)
+        project = InnovationProject.objects.select_related("approved_version", "status_assignment").get(
+            pk=project.pk
+        )
         _play_reports(project, last_state, today)
         if with_draft:
             services.passport_update(
                 actor=None,
                 project=project,
-                changes={"risks": "Перегрузка педагогов — перераспределение нагрузки внутри творческой группы; "
-                         "смена состава группы — наставничество для новых участников."},
+                changes={
+                    "risks": "Перегрузка педагогов — перераспределение нагрузки внутри творческой группы; "
+                    "смена состава группы — наставничество для новых участников."
+                },
             )
         ctx.made("projects", project)
 
@@ -443,8 +486,12 @@ def load_surveys(ctx: DemoContext) -> None:
         if before_n and (organization.pk, str(last_year)) not in existing:
             start = last_year.starts + datetime.timedelta(days=20)
             run = services.survey_run_create(
-                actor=None, organization=organization, academic_year=last_year,
-                closes_on=start + datetime.timedelta(days=30), today=start, is_demo=True,
+                actor=None,
+                organization=organization,
+                academic_year=last_year,
+                closes_on=start + datetime.timedelta(days=30),
+                today=start,
+                is_demo=True,
             )
             _answers(run, before_n, lean - 0.4, f"{key}:{last_year}", start + datetime.timedelta(days=3))
             services.survey_run_close(actor=None, run=run)
@@ -452,8 +499,12 @@ def load_surveys(ctx: DemoContext) -> None:
         if (organization.pk, str(this_year)) not in existing:
             closes = min(this_year.ends, today + datetime.timedelta(days=30))
             run = services.survey_run_create(
-                actor=None, organization=organization, academic_year=this_year, closes_on=closes,
-                today=today, is_demo=True,
+                actor=None,
+                organization=organization,
+                academic_year=this_year,
+                closes_on=closes,
+                today=today,
+                is_demo=True,
             )
             _answers(run, now_n, lean, f"{key}:{this_year}", today)
             ctx.made("surveys", run)
@@ -463,11 +514,22 @@ def load_surveys(ctx: DemoContext) -> None:
 # Roadmaps: most steps are detected from the objects above; a few are ticked by hand
 
 MARKS: tuple[tuple[str, str, str], ...] = (
-    ("vyselki-school-16", "diagnostics", "Анкетирование педагогов проведено на бумажных бланках (21 человек); "
-     "аналитическая справка рассмотрена на педагогическом совете."),
-    ("vyselki-school-16", "goal_setting", "Цель и задачи инновационной работы утверждены решением педагогического "
-     "совета (протокол № 2)."),
-    ("vyselki-dou-14", "diagnostics", "Проведена диагностика готовности воспитателей по анкете ИМЦ; 14 ответов."),
+    (
+        "vyselki-school-16",
+        "diagnostics",
+        "Анкетирование педагогов проведено на бумажных бланках (21 человек); "
+        "аналитическая справка рассмотрена на педагогическом совете.",
+    ),
+    (
+        "vyselki-school-16",
+        "goal_setting",
+        "Цель и задачи инновационной работы утверждены решением педагогического совета (протокол № 2).",
+    ),
+    (
+        "vyselki-dou-14",
+        "diagnostics",
+        "Проведена диагностика готовности воспитателей по анкете ИМЦ; 14 ответов.",
+    ),
     ("vyselki-school-2", "diagnostics", "Проблемно-ориентированный анализ выполнен администрацией школы."),
 )
 
@@ -484,5 +546,7 @@ def load_roadmap_marks(ctx: DemoContext) -> None:
         organization = ctx.organizations.get(key)
         if organization is None or (organization.pk, step) in existing:
             continue
-        mark = services.roadmap_mark(actor=None, organization=organization, step=step, note=note, on=day, is_demo=True)
+        mark = services.roadmap_mark(
+            actor=None, organization=organization, step=step, note=note, on=day, is_demo=True
+        )
         ctx.made("roadmap marks", mark)

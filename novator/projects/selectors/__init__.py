@@ -1,0 +1,71 @@
+"""Reads of the projects app, with the joins each page and the API need already applied."""
+
+from .programmes import (
+    ResultView,
+    StageView,
+    Timeline,
+    programme_detail,
+    programme_list,
+    programme_list_with_stages,
+    timeline,
+    timelines,
+)
+from .projects import partners, project_detail, project_list, staff_choices, team
+from .reports import (
+    proposal_detail,
+    proposal_list,
+    report_detail,
+    report_list,
+    report_years,
+    reports_for_export,
+    reports_needing_attention,
+)
+from .roadmap import Roadmap, StepState, overview_organizations, roadmap_for, roadmaps
+from .surveys import (
+    MunicipalityResults,
+    Scores,
+    chart_data,
+    municipality_results,
+    readiness_scores,
+    run_scores,
+    scores_of_runs,
+    survey_runs,
+    survey_years,
+)
+
+__all__ = [
+    "MunicipalityResults",
+    "ResultView",
+    "Roadmap",
+    "Scores",
+    "StageView",
+    "StepState",
+    "Timeline",
+    "chart_data",
+    "municipality_results",
+    "overview_organizations",
+    "partners",
+    "programme_detail",
+    "programme_list",
+    "programme_list_with_stages",
+    "project_detail",
+    "project_list",
+    "proposal_detail",
+    "proposal_list",
+    "readiness_scores",
+    "report_detail",
+    "report_list",
+    "report_years",
+    "reports_for_export",
+    "reports_needing_attention",
+    "roadmap_for",
+    "roadmaps",
+    "run_scores",
+    "scores_of_runs",
+    "staff_choices",
+    "survey_runs",
+    "survey_years",
+    "team",
+    "timeline",
+    "timelines",
+]

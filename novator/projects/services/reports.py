@@ -1,0 +1,310 @@
+"""Reports: the schedule from the status term, filling in, evidence, the review and what follows it."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from novator.core import audit
+from novator.core.files import DOCUMENT_TYPES, check_upload, safe_filename
+
+from .. import notifications
+from ..models import (
+    InnovationProject,
+    ProjectReport,
+    ProposalKind,
+    ReportEvidence,
+    ReportKind,
+    ReportState,
+)
+from ..schedule import report_schedule
+from ..workflow import REPORT_TRANSITIONS
+from ._common import clean_text, ddmmyyyy, find_transition, require, user_or_none
+from .proposals import proposal_create
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_MAX_FILES = 20
+#: Days the coordinator has for fixes when the methodologist returns a report without a date.
+FIXES_DAYS = 14
+OUTCOMES = ("close", "extend")
+
+
+def _term(project: InnovationProject) -> tuple[datetime.date, datetime.date, datetime.date | None]:
+    status = project.status_assignment
+    if status is not None:
+        return status.starts_on, status.ends_on, status.revoked_on
+    return project.starts_on, project.ends_on, None
+
+
+def _is_blank(report: ProjectReport) -> bool:
+    content = report.content or {}
+    return not any(v for v in content.values()) and not report.evidence.exists()
+
+
+@transaction.atomic
+def report_schedule_sync(*, actor: Any, project: InnovationProject) -> Counter[str]:
+    """Make the project's reports follow the term: add the missing ones, move the due date and kind of
+    those not yet submitted, drop blank ones that fall outside the term (after revocation or a change of
+    the term). Idempotent: a second run changes nothing. `actor=None` is the system."""
+    project = (
+        InnovationProject.objects.select_for_update()
+        .select_related("status_assignment", "organization")
+        .get(pk=project.pk)
+    )
+    counts: Counter[str] = Counter()
+    if project.closed_on and project.status_assignment is None:
+        return counts
+    starts_on, ends_on, revoked_on = _term(project)
+    plan = {p.academic_year: p for p in report_schedule(starts_on, ends_on, revoked_on=revoked_on)}
+    existing = {r.academic_year: r for r in project.reports.all()}
+    for year, planned in plan.items():
+        report = existing.get(year)
+        if report is None:
+            ProjectReport.objects.create(
+                project=project,
+                academic_year=year,
+                kind=planned.kind,
+                due_on=planned.due_on,
+                is_demo=project.is_demo,
+            )
+            counts["created"] += 1
+        elif report.state == ReportState.DRAFT and (report.kind, report.due_on) != (
+            planned.kind,
+            planned.due_on,
+        ):
+            report.kind, report.due_on = planned.kind, planned.due_on
+            report.save(update_fields=["kind", "due_on", "updated_at"])
+            counts["moved"] += 1
+    for year, report in existing.items():
+        if year not in plan and report.state == ReportState.DRAFT and _is_blank(report):
+            report.delete()
+            counts["dropped"] += 1
+    if counts:
+        audit.record(actor=actor, action="report.schedule", obj=project, changes=dict(counts))
+    return counts
+
+
+def _clean_content(content: Mapping[str, Any]) -> dict[str, Any]:
+    stages = [
+        {"title": clean_text(s.get("title"), 500), "done": clean_text(s.get("done"))}
+        for s in content.get("stages", [])
+        if isinstance(s, Mapping)
+    ]
+    indicators = []
+    for row in content.get("indicators", []):
+        if isinstance(row, Mapping):
+            indicators.append(
+                {
+                    "name": clean_text(row.get("name"), 500),
+                    "unit": clean_text(row.get("unit"), 50),
+                    "planned": row.get("planned"),
+                    "actual": row.get("actual"),
+                }
+            )
+    return {
+        "summary": clean_text(content.get("summary")),
+        "stages": stages,
+        "indicators": indicators,
+        "products": clean_text(content.get("products")),
+        "events": clean_text(content.get("events")),
+    }
+
+
+@transaction.atomic
+def report_update(*, actor: Any, report: ProjectReport, content: Mapping[str, Any]) -> ProjectReport:
+    report = (
+        ProjectReport.objects.select_for_update().select_related("project__organization").get(pk=report.pk)
+    )
+    require(actor, "projects.fill_report", report)
+    if not report.is_editable:
+        raise ValidationError(_("A submitted report cannot be changed."))
+    new = _clean_content(content)
+    if new == report.content:
+        return report
+    changed = sorted(k for k in new if (report.content or {}).get(k) != new[k])
+    report.content = new
+    report.save(update_fields=["content", "updated_at"])
+    audit.record(actor=actor, action="report.update", obj=report, changes={"parts": [None, changed]})
+    return report
+
+
+@transaction.atomic
+def evidence_add(*, actor: Any, report: ProjectReport, title: str, upload: Any) -> ReportEvidence:
+    report = (
+        ProjectReport.objects.select_for_update().select_related("project__organization").get(pk=report.pk)
+    )
+    require(actor, "projects.fill_report", report)
+    if not report.is_editable:
+        raise ValidationError(_("A submitted report cannot be changed."))
+    title = clean_text(title, 255)
+    if not title:
+        raise ValidationError({"title": _("Say what the file is.")})
+    if report.evidence.count() >= EVIDENCE_MAX_FILES:
+        raise ValidationError(
+            _("At most %(n)d files can be attached to a report.") % {"n": EVIDENCE_MAX_FILES}
+        )
+    kind = check_upload(upload, allowed=DOCUMENT_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
+    evidence = ReportEvidence(
+        report=report,
+        title=title,
+        original_name=str(getattr(upload, "name", ""))[:255],
+        file_type=kind,
+        size=upload.size,
+        uploaded_by=user_or_none(actor),
+    )
+    evidence.file.save(safe_filename(evidence.original_name, kind), upload, save=False)
+    evidence.save()
+    audit.record(
+        actor=actor,
+        action="report.evidence_add",
+        obj=report,
+        changes={"file": [None, evidence.original_name]},
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, actor: Any, evidence: ReportEvidence) -> None:
+    report = evidence.report
+    require(actor, "projects.fill_report", report)
+    if not report.is_editable:
+        raise ValidationError(_("A submitted report cannot be changed."))
+    name = evidence.original_name
+    stored = evidence.file.name
+    storage = evidence.file.storage
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+    audit.record(actor=actor, action="report.evidence_delete", obj=report, changes={"file": [name, None]})
+
+
+def report_completeness_errors(report: ProjectReport) -> list[str]:
+    content = report.content or {}
+    errors = []
+    if not str(content.get("summary") or "").strip():
+        errors.append(_("Write the summary of the year."))
+    for stage in content.get("stages") or []:
+        if not str(stage.get("done") or "").strip():
+            errors.append(_("Say what was done at the stage «%(stage)s».") % {"stage": stage.get("title")})
+    for row in content.get("indicators") or []:
+        if row.get("actual") in (None, ""):
+            errors.append(_("Give the actual value of the indicator «%(name)s».") % {"name": row.get("name")})
+    return errors
+
+
+@transaction.atomic
+def report_transition(
+    *,
+    actor: Any,
+    report: ProjectReport,
+    name: str,
+    reason: str = "",
+    fixes_due_on: datetime.date | None = None,
+    outcome: str = "",
+    proposed_ends_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> ProjectReport:
+    """Move a report along its workflow (`workflow.REPORT_TRANSITIONS`).
+
+    Rejecting proposes revoking the status; accepting a final report proposes closing the project or
+    extending the status (`outcome`). `today` and `now` default to the present (the demo passes past
+    dates)."""
+    report = (
+        ProjectReport.objects.select_for_update()
+        .select_related(
+            "project",
+            "project__organization",
+            "project__organization__municipality",
+            "project__status_assignment",
+        )
+        .get(pk=report.pk)
+    )
+    transition = find_transition(REPORT_TRANSITIONS, name, report.state, ReportState, actor=actor, obj=report)
+    now = now or timezone.now()
+    today = today or timezone.localdate()
+    reason = clean_text(reason, 5000)
+    if transition.needs_reason and not reason:
+        raise ValidationError({"reason": _("Write the reason; the coordinator will read it.")})
+    if name == "submit":
+        errors = report_completeness_errors(report)
+        if errors:
+            raise ValidationError(errors, code="incomplete")
+    if name == "return":
+        fixes_due_on = fixes_due_on or today + datetime.timedelta(days=FIXES_DAYS)
+        if fixes_due_on < today:
+            raise ValidationError({"fixes_due_on": _("The date for fixes cannot be in the past.")})
+    if name == "accept" and report.kind == ReportKind.FINAL:
+        if outcome not in OUTCOMES:
+            raise ValidationError(
+                {"outcome": _("Choose what the final report leads to: closing or extension.")}
+            )
+        if outcome == "extend":
+            status = report.project.status_assignment
+            if status is None:
+                raise ValidationError({"outcome": _("The project has no status to extend.")})
+            if proposed_ends_on is None or proposed_ends_on <= status.ends_on:
+                raise ValidationError(
+                    {
+                        "proposed_ends_on": _("Give a new end of the status later than %(end)s.")
+                        % {"end": ddmmyyyy(status.ends_on)}
+                    }
+                )
+    previous = report.state
+    report.state = transition.target
+    if name == "submit":
+        report.submitted_at = now
+    else:
+        report.decided_at = now
+        report.decided_by = user_or_none(actor)
+        report.comment = reason
+        report.fixes_due_on = fixes_due_on if name == "return" else report.fixes_due_on
+    report.save()
+    audit.record(
+        actor=actor,
+        action=f"report.{name}",
+        obj=report,
+        changes={"state": [previous, report.state], **({"reason": [None, reason]} if reason else {})},
+    )
+    project = report.project
+    period = f"{report.get_kind_display().lower()} {report.academic_year}"
+    if (
+        name == "reject"
+        and project.status_assignment is not None
+        and not project.status_assignment.revoked_on
+    ):
+        proposal_create(
+            actor=actor,
+            project=project,
+            kind=ProposalKind.REVOKE,
+            report=report,
+            grounds=_("The %(report)s was rejected: %(reason)s") % {"report": period, "reason": reason},
+        )
+    if name == "accept" and report.kind == ReportKind.FINAL:
+        if outcome == "extend":
+            proposal_create(
+                actor=actor,
+                project=project,
+                kind=ProposalKind.EXTEND,
+                report=report,
+                proposed_ends_on=proposed_ends_on,
+                grounds=_("The %(report)s was accepted; the project may go on.") % {"report": period}
+                + (f" {reason}" if reason else ""),
+            )
+        else:
+            proposal_create(
+                actor=actor,
+                project=project,
+                kind=ProposalKind.CLOSE,
+                report=report,
+                grounds=_("The %(report)s was accepted; the project is complete.") % {"report": period}
+                + (f" {reason}" if reason else ""),
+            )
+    notifications.report_transition(report, name, reason)
+    return report
