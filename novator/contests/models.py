@@ -40,7 +40,7 @@ class ContestState(models.TextChoices):
 
 class ThresholdKind(models.TextChoices):
     POINTS = "points", _("points")
-    PERCENT = "percent", _("% of the maximum")
+    PERCENT = "percent", _("percent of the maximum")
 
 
 class OfficialRanking(models.TextChoices):
@@ -137,7 +137,7 @@ class Contest(TimeStampedModel):
         help_text=_("An expert's totals are calibrated only when they have scored at least this many."),
     )
     spread_threshold_percent = models.PositiveSmallIntegerField(
-        _("spread flag, % of the maximum total"),
+        _("spread flag, percent of the maximum total"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("An application is flagged when its experts' totals differ by more than this."),

@@ -224,7 +224,7 @@ class ScoringSettingsForm(forms.Form):
         help_text=_("An expert's totals are calibrated only when they have scored at least this many."),
     )
     spread_threshold_percent = forms.IntegerField(
-        label=_("Spread flag, % of the maximum total"),
+        label=_("Spread flag, percent of the maximum total"),
         min_value=1,
         max_value=100,
         widget=forms.NumberInput(attrs=INPUT),
