@@ -13,4 +13,7 @@ urlpatterns = [
     path("", include("novator.expertise.api_urls")),
     path("", include("novator.projects.api_urls")),
     path("", include("novator.library.api_urls")),
+    path("", include("novator.networks.api_urls")),
+    path("", include("novator.events.api_urls")),
+    path("", include("novator.monitoring.api_urls")),
 ]

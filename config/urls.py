@@ -15,6 +15,9 @@ urlpatterns = [
     path("expertise/", include("novator.expertise.urls")),
     path("projects/", include("novator.projects.urls")),
     path("library/", include("novator.library.urls")),
+    path("networks/", include("novator.networks.urls")),
+    path("events/", include("novator.events.urls")),
+    path("monitoring/", include("novator.monitoring.urls")),
     path("", include("novator.core.urls")),
     path("", include("novator.portal.urls")),
 ]

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "novator.expertise",
     "novator.projects",
     "novator.library",
+    "novator.networks",
+    "novator.events",
+    "novator.monitoring",
     "novator.portal",
 ]
 

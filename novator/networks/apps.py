@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworksConfig(AppConfig):
+    name = "novator.networks"
+    label = "networks"
+    verbose_name = _("Networks of leaders and partners")
