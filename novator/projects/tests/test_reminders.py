@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from novator.core.models import ActivityLog, Job
 from novator.projects import services
@@ -146,7 +147,8 @@ def test_reports_attention_tag_for_the_home_page(rf, project, coordinator, monke
 
 def test_command_sends_and_reports_counts(project):
     out = StringIO()
-    call_command("send_report_reminders", "--today", "2023-06-16", stdout=out)
+    with translation.override("en"):
+        call_command("send_report_reminders", "--today", "2023-06-16", stdout=out)
     assert "1 overdue" in out.getvalue()
     call_command("send_report_reminders", "--today", "2023-06-16", stdout=out)
     assert ReportReminder.objects.count() == 1
