@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from novator.core.models import ActivityLog, Job
 from novator.projects import services
