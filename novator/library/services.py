@@ -169,7 +169,7 @@ def product_update(*, actor: Any, product: MethodProduct, data: Mapping[str, Any
     """Change a product's description, authors or (for the methodologist) the council's decision.
     Returns the changes recorded ({} when nothing changed)."""
     product = (
-        MethodProduct.objects.select_for_update()
+        MethodProduct.objects.select_for_update(of=("self",))
         .prefetch_related("author_organizations", "author_people")
         .get(pk=product.pk)
     )
@@ -207,7 +207,7 @@ def product_update(*, actor: Any, product: MethodProduct, data: Mapping[str, Any
 def product_publish(*, actor: Any, product: MethodProduct, published: bool = True) -> MethodProduct:
     """Show a product in the public catalogue, or take it back to drafts (its adoptions stay)."""
     product = (
-        MethodProduct.objects.select_for_update().prefetch_related("author_organizations").get(pk=product.pk)
+        MethodProduct.objects.select_for_update(of=("self",)).prefetch_related("author_organizations").get(pk=product.pk)
     )
     _require(actor, "library.change_product", product)
     if product.is_published != published:
@@ -226,7 +226,7 @@ def product_publish(*, actor: Any, product: MethodProduct, published: bool = Tru
 def product_attach_file(*, actor: Any, product: MethodProduct, upload: Any, title: str = "") -> ProductFile:
     """Attach a file, checked by content (PDF, DOCX, ODT, XLSX, JPG, PNG; no macros) and size."""
     product = (
-        MethodProduct.objects.select_for_update().prefetch_related("author_organizations").get(pk=product.pk)
+        MethodProduct.objects.select_for_update(of=("self",)).prefetch_related("author_organizations").get(pk=product.pk)
     )
     _require(actor, "library.change_product", product)
     kind = check_upload(upload, allowed=FILE_TYPES, max_bytes=MAX_FILE_BYTES)
@@ -259,7 +259,7 @@ def product_attach_file(*, actor: Any, product: MethodProduct, upload: Any, titl
 @transaction.atomic
 def product_remove_file(*, actor: Any, item: ProductFile) -> None:
     product = (
-        MethodProduct.objects.select_for_update()
+        MethodProduct.objects.select_for_update(of=("self",))
         .prefetch_related("author_organizations")
         .get(pk=item.product_id)
     )
@@ -287,7 +287,7 @@ def adoption_create(
     Refused when the product is a draft, when the organisation is one of its authors, and while the
     organisation's previous adoption of it is still open."""
     product = (
-        MethodProduct.objects.select_for_update().prefetch_related("author_organizations").get(pk=product.pk)
+        MethodProduct.objects.select_for_update(of=("self",)).prefetch_related("author_organizations").get(pk=product.pk)
     )
     _require(actor, "library.adopt", organization)
     if not product.is_published:
@@ -367,7 +367,7 @@ def adoption_record_outcome(
     """Record what the adoption gave, a rating 1–5 and a comment; closing it lets the organisation adopt
     the product again later. The author organisations' coordinators are told."""
     adoption = (
-        Adoption.objects.select_for_update()
+        Adoption.objects.select_for_update(of=("self",))
         .select_related("product", "organization", "organization__municipality")
         .get(pk=adoption.pk)
     )

@@ -142,7 +142,7 @@ def application_transition(
     """
     now = now or _common.now()
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("contest", "organization")
         .get(pk=application.pk)
     )
@@ -164,7 +164,7 @@ def application_transition(
         application.return_due = None
         if application.number is None:
             # numbers are given in the order of submission; the contest row serialises concurrent ones
-            Contest.objects.select_for_update().filter(pk=application.contest_id).first()
+            Contest.objects.select_for_update(of=("self",)).filter(pk=application.contest_id).first()
             last = Application.objects.filter(contest=application.contest).aggregate(n=Max("number"))["n"]
             application.number = (last or 0) + 1
     elif name == "return":
@@ -289,7 +289,7 @@ def application_create(
 def application_update(*, actor: Any, application: Application, data: Mapping[str, Any]) -> dict[str, Any]:
     """Change the title, the category or text sections of a draft or returned application."""
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("contest", "organization")
         .get(pk=application.pk)
     )
@@ -318,7 +318,7 @@ def application_attach_document(
     *, actor: Any, application: Application, requirement: RequiredDocument, upload: Any
 ) -> ApplicationDocument:
     """Attach (or replace) the file for one required document, checked by content and size."""
-    application = Application.objects.select_for_update().select_related("contest").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("contest").get(pk=application.pk)
     require(actor, "contests.apply", application)
     _check_editable(application)
     if requirement.contest_id != application.contest_id:

@@ -125,7 +125,7 @@ def contest_create(
 def contest_update(*, actor: Any, contest: Contest, data: Mapping[str, Any]) -> dict[str, Any]:
     """Change a contest while it is a draft or announced. `regulation_file=False` removes the file."""
     require(actor, "contests.manage_contest", contest)
-    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
     if contest.state not in (ContestState.DRAFT, ContestState.ANNOUNCED):
         raise ValidationError(_("The contest can no longer be changed: the expertise has started."))
     before = audit.snapshot(contest, CONTEST_FIELDS)
@@ -286,7 +286,7 @@ def contest_transition(
 ) -> Contest:
     """Move a contest along `workflow.CONTEST_TRANSITIONS`; the hooks run in the same transaction."""
     moment = now or _common.now()
-    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
     transition = find_transition(
         CONTEST_TRANSITIONS, name, contest.state, ContestState, actor=actor, obj=contest
     )
@@ -315,7 +315,7 @@ def contest_transition(
 def contest_record_order(*, actor: Any, contest: Contest, number: str, date: datetime.date) -> Contest:
     """Record the number and date of the authority's order on the results."""
     require(actor, "contests.manage_contest", contest)
-    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
     if contest.state not in (ContestState.DECIDED, ContestState.PUBLISHED):
         raise ValidationError(_("The order is recorded after the commission has confirmed the results."))
     number = (number or "").strip()

@@ -45,7 +45,7 @@ def setup_locked_reason(contest: Contest) -> str | None:
 
 def _editable(actor: Any, contest: Contest) -> Contest:
     require(actor, "contests.manage_contest", contest)
-    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
     reason = setup_locked_reason(contest)
     if reason:
         raise ValidationError(reason, code="locked")
@@ -209,7 +209,7 @@ def _create(part: SetupPart, *, actor: Any, contest: Contest, data: Mapping[str,
 
 def _update(part: SetupPart, *, actor: Any, item: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     contest = _editable(actor, item.contest)
-    item = part.model._default_manager.select_for_update().get(pk=item.pk)
+    item = part.model._default_manager.select_for_update(of=("self",)).get(pk=item.pk)
     before = audit.snapshot(item, part.fields)
     for name in part.fields:
         if name in data:

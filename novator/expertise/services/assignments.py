@@ -24,7 +24,7 @@ from ._common import ASSIGNING_STATES, commission_of, require, require_state, us
 def _locked_commission(contest: Contest) -> Commission:
     commission = commission_of(contest)
     # serialise concurrent changes of one contest's assignments
-    Commission.objects.select_for_update().filter(pk=commission.pk).first()
+    Commission.objects.select_for_update(of=("self",)).filter(pk=commission.pk).first()
     return commission
 
 

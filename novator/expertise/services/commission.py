@@ -107,7 +107,7 @@ def expert_profile_save(*, actor: Any, user: Any, data: Mapping[str, Any]) -> Ex
                 _("You have no expert profile yet: the methodological centre creates it."), code="no_profile"
             )
     data = _clean_profile(data)
-    expert = Expert.objects.select_for_update().filter(user=user).first()
+    expert = Expert.objects.select_for_update(of=("self",)).filter(user=user).first()
     created = expert is None
     if expert is None:
         expert = Expert(user=user)
@@ -228,7 +228,7 @@ def commission_setup(
     `members` is given, exactly those members with their maximum loads."""
     require(actor, "expertise.manage_commission", contest)
     require_state(contest, SETUP_STATES, _("The commission can no longer be changed: results are confirmed."))
-    commission, created = Commission.objects.select_for_update().get_or_create(contest=contest)
+    commission, created = Commission.objects.select_for_update(of=("self",)).get_or_create(contest=contest)
     fields = ("chair", "secretary")
     before = {} if created else audit.snapshot(commission, fields)
     commission.chair = chair
@@ -278,7 +278,7 @@ def conflict_declare(
         raise ValidationError({"reason": _("Describe the conflict of interest.")})
     if ConflictDeclaration.objects.filter(expert=expert, application=application).exists():
         raise ValidationError(_("This conflict of interest has already been declared."))
-    assignment = Assignment.objects.select_for_update().filter(application=application, expert=expert).first()
+    assignment = Assignment.objects.select_for_update(of=("self",)).filter(application=application, expert=expert).first()
     removed = False
     if assignment is not None:
         sheet = ScoreSheet.objects.filter(assignment=assignment).first()

@@ -184,7 +184,7 @@ def _check_reviewable(proposal: AssignmentProposal) -> None:
 def proposal_row_drop(*, actor: Any, row: ProposalRow) -> None:
     """The chair leaves one proposed pair out (it is not assigned when the proposal is accepted)."""
     proposal = (
-        AssignmentProposal.objects.select_for_update().select_related("contest").get(pk=row.proposal_id)
+        AssignmentProposal.objects.select_for_update(of=("self",)).select_related("contest").get(pk=row.proposal_id)
     )
     _check_assigning(actor, proposal.contest)
     _check_reviewable(proposal)
@@ -258,7 +258,7 @@ def proposal_accept(*, actor: Any, proposal: AssignmentProposal) -> list[Assignm
     contest = proposal.contest
     _check_assigning(actor, contest)
     commission = _locked_commission(contest)
-    proposal = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = AssignmentProposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     _check_reviewable(proposal)
     rows = list(
         proposal.rows.select_related(

@@ -84,7 +84,7 @@ def results_confirm(
 ) -> selectors.Ranking:
     """The chair confirms the proposed ranking, overriding single outcomes with a reason; the outcomes are
     written to the applications and the contest moves to «results confirmed»."""
-    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
     require(actor, "contests.chair_contest", contest)
     require_state(
         contest, frozenset({ContestState.EXPERTISE}), _("The results can be confirmed during the expertise.")

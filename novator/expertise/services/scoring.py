@@ -51,7 +51,7 @@ def scoring_locked_reason(contest: Contest) -> str | None:
 def scoring_settings_update(*, actor: Any, contest: Contest, data: Mapping[str, Any]) -> dict[str, Any]:
     """Change the scoring settings; a locked setting given with a new value is refused (nothing saved)."""
     require(actor, "contests.manage_contest", contest)
-    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
     require_state(
         contest, SETUP_STATES, _("The results are confirmed: the scoring settings can no longer be changed.")
     )

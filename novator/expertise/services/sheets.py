@@ -173,7 +173,7 @@ def _write(sheet: ScoreSheet, criteria: list[Criterion], values: Values, existin
 
 def _lock(sheet: ScoreSheet) -> ScoreSheet:
     return (
-        ScoreSheet.objects.select_for_update()
+        ScoreSheet.objects.select_for_update(of=("self",))
         .select_related("assignment__application__contest", "assignment__expert__user")
         .get(pk=sheet.pk)
     )

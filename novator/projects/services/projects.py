@@ -144,7 +144,7 @@ def project_create(
 @transaction.atomic
 def project_update(*, actor: Any, project: InnovationProject, data: Mapping[str, Any]) -> dict[str, Any]:
     """Change the term or the links to the application and the status."""
-    project = InnovationProject.objects.select_for_update().select_related("organization").get(pk=project.pk)
+    project = InnovationProject.objects.select_for_update(of=("self",)).select_related("organization").get(pk=project.pk)
     require(actor, "projects.edit_project", project)
     fields = tuple(f for f in ("starts_on", "ends_on", "application", "status_assignment") if f in data)
     before = audit.snapshot(project, fields)
@@ -168,7 +168,7 @@ def open_version(project: InnovationProject) -> ProjectVersion | None:
 @transaction.atomic
 def version_draft_start(*, actor: Any, project: InnovationProject) -> ProjectVersion:
     """The working draft: the open one, or a new one copied from the approved passport."""
-    project = InnovationProject.objects.select_for_update().select_related("organization").get(pk=project.pk)
+    project = InnovationProject.objects.select_for_update(of=("self",)).select_related("organization").get(pk=project.pk)
     require(actor, "projects.edit_project", project)
     if project.closed_on:
         raise ValidationError(_("The project is closed; its passport can no longer be changed."))
@@ -193,7 +193,7 @@ def version_draft_start(*, actor: Any, project: InnovationProject) -> ProjectVer
 def passport_update(*, actor: Any, project: InnovationProject, changes: Mapping[str, Any]) -> ProjectVersion:
     """Write parts of the passport into the working draft (made if needed); the approved version stays."""
     version = version_draft_start(actor=actor, project=project)
-    version = ProjectVersion.objects.select_for_update().get(pk=version.pk)
+    version = ProjectVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if not version.is_editable:
         raise ValidationError(_("The passport is awaiting approval and cannot be changed now."))
     passport = normalised(version.passport)
@@ -232,7 +232,7 @@ def version_transition(
 
     Approving supersedes the previously approved version and makes the new one the project's passport."""
     project = (
-        InnovationProject.objects.select_for_update()
+        InnovationProject.objects.select_for_update(of=("self",))
         .select_related("organization", "organization__municipality")
         .get(pk=project.pk)
     )

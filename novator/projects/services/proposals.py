@@ -54,7 +54,7 @@ def proposal_create(
 
 def _locked(proposal: ProjectProposal) -> ProjectProposal:
     return (
-        ProjectProposal.objects.select_for_update()
+        ProjectProposal.objects.select_for_update(of=("self",))
         .select_related(
             "project",
             "project__organization",

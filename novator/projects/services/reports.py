@@ -54,7 +54,7 @@ def report_schedule_sync(*, actor: Any, project: InnovationProject) -> Counter[s
     those not yet submitted, drop blank ones that fall outside the term (after revocation or a change of
     the term). Idempotent: a second run changes nothing. `actor=None` is the system."""
     project = (
-        InnovationProject.objects.select_for_update()
+        InnovationProject.objects.select_for_update(of=("self",))
         .select_related("status_assignment", "organization")
         .get(pk=project.pk)
     )
@@ -120,7 +120,7 @@ def _clean_content(content: Mapping[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def report_update(*, actor: Any, report: ProjectReport, content: Mapping[str, Any]) -> ProjectReport:
     report = (
-        ProjectReport.objects.select_for_update().select_related("project__organization").get(pk=report.pk)
+        ProjectReport.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=report.pk)
     )
     require(actor, "projects.fill_report", report)
     if not report.is_editable:
@@ -138,7 +138,7 @@ def report_update(*, actor: Any, report: ProjectReport, content: Mapping[str, An
 @transaction.atomic
 def evidence_add(*, actor: Any, report: ProjectReport, title: str, upload: Any) -> ReportEvidence:
     report = (
-        ProjectReport.objects.select_for_update().select_related("project__organization").get(pk=report.pk)
+        ProjectReport.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=report.pk)
     )
     require(actor, "projects.fill_report", report)
     if not report.is_editable:
@@ -217,7 +217,7 @@ def report_transition(
     extending the status (`outcome`). `today` and `now` default to the present (the demo passes past
     dates)."""
     report = (
-        ProjectReport.objects.select_for_update()
+        ProjectReport.objects.select_for_update(of=("self",))
         .select_related(
             "project",
             "project__organization",

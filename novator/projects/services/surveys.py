@@ -135,7 +135,7 @@ def survey_response_submit(
     `participant` identifies the respondent only to stop a second answer (`participant_key(user)`); it
     is stored as a keyed hash apart from the answers. The actor must be allowed to answer (a teacher or
     the coordinator of the organisation); `actor=None` is the system (demo data)."""
-    run = SurveyRun.objects.select_for_update().select_related("organization").get(pk=run.pk)
+    run = SurveyRun.objects.select_for_update(of=("self",)).select_related("organization").get(pk=run.pk)
     require(actor, "projects.answer_survey", run)
     reason = answering_closed_reason(run, today)
     if reason:
@@ -169,7 +169,7 @@ def survey_response_submit(
 @transaction.atomic
 def survey_run_close(*, actor: Any, run: SurveyRun) -> SurveyRun:
     """Stop accepting answers and erase the salt: from now on nobody can tell who took part."""
-    run = SurveyRun.objects.select_for_update().select_related("organization").get(pk=run.pk)
+    run = SurveyRun.objects.select_for_update(of=("self",)).select_related("organization").get(pk=run.pk)
     require(actor, "projects.run_survey", run)
     if run.state == RunState.CLOSED:
         raise ValidationError(_("The survey is already closed."))
