@@ -207,7 +207,9 @@ def product_update(*, actor: Any, product: MethodProduct, data: Mapping[str, Any
 def product_publish(*, actor: Any, product: MethodProduct, published: bool = True) -> MethodProduct:
     """Show a product in the public catalogue, or take it back to drafts (its adoptions stay)."""
     product = (
-        MethodProduct.objects.select_for_update(of=("self",)).prefetch_related("author_organizations").get(pk=product.pk)
+        MethodProduct.objects.select_for_update(of=("self",))
+        .prefetch_related("author_organizations")
+        .get(pk=product.pk)
     )
     _require(actor, "library.change_product", product)
     if product.is_published != published:
@@ -226,7 +228,9 @@ def product_publish(*, actor: Any, product: MethodProduct, published: bool = Tru
 def product_attach_file(*, actor: Any, product: MethodProduct, upload: Any, title: str = "") -> ProductFile:
     """Attach a file, checked by content (PDF, DOCX, ODT, XLSX, JPG, PNG; no macros) and size."""
     product = (
-        MethodProduct.objects.select_for_update(of=("self",)).prefetch_related("author_organizations").get(pk=product.pk)
+        MethodProduct.objects.select_for_update(of=("self",))
+        .prefetch_related("author_organizations")
+        .get(pk=product.pk)
     )
     _require(actor, "library.change_product", product)
     kind = check_upload(upload, allowed=FILE_TYPES, max_bytes=MAX_FILE_BYTES)
@@ -287,7 +291,9 @@ def adoption_create(
     Refused when the product is a draft, when the organisation is one of its authors, and while the
     organisation's previous adoption of it is still open."""
     product = (
-        MethodProduct.objects.select_for_update(of=("self",)).prefetch_related("author_organizations").get(pk=product.pk)
+        MethodProduct.objects.select_for_update(of=("self",))
+        .prefetch_related("author_organizations")
+        .get(pk=product.pk)
     )
     _require(actor, "library.adopt", organization)
     if not product.is_published:

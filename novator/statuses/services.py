@@ -119,7 +119,9 @@ def status_extend(
 ) -> StatusAssignment:
     """Move the end of a term later, by an order. A revoked status cannot be extended."""
     assignment = (
-        StatusAssignment.objects.select_for_update(of=("self",)).select_related("organization").get(pk=assignment.pk)
+        StatusAssignment.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=assignment.pk)
     )
     _require(actor, "statuses.change_status", assignment)
     if assignment.revoked_on:
@@ -177,7 +179,9 @@ def status_revoke(
 ) -> StatusAssignment:
     """End a status early (no report, programme not carried out, the organisation's request …)."""
     assignment = (
-        StatusAssignment.objects.select_for_update(of=("self",)).select_related("organization").get(pk=assignment.pk)
+        StatusAssignment.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=assignment.pk)
     )
     _require(actor, "statuses.change_status", assignment)
     grounds = (grounds or "").strip()
@@ -228,7 +232,9 @@ def status_update(
     """Correct the project title or the order's number and date (a typo); the term changes only by
     extension or revocation. Returns the changes recorded ({} when nothing changed)."""
     assignment = (
-        StatusAssignment.objects.select_for_update(of=("self",)).select_related("organization").get(pk=assignment.pk)
+        StatusAssignment.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=assignment.pk)
     )
     _require(actor, "statuses.change_status", assignment)
     unknown = set(data) - set(CORRECTABLE_FIELDS)

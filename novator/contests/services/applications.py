@@ -318,7 +318,9 @@ def application_attach_document(
     *, actor: Any, application: Application, requirement: RequiredDocument, upload: Any
 ) -> ApplicationDocument:
     """Attach (or replace) the file for one required document, checked by content and size."""
-    application = Application.objects.select_for_update(of=("self",)).select_related("contest").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("contest").get(pk=application.pk)
+    )
     require(actor, "contests.apply", application)
     _check_editable(application)
     if requirement.contest_id != application.contest_id:

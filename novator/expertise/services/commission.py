@@ -278,7 +278,11 @@ def conflict_declare(
         raise ValidationError({"reason": _("Describe the conflict of interest.")})
     if ConflictDeclaration.objects.filter(expert=expert, application=application).exists():
         raise ValidationError(_("This conflict of interest has already been declared."))
-    assignment = Assignment.objects.select_for_update(of=("self",)).filter(application=application, expert=expert).first()
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(application=application, expert=expert)
+        .first()
+    )
     removed = False
     if assignment is not None:
         sheet = ScoreSheet.objects.filter(assignment=assignment).first()

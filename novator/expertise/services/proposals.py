@@ -184,7 +184,9 @@ def _check_reviewable(proposal: AssignmentProposal) -> None:
 def proposal_row_drop(*, actor: Any, row: ProposalRow) -> None:
     """The chair leaves one proposed pair out (it is not assigned when the proposal is accepted)."""
     proposal = (
-        AssignmentProposal.objects.select_for_update(of=("self",)).select_related("contest").get(pk=row.proposal_id)
+        AssignmentProposal.objects.select_for_update(of=("self",))
+        .select_related("contest")
+        .get(pk=row.proposal_id)
     )
     _check_assigning(actor, proposal.contest)
     _check_reviewable(proposal)

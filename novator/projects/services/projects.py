@@ -144,7 +144,11 @@ def project_create(
 @transaction.atomic
 def project_update(*, actor: Any, project: InnovationProject, data: Mapping[str, Any]) -> dict[str, Any]:
     """Change the term or the links to the application and the status."""
-    project = InnovationProject.objects.select_for_update(of=("self",)).select_related("organization").get(pk=project.pk)
+    project = (
+        InnovationProject.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=project.pk)
+    )
     require(actor, "projects.edit_project", project)
     fields = tuple(f for f in ("starts_on", "ends_on", "application", "status_assignment") if f in data)
     before = audit.snapshot(project, fields)
@@ -168,7 +172,11 @@ def open_version(project: InnovationProject) -> ProjectVersion | None:
 @transaction.atomic
 def version_draft_start(*, actor: Any, project: InnovationProject) -> ProjectVersion:
     """The working draft: the open one, or a new one copied from the approved passport."""
-    project = InnovationProject.objects.select_for_update(of=("self",)).select_related("organization").get(pk=project.pk)
+    project = (
+        InnovationProject.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=project.pk)
+    )
     require(actor, "projects.edit_project", project)
     if project.closed_on:
         raise ValidationError(_("The project is closed; its passport can no longer be changed."))

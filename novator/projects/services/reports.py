@@ -120,7 +120,9 @@ def _clean_content(content: Mapping[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def report_update(*, actor: Any, report: ProjectReport, content: Mapping[str, Any]) -> ProjectReport:
     report = (
-        ProjectReport.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=report.pk)
+        ProjectReport.objects.select_for_update(of=("self",))
+        .select_related("project__organization")
+        .get(pk=report.pk)
     )
     require(actor, "projects.fill_report", report)
     if not report.is_editable:
@@ -138,7 +140,9 @@ def report_update(*, actor: Any, report: ProjectReport, content: Mapping[str, An
 @transaction.atomic
 def evidence_add(*, actor: Any, report: ProjectReport, title: str, upload: Any) -> ReportEvidence:
     report = (
-        ProjectReport.objects.select_for_update(of=("self",)).select_related("project__organization").get(pk=report.pk)
+        ProjectReport.objects.select_for_update(of=("self",))
+        .select_related("project__organization")
+        .get(pk=report.pk)
     )
     require(actor, "projects.fill_report", report)
     if not report.is_editable:
