@@ -6,3 +6,6 @@ class EventsConfig(AppConfig):
     name = "novator.events"
     label = "events"
     verbose_name = _("Events and conferences")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401

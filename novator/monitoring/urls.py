@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views, views_campaigns
 
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("method/", views.method, name="method"),
+    path("municipalities/<int:pk>/", views.municipality, name="municipality"),
+    path("organizations/<int:pk>/", views.organization, name="organization"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/publish/", views.publish, name="publish"),
+    path("manage/recompute/", views.recompute, name="recompute"),
+    path("campaigns/", views_campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", views_campaigns.campaign_create, name="campaign_create"),
+    path("responses/<int:pk>/", views_campaigns.response_detail, name="response"),
+    path("responses/<int:pk>/<slug:name>/", views_campaigns.response_transition, name="response_transition"),
+]

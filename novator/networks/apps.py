@@ -6,3 +6,6 @@ class NetworksConfig(AppConfig):
     name = "novator.networks"
     label = "networks"
     verbose_name = _("Networks of leaders and partners")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401

@@ -27,7 +27,9 @@ from novator.organizations.models import Municipality, Organization, Person, Reg
 
 from . import registry
 from .contests import load_contests, load_experts
+from .events import load_events
 from .library import load_library
+from .monitoring import load_monitoring
 from .projects import load_projects
 
 
@@ -187,10 +189,14 @@ STEPS: list[Step] = [
     # the status contests (contests.py): expert accounts, stage II of 2022/23, the open contest
     load_experts,
     load_contests,
+    # the 2022 conference, upcoming seminars, the МЛСВ leaders' networks (events.py)
+    load_events,
     # the library of methodological products and their adoptions (library.py)
     load_library,
     # the programme of the regional platform, projects, reports, surveys, roadmaps (projects.py)
     load_projects,
+    # three academic years of monitoring values, recomputed and published (monitoring.py)
+    load_monitoring,
 ]
 
 

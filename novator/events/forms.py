@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from novator.organizations.models import Municipality, Organization, Person
+
+from .models import EventKind, EventLevel
+
+_TEXT = {"class": "form-control"}
+_SELECT = {"class": "form-select"}
+_DATE = {"type": "date", "class": "form-control"}
+
+
+class EventFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={**_TEXT, "type": "search"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("any")), *list(EventKind.choices)],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[("", _("any")), *list(EventLevel.choices)],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        required=False,
+        queryset=Municipality.objects.order_by("name"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+    def selector_kwargs(self) -> dict[str, Any]:
+        """Only the valid filters; a bad value is shown as an error and ignored."""
+        data: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        if not self.is_valid():
+            data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        municipality = data.get("municipality")
+        return {
+            "query": data.get("q") or "",
+            "kind": data.get("kind") or "",
+            "level": data.get("level") or "",
+            "municipality": municipality.pk if municipality else None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }
+
+
+class RegisterForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Participant"), queryset=Person.objects.none(), widget=forms.Select(attrs=_SELECT)
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+def month_param(value: str | None, today: datetime.date) -> tuple[int, int]:
+    """`2024-03` → (2024, 3); anything else → the current month."""
+    try:
+        year_s, month_s = (value or "").split("-")
+        year, month = int(year_s), int(month_s)
+        if 1 <= month <= 12 and 1900 <= year <= 2999:
+            return year, month
+    except ValueError:
+        pass
+    return today.year, today.month
+
+
+_DATETIME = {"type": "datetime-local", "class": "form-control"}
+
+
+def _dt(label: Any, required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs=_DATETIME, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500, widget=forms.TextInput(attrs=_TEXT))
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices, widget=forms.Select(attrs=_SELECT))
+    level = forms.ChoiceField(
+        label=_("Level"), choices=EventLevel.choices, widget=forms.Select(attrs=_SELECT)
+    )
+    organizers = forms.ModelMultipleChoiceField(
+        label=_("Organisers"),
+        queryset=Organization.objects.none(),
+        widget=forms.SelectMultiple(attrs={**_SELECT, "size": 6}),
+    )
+    starts_at = _dt(_("Starts at (Moscow time)"))
+    ends_at = _dt(_("Ends at (Moscow time)"))
+    place = forms.CharField(
+        label=_("Place"), required=False, max_length=500, widget=forms.TextInput(attrs=_TEXT)
+    )
+    link = forms.URLField(
+        label=_("Link"), required=False, assume_scheme="https", widget=forms.URLInput(attrs=_TEXT)
+    )
+    audience = forms.CharField(
+        label=_("Audience"), required=False, max_length=500, widget=forms.TextInput(attrs=_TEXT)
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 5}),
+    )
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text=_("Empty: no limit."),
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+    registration_opens_at = _dt(_("Registration opens at"), required=False)
+    registration_closes_at = _dt(_("Registration closes at"), required=False)
+    is_published = forms.BooleanField(label=_("Publish"), required=False, initial=True)
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organizers"].queryset = organizations  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("place") and not data.get("link") and "place" not in self.errors:
+            self.add_error("place", _("Give the place or the link."))
+        return data

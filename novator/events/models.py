@@ -1,0 +1,218 @@
+"""Events and conferences: the event with its sections and talks, registrations (with the waitlist),
+attendance and certificates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from novator.core.models import TimeStampedModel
+from novator.organizations.models import Organization, Person
+
+
+class EventKind(models.TextChoices):
+    CONFERENCE = "conference", _("conference")
+    SEMINAR = "seminar", _("seminar")
+    MASTER_CLASS = "master_class", _("master class")
+    OPEN_LESSON = "open_lesson", _("open lesson")
+    WEBINAR = "webinar", _("webinar")
+    ROUND_TABLE = "round_table", _("round table")
+    INTERNSHIP = "internship", _("internship")
+
+
+class EventLevel(models.TextChoices):
+    SCHOOL = "school", _("school")
+    MUNICIPAL = "municipal", _("municipal")
+    INTER_MUNICIPAL = "inter_municipal", _("inter-municipal")
+    REGIONAL = "regional", _("regional")
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def visible_to(self, user: object) -> EventQuerySet:
+        """Published events are public; unpublished ones are seen by those who may manage them."""
+        from novator.accounts.scope import get_scope
+
+        scope = get_scope(user)
+        if scope.is_admin:
+            return self
+        own = Q(organizers__in=scope.coordinator_organizations) | Q(
+            organizers__municipality__in=scope.methodologist_municipalities
+        )
+        if not (scope.coordinator_organizations or scope.methodologist_municipalities):
+            return self.filter(is_published=True)
+        ids = self.filter(own).values("pk")
+        return self.filter(Q(is_published=True) | Q(pk__in=ids))
+
+
+class Event(TimeStampedModel):
+    title = models.CharField(_("title"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=EventLevel.choices)
+    organizers = models.ManyToManyField(Organization, verbose_name=_("organisers"), related_name="events")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=500, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    audience = models.CharField(_("audience"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gte=F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gte=F("registration_opens_at")),
+                name="event_registration_window_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", args=[self.pk])
+
+
+class Section(models.Model):
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sections"
+    )
+    title = models.CharField(_("title"), max_length=500)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Talk(models.Model):
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="talks"
+    )
+    title = models.CharField(_("title"), max_length=500)
+    abstract = models.TextField(_("abstract"), blank=True)
+    speakers = models.ManyToManyField(Person, verbose_name=_("speakers"), related_name="talks", blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("registered")
+    WAITLISTED = "waitlisted", _("on the waitlist")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def visible_to(self, user: object) -> RegistrationQuerySet:
+        """Own registrations, those of the staff one coordinates, of events one manages, all for admins."""
+        from novator.accounts.scope import get_scope
+
+        scope = get_scope(user)
+        if scope.is_admin:
+            return self
+        if not scope.authenticated:
+            return self.none()
+        managed = Event.objects.filter(
+            Q(organizers__in=scope.coordinator_organizations)
+            | Q(organizers__municipality__in=scope.methodologist_municipalities)
+        ).values("pk")
+        return self.filter(
+            Q(person__user=user)
+            | Q(person__organization__in=scope.coordinator_organizations)
+            | Q(person__organization__municipality__in=scope.methodologist_municipalities)
+            | Q(event__in=managed)
+        )
+
+
+class Registration(TimeStampedModel):
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    queued_at = models.DateTimeField(_("queued at"), help_text=_("Order on the waitlist."))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["queued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="registration_once_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.event}"
+
+
+class CertificateRole(models.TextChoices):
+    ATTENDEE = "attendee", _("participant")
+    SPEAKER = "speaker", _("speaker")
+
+
+class Certificate(TimeStampedModel):
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("holder"), on_delete=models.CASCADE, related_name="event_certificates"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=CertificateRole.choices)
+    code = models.CharField(_("verification code"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person", "role"], name="certificate_once_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.person}"

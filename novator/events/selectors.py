@@ -1,0 +1,101 @@
+"""Reads of events: querysets with their joins already applied."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from novator.organizations.models import Organization
+
+from .models import Event, Registration, RegistrationStatus, Section, Talk
+
+
+def _with_joins(qs: QuerySet[Event]) -> QuerySet[Event]:
+    return qs.prefetch_related(
+        Prefetch(
+            "organizers", queryset=Organization.objects.select_related("municipality").order_by("short_name")
+        )
+    ).annotate(
+        registered_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED))
+    )
+
+
+def event_list(
+    *,
+    user: Any,
+    query: str = "",
+    kind: str = "",
+    level: str = "",
+    municipality: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Event]:
+    qs = Event.objects.visible_to(user)
+    if query.strip():
+        qs = qs.filter(Q(title__icontains=query.strip()) | Q(description__icontains=query.strip()))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if level:
+        qs = qs.filter(level=level)
+    if municipality:
+        qs = qs.filter(pk__in=Event.objects.filter(organizers__municipality=municipality).values("pk"))
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(ends_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(
+            starts_at__lt=datetime.datetime.combine(date_to, datetime.time.min, tzinfo=tz)
+            + datetime.timedelta(days=1)
+        )
+    return _with_joins(qs.distinct()).order_by("starts_at", "pk")
+
+
+def event_detail(*, pk: int, user: Any) -> Event:
+    talks = Talk.objects.prefetch_related("speakers__organization").order_by("order", "pk")
+    sections = Section.objects.prefetch_related(Prefetch("talks", queryset=talks)).order_by("order", "pk")
+    return (
+        _with_joins(Event.objects.visible_to(user).filter(pk=pk))
+        .prefetch_related(Prefetch("sections", queryset=sections))
+        .get()
+    )
+
+
+def month_grid(*, user: Any, year: int, month: int, **filters: Any) -> list[list[dict[str, Any]]]:
+    """Weeks (Monday first) of {day, in_month, events} for one month, in the current time zone."""
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    by_day: dict[datetime.date, list[Event]] = defaultdict(list)
+    for event in event_list(user=user, date_from=first, date_to=last, **filters):
+        start = max(timezone.localdate(event.starts_at), first)
+        end = min(timezone.localdate(event.ends_at), last)
+        day = start
+        while day <= end:
+            by_day[day].append(event)
+            day += datetime.timedelta(days=1)
+    return [
+        [{"day": d, "in_month": d.month == month, "events": by_day.get(d, [])} for d in week]
+        for week in weeks
+    ]
+
+
+def event_registrations(*, event: Event) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(event=event)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("person__organization")
+        .order_by("status", "person__last_name", "person__first_name", "pk")
+    )
+
+
+def registrations_for_user(*, user: Any) -> QuerySet[Registration]:
+    return (
+        Registration.objects.visible_to(user)
+        .select_related("event", "person__organization")
+        .order_by("-event__starts_at", "pk")
+        .distinct()
+    )

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from novator.events.models import Certificate, Event, Registration, Talk
+from novator.portal.demo.events import CONFERENCE_TITLE, load_events
+
+
+@pytest.mark.django_db
+def test_demo_events_are_idempotent():
+    from novator.portal.demo.loader import STEPS, DemoContext
+
+    ctx = DemoContext(log=lambda _msg: None)
+    for step in STEPS:
+        step(ctx)
+    load_events(ctx)
+    conference = Event.objects.get(title=CONFERENCE_TITLE)
+    assert conference.sections.count() == 3
+    assert Talk.objects.filter(section__event=conference).count() == 6
+    assert Registration.objects.filter(event=conference, attended_at__isnull=False).count() >= 5
+    assert Certificate.objects.filter(event=conference, role="speaker").exists()
+    counts = (Event.objects.count(), Registration.objects.count(), Certificate.objects.count())
+    assert counts[0] == 3
+    load_events(DemoContext(log=lambda _msg: None, **_same(ctx)))
+    assert (Event.objects.count(), Registration.objects.count(), Certificate.objects.count()) == counts
+
+
+def _same(ctx):
+    return {"organizations": ctx.organizations, "people": ctx.people}
+
+
+@pytest.mark.django_db
+def test_demo_networks_of_mlsv_holders():
+    from novator.networks.models import Network, PlanItem
+    from novator.portal.demo.loader import STEPS, DemoContext
+    from novator.statuses.models import StatusAssignment
+
+    ctx = DemoContext(log=lambda _msg: None)
+    for step in STEPS:
+        step(ctx)
+    load_events(ctx)
+    holders = StatusAssignment.objects.filter(
+        kind__code="MLSV", organization__in=list(ctx.organizations.values())
+    )
+    leaders = set(holders.values_list("organization_id", flat=True))
+    assert set(Network.objects.values_list("leader_id", flat=True)) == leaders
+    if leaders:
+        assert PlanItem.objects.filter(academic_year=2023).count() == 4 * len(leaders)
+    load_events(ctx)
+    assert Network.objects.count() == len(leaders)

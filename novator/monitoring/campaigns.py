@@ -1,0 +1,230 @@
+"""Data campaigns: the coordinator fills in and submits, the methodologist approves (the values are
+recorded and the year recomputed in the background) or returns with a comment.
+
+The workflow is data (`TRANSITIONS`), enforced by `response_transition` alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from novator.accounts.scope import get_scope
+from novator.core import audit
+from novator.core.academic_year import AcademicYear
+from novator.organizations.models import Organization
+
+from . import services
+from .models import Campaign, CampaignResponse, DataElement, DataValue, ElementSource, ResponseState
+
+S = ResponseState
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: Any
+    sources: frozenset[str]
+    target: str
+    who: str  # "coordinator" of the organisation or "methodologist" of its municipality
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit", gettext_lazy("Submit"), frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "coordinator"
+        ),
+        Transition("approve", gettext_lazy("Approve"), frozenset({S.SUBMITTED}), S.APPROVED, "methodologist"),
+        Transition(
+            "return", gettext_lazy("Return for fixes"), frozenset({S.SUBMITTED}), S.RETURNED, "methodologist"
+        ),
+    )
+}
+
+
+def _is(actor: Any, who: str, organization: Organization) -> bool:
+    scope = get_scope(actor)
+    if scope.is_admin:
+        return True
+    if who == "coordinator":
+        return organization.pk in scope.coordinator_organizations
+    return organization.municipality_id in scope.methodologist_municipalities
+
+
+def available_transitions(actor: Any, response: CampaignResponse) -> list[Transition]:
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if response.state in t.sources and _is(actor, t.who, response.organization)
+    ]
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Any,
+    title: str,
+    academic_year: str,
+    due_on: datetime.date,
+    element_codes: Iterable[str],
+    organizations: Iterable[Organization],
+) -> Campaign:
+    if actor is not None and not actor.has_perm("monitoring.manage"):
+        raise PermissionDenied(_("You may not change the monitoring."))
+    try:
+        year = str(AcademicYear.parse(academic_year))
+    except ValueError:
+        raise ValidationError(_("Write the academic year as 2022/23.")) from None
+    codes = list(element_codes)
+    elements = list(DataElement.objects.filter(code__in=codes, source=ElementSource.COLLECTED))
+    if not elements or len(elements) != len(set(codes)):
+        raise ValidationError(_("Choose collected data elements for the form."))
+    orgs = list(organizations)
+    if not orgs:
+        raise ValidationError(_("Choose the organisations that must answer."))
+    campaign = Campaign.objects.create(title=title, academic_year=year, due_on=due_on)
+    campaign.elements.set(elements)
+    CampaignResponse.objects.bulk_create([CampaignResponse(campaign=campaign, organization=o) for o in orgs])
+    audit.record(
+        actor=actor, action="monitoring.campaign_created", obj=campaign, changes={"organizations": len(orgs)}
+    )
+    return campaign
+
+
+def _parse(values: Mapping[str, Any], allowed: set[str]) -> dict[str, Decimal | None]:
+    parsed: dict[str, Decimal | None] = {}
+    errors: dict[str, list[str]] = {}
+    for code, raw in values.items():
+        if code not in allowed:
+            errors[code] = [_("This data element is not in the form.")]
+            continue
+        if raw is None or str(raw).strip() == "":
+            parsed[code] = None
+            continue
+        try:
+            number = Decimal(str(raw).strip().replace(",", "."))
+        except InvalidOperation:
+            errors[code] = [_("Enter a number.")]
+            continue
+        if not number.is_finite():
+            errors[code] = [_("Enter a number.")]
+            continue
+        parsed[code] = number
+    if errors:
+        raise ValidationError(errors)
+    return parsed
+
+
+def _check(response: CampaignResponse, values: Mapping[str, Decimal | None], *, complete: bool) -> None:
+    elements = {e.code: e for e in DataElement.objects.select_related("not_greater_than")}
+    present = {k: v for k, v in values.items() if v is not None}
+    services._validate_values(present, elements, present)
+    if complete:
+        missing = [e.name for e in response.campaign.elements.all() if values.get(e.code) is None]
+        if missing:
+            raise ValidationError(_("Fill in every value: %(names)s.") % {"names": ", ".join(missing)})
+
+
+@transaction.atomic
+def response_save(*, actor: Any, response: CampaignResponse, values: Mapping[str, Any]) -> CampaignResponse:
+    """The coordinator's draft: checked by the rules of the form (incomplete is fine until submitted)."""
+    response = (
+        CampaignResponse.objects.select_for_update()
+        .select_related("campaign", "organization")
+        .get(pk=response.pk)
+    )
+    if not _is(actor, "coordinator", response.organization):
+        raise PermissionDenied(_("Only the organisation's coordinator fills in its form."))
+    if response.state not in (S.DRAFT, S.RETURNED):
+        raise ValidationError(_("The form has been submitted and can no longer be changed."))
+    allowed = set(response.campaign.elements.values_list("code", flat=True))
+    parsed = _parse(values, allowed)
+    _check(response, parsed, complete=False)
+    response.values = {k: (None if v is None else str(v)) for k, v in parsed.items()}
+    response.save(update_fields=["values"])
+    audit.record(
+        actor=actor, action="monitoring.response_saved", obj=response, changes={"values": response.values}
+    )
+    return response
+
+
+@transaction.atomic
+def response_transition(
+    *, actor: Any, response: CampaignResponse, name: str, comment: str = ""
+) -> CampaignResponse:
+    response = (
+        CampaignResponse.objects.select_for_update()
+        .select_related("campaign", "organization")
+        .get(pk=response.pk)
+    )
+    transition = TRANSITIONS.get(name)
+    if transition is None or response.state not in transition.sources:
+        raise ValidationError(_("This action is not possible in the form's current state."))
+    if not _is(actor, transition.who, response.organization):
+        raise PermissionDenied(_("You may not do this with the form."))
+    values = {k: (None if v is None else Decimal(v)) for k, v in response.values.items()}
+    now = timezone.now()
+    if name == "submit":
+        _check(response, values, complete=True)
+        response.submitted_at = now
+    elif name == "return":
+        if not comment.strip():
+            raise ValidationError(_("Say what to fix."))
+        response.comment = comment.strip()
+        response.decided_at, response.decided_by = now, actor
+    else:  # approve: the values become the organisation's data and the year is recomputed
+        _check(response, values, complete=True)
+        services.data_values_record(
+            actor=None,
+            organization=response.organization,
+            academic_year=response.campaign.academic_year,
+            values=values,
+        )
+        response.decided_at, response.decided_by = now, actor
+        response.comment = comment.strip()
+    before = response.state
+    response.state = transition.target
+    response.save()
+    audit.record(
+        actor=actor,
+        action=f"monitoring.response_{name}",
+        obj=response,
+        changes={"state": [before, response.state]},
+    )
+    if name == "approve":
+        services.recompute_enqueue(actor=actor, academic_year=response.campaign.academic_year)
+    return response
+
+
+def last_year_values(response: CampaignResponse) -> dict[str, Decimal]:
+    """The organisation's values of the year before, shown beside the form (one query)."""
+    previous = str(AcademicYear(AcademicYear.parse(response.campaign.academic_year).start_year - 1))
+    return dict(
+        DataValue.objects.filter(organization=response.organization, academic_year=previous).values_list(
+            "element__code", "value"
+        )
+    )
+
+
+def responses_visible_to(user: Any) -> QuerySet[CampaignResponse]:
+    qs = CampaignResponse.objects.select_related("campaign", "organization__municipality")
+    scope = get_scope(user)
+    if scope.is_admin:
+        return qs
+    from django.db.models import Q
+
+    return qs.filter(
+        Q(organization_id__in=scope.coordinator_organizations)
+        | Q(organization__municipality_id__in=scope.methodologist_municipalities)
+    )

@@ -1,0 +1,145 @@
+"""Derived data elements: a registry of functions keyed by the element's code.
+
+Each function answers for one academic year and (optionally) a set of organisations with aggregate
+queries (`values().annotate()`), never a loop over organisations: {organisation id: value}. Counting
+elements answer 0 for organisations that have nothing (`zero_default`); a score answers only where it
+exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Min, Q, QuerySet
+
+from novator.core.academic_year import AcademicYear
+
+Derivation = Callable[[AcademicYear, list[int] | None], dict[int, Decimal]]
+
+
+@dataclass(frozen=True)
+class Derived:
+    function: Derivation
+    zero_default: bool = True
+
+
+REGISTRY: dict[str, Derived] = {}
+
+
+def derived(code: str, *, zero_default: bool = True) -> Callable[[Derivation], Derivation]:
+    def register(function: Derivation) -> Derivation:
+        REGISTRY[code] = Derived(function, zero_default)
+        return function
+
+    return register
+
+
+def _counts(qs: QuerySet, key: str, ids: list[int] | None, count: str = "id") -> dict[int, Decimal]:
+    if ids is not None:
+        qs = qs.filter(**{f"{key}__in": ids})
+    rows = qs.values(key).annotate(n=Count(count, distinct=True)).values_list(key, "n")
+    return {org: Decimal(n) for org, n in rows if org is not None}
+
+
+def _status_overlaps(year: AcademicYear) -> Q:
+    return Q(starts_on__lte=year.ends, ends_on__gte=year.starts) & (
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=year.starts)
+    )
+
+
+@derived("statuses_held")
+def statuses_held(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Innovation statuses held at any time during the year."""
+    from novator.statuses.models import StatusAssignment
+
+    return _counts(StatusAssignment.objects.filter(_status_overlaps(year)), "organization", ids)
+
+
+@derived("status_years")
+def status_years(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Years since the organisation's first status began, counted at the end of the year."""
+    from novator.statuses.models import StatusAssignment
+
+    qs = StatusAssignment.objects.filter(starts_on__lte=year.ends)
+    if ids is not None:
+        qs = qs.filter(organization__in=ids)
+    rows = qs.values("organization").annotate(first=Min("starts_on")).values_list("organization", "first")
+    return {org: Decimal(max(0, year.ends.year - first.year)) for org, first in rows}
+
+
+@derived("contest_applications")
+def contest_applications(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Applications to the year's contests that were submitted (not drafts, not withdrawn)."""
+    from novator.contests.models import Application, ApplicationState
+
+    qs = Application.objects.filter(contest__academic_year=str(year)).exclude(
+        state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN]
+    )
+    return _counts(qs, "organization", ids)
+
+
+@derived("contest_wins")
+def contest_wins(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    from novator.contests.models import Application
+
+    return _counts(
+        Application.objects.filter(contest__academic_year=str(year), awarded=True), "organization", ids
+    )
+
+
+@derived("products_authored")
+def products_authored(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Methodological products released during the year, by author organisation."""
+    from novator.library.models import MethodProduct
+
+    qs = MethodProduct.objects.filter(released_on__range=(year.starts, year.ends))
+    return _counts(qs, "author_organizations", ids)
+
+
+@derived("adoptions_by_others")
+def adoptions_by_others(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Adoptions of the organisation's products by other organisations during the year."""
+    from novator.library.models import Adoption
+
+    qs = Adoption.objects.filter(adopted_on__range=(year.starts, year.ends)).exclude(
+        product__author_organizations=F("organization")
+    )
+    return _counts(qs, "product__author_organizations", ids)
+
+
+@derived("adoptions_made")
+def adoptions_made(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    from novator.library.models import Adoption
+
+    return _counts(Adoption.objects.filter(adopted_on__range=(year.starts, year.ends)), "organization", ids)
+
+
+@derived("reports_accepted")
+def reports_accepted(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Innovation project reports of the year that were accepted."""
+    from novator.projects.models import ProjectReport, ReportState
+
+    qs = ProjectReport.objects.filter(academic_year=str(year), state=ReportState.ACCEPTED)
+    return _counts(qs, "project__organization", ids)
+
+
+@derived("readiness_score", zero_default=False)
+def readiness_score(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Mean staff readiness (1–5) of the year's survey, where enough staff answered."""
+    from novator.projects.selectors.surveys import readiness_scores
+
+    scores = readiness_scores(academic_year=str(year), organization_ids=ids)
+    return {org: s.mean for org, s in scores.items() if s.mean is not None}
+
+
+def derive(code: str, year: AcademicYear, organization_ids: Iterable[int]) -> dict[int, Decimal]:
+    """The values of one derived element for the given organisations (0 where a count finds nothing)."""
+    spec = REGISTRY[code]
+    ids = list(organization_ids)
+    found = spec.function(year, ids)
+    if spec.zero_default:
+        return {org: found.get(org, Decimal(0)) for org in ids}
+    wanted = set(ids)
+    return {org: v for org, v in found.items() if org in wanted}

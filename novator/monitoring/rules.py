@@ -1,0 +1,29 @@
+"""Who sees and changes what in the monitoring (django-rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from novator.accounts.rules import is_admin, is_methodologist, is_observer
+from novator.accounts.scope import get_scope
+from novator.organizations.rules import is_coordinator_of, is_methodologist_of, is_observer_of
+
+
+@rules.predicate
+def is_region_observer_of(user: Any, obj: Any) -> bool:
+    municipality = getattr(obj, "municipality", None)
+    return municipality is not None and municipality.region_id in get_scope(user).observer_regions
+
+
+#: The methodological centre sets the weights, publishes a year and starts a recomputation.
+rules.add_perm("monitoring.manage", is_admin | is_methodologist)
+#: Unpublished years and aggregates: the authority and the observers.
+rules.add_perm("monitoring.view_unpublished", is_admin | is_methodologist | is_observer)
+#: An organisation's detail (its values, profile, rank): its coordinator, its municipality's
+#: methodologists and observers, the region's observers.
+rules.add_perm(
+    "monitoring.view_organization",
+    is_admin | is_methodologist_of | is_coordinator_of | is_observer_of | is_region_observer_of,
+)

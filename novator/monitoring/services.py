@@ -1,0 +1,422 @@
+"""Writes of the monitoring: catalogue, weights, collected values, publication and the recomputation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from novator.core import audit
+from novator.core.academic_year import AcademicYear
+from novator.core.jobs import Progress, enqueue_on_commit, job_create
+from novator.core.models import Job
+from novator.organizations.models import Organization
+
+from . import computing, derivations, formula
+from .models import (
+    INDEX_CODE,
+    DataElement,
+    DataValue,
+    Direction,
+    ElementSource,
+    IndexWeightChange,
+    Indicator,
+    IndicatorValue,
+    Level,
+    MonitoringYear,
+)
+
+INDEX_NAME = "Индекс инновационного потенциала"
+
+
+def _require(actor: Any, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("You may not change the monitoring."))
+
+
+def _year(text: str) -> AcademicYear:
+    try:
+        return AcademicYear.parse(text)
+    except ValueError:
+        raise ValidationError(_("Write the academic year as 2022/23."), code="academic_year") from None
+
+
+# --- catalogue -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def data_element_create(*, actor: Any, code: str, name: str, source: str, **fields: Any) -> DataElement:
+    _require(actor, "monitoring.manage")
+    if source == ElementSource.DERIVED and code not in derivations.REGISTRY:
+        raise ValidationError(_("Novator has no derivation for the code %(code)s.") % {"code": code})
+    element = DataElement(code=code, name=name, source=source, **fields)
+    element.full_clean()
+    element.save()
+    audit.record(actor=actor, action="monitoring.element_created", obj=element)
+    return element
+
+
+def _check_formula(text: str, known: set[str]) -> None:
+    unknown = formula.names(text) - known
+    if unknown:
+        raise ValidationError(
+            _("Unknown data elements in the formula: %(codes)s.") % {"codes": ", ".join(sorted(unknown))},
+            code="formula",
+        )
+
+
+@transaction.atomic
+def indicator_create(
+    *, actor: Any, code: str, name: str, numerator: str, denominator: str = "", **fields: Any
+) -> Indicator:
+    _require(actor, "monitoring.manage")
+    if code == INDEX_CODE:
+        raise ValidationError(_("The code %(code)s is reserved for the index.") % {"code": code})
+    known = set(DataElement.objects.values_list("code", flat=True))
+    if not numerator.strip():
+        raise ValidationError(_("The numerator is required."), code="formula")
+    _check_formula(numerator, known)
+    _check_formula(denominator, known)
+    indicator = Indicator(code=code, name=name, numerator=numerator, denominator=denominator, **fields)
+    indicator.full_clean()
+    indicator.save()
+    audit.record(actor=actor, action="monitoring.indicator_created", obj=indicator)
+    return indicator
+
+
+def index_indicator() -> Indicator:
+    indicator, _created = Indicator.objects.get_or_create(
+        code=INDEX_CODE,
+        defaults={
+            "name": INDEX_NAME,
+            "definition": "Взвешенная сумма нормированных показателей, 0–100 баллов.",
+            "unit": "балл",
+            "position": 0,
+        },
+    )
+    return indicator
+
+
+@transaction.atomic
+def index_weights_change(
+    *, actor: Any, weights: Mapping[str, Mapping[str, Any]], note: str = ""
+) -> IndexWeightChange:
+    """A new version of the weights and reference bounds: {code: {weight, lower, upper}}."""
+    _require(actor, "monitoring.manage")
+    known = set(Indicator.objects.exclude(code=INDEX_CODE).values_list("code", flat=True))
+    clean: dict[str, dict[str, float]] = {}
+    for code, spec in weights.items():
+        if code not in known:
+            raise ValidationError(_("Unknown indicator: %(code)s.") % {"code": code}, code="weights")
+        try:
+            weight, lower, upper = (Decimal(str(spec[k])) for k in ("weight", "lower", "upper"))
+        except (KeyError, InvalidOperation, TypeError):
+            raise ValidationError(
+                _("Give the weight and both reference bounds of %(code)s as numbers.") % {"code": code},
+                code="weights",
+            ) from None
+        if weight < 0:
+            raise ValidationError(
+                _("A weight may not be negative (%(code)s).") % {"code": code}, code="weights"
+            )
+        if upper <= lower:
+            raise ValidationError(
+                _("The upper reference bound of %(code)s must exceed the lower one.") % {"code": code},
+                code="weights",
+            )
+        clean[code] = {"weight": float(weight), "lower": float(lower), "upper": float(upper)}
+    if not any(spec["weight"] > 0 for spec in clean.values()):
+        raise ValidationError(_("At least one indicator needs a positive weight."), code="weights")
+    previous = IndexWeightChange.objects.first()
+    change = IndexWeightChange.objects.create(
+        created_by=actor if getattr(actor, "is_authenticated", False) else None, note=note, weights=clean
+    )
+    audit.record(
+        actor=actor,
+        action="monitoring.weights_changed",
+        obj=change,
+        changes={"weights": [previous.weights if previous else None, clean]},
+    )
+    return change
+
+
+# --- collected values ------------------------------------------------------------------------------------
+
+
+def _validate_values(
+    values: Mapping[str, Decimal | None],
+    elements: dict[str, DataElement],
+    bounds: Mapping[str, Decimal | None],
+) -> None:
+    errors: dict[str, list[str]] = defaultdict(list)
+    for code, value in values.items():
+        element = elements.get(code)
+        if element is None or element.source != ElementSource.COLLECTED:
+            errors[code].append(_("This data element is not collected."))
+            continue
+        if value is None:
+            continue
+        if element.is_integer and value != value.to_integral_value():
+            errors[code].append(_("Enter a whole number."))
+        if element.min_value is not None and value < element.min_value:
+            errors[code].append(
+                _("The value may not be less than %(min)s.") % {"min": element.min_value.normalize()}
+            )
+        if element.max_value is not None and value > element.max_value:
+            errors[code].append(
+                _("The value may not exceed %(max)s.") % {"max": element.max_value.normalize()}
+            )
+        limit = element.not_greater_than
+        if limit is not None:
+            bound = bounds.get(limit.code)
+            if bound is not None and value > bound:
+                errors[code].append(_("The value may not exceed “%(name)s”.") % {"name": limit.name})
+    if errors:
+        raise ValidationError({code: list(messages) for code, messages in errors.items()})
+
+
+@transaction.atomic
+def data_values_record(
+    *, actor: Any, organization: Organization, academic_year: str, values: Mapping[str, Decimal | None]
+) -> int:
+    """Record collected values of one organisation and year (all checked first; nothing saved on error).
+    A None clears the value. Returns the number of values written."""
+    _require(actor, "monitoring.manage")
+    _year(academic_year)
+    elements = {e.code: e for e in DataElement.objects.select_related("not_greater_than")}
+    # the cross-field rule compares with the value already held when the form leaves the bound out
+    held = dict(
+        DataValue.objects.filter(organization=organization, academic_year=academic_year).values_list(
+            "element__code", "value"
+        )
+    )
+    merged: dict[str, Decimal | None] = {**held, **values}
+    # check the submitted values, and the held ones whose bound is being changed (teachers ≥ involved)
+    bound_of = {
+        code: e.not_greater_than.code for code, e in elements.items() if e.not_greater_than is not None
+    }
+    checked = {
+        code: value for code, value in merged.items() if code in values or bound_of.get(code) in values
+    }
+    _validate_values(checked, elements, merged)
+    written = 0
+    for code, value in values.items():
+        element = elements[code]
+        if value is None:
+            DataValue.objects.filter(
+                element=element, organization=organization, academic_year=academic_year
+            ).delete()
+            continue
+        DataValue.objects.update_or_create(
+            element=element,
+            organization=organization,
+            academic_year=academic_year,
+            defaults={"value": value, "source": ElementSource.COLLECTED},
+        )
+        written += 1
+    audit.record(
+        actor=actor,
+        action="monitoring.values_recorded",
+        obj=organization,
+        changes={"academic_year": academic_year, "values": {k: str(v) for k, v in values.items()}},
+    )
+    return written
+
+
+# --- publication and recomputation -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def year_publish(*, actor: Any, academic_year: str, published: bool = True) -> MonitoringYear:
+    _require(actor, "monitoring.manage")
+    year = MonitoringYear.objects.select_for_update().filter(academic_year=academic_year).first()
+    if year is None or year.computed_at is None:
+        raise ValidationError(
+            _("The values of %(year)s have not been computed yet.") % {"year": academic_year}
+        )
+    if year.published != published:
+        year.published = published
+        year.save(update_fields=["published"])
+        audit.record(
+            actor=actor, action="monitoring.published" if published else "monitoring.unpublished", obj=year
+        )
+    return year
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(computing.Q4)
+
+
+@transaction.atomic
+def values_recompute(
+    *, actor: Any = None, academic_year: str, progress: Progress | None = None
+) -> MonitoringYear:
+    """Refresh the derived values of the year and recompute every indicator and the index for every
+    active organisation, rolled up to municipalities and the region (medians). Replaces the year's rows,
+    so it may run again at any time."""
+    year = _year(academic_year)
+    label = str(year)
+    orgs = list(
+        Organization.objects.filter(is_active=True).values_list(
+            "pk", "municipality_id", "municipality__region_id"
+        )
+    )
+    org_ids = [pk for pk, _m, _r in orgs]
+    derived = [
+        e for e in DataElement.objects.filter(source=ElementSource.DERIVED) if e.code in derivations.REGISTRY
+    ]
+    indicators = list(Indicator.objects.exclude(code=INDEX_CODE))
+    if progress is not None:
+        progress.set_total(len(derived) + len(indicators) + 2)
+
+    # 1. derived data elements: one aggregate query (or a few) per element
+    for element in derived:
+        found = derivations.derive(element.code, year, org_ids)
+        DataValue.objects.filter(element=element, academic_year=label).delete()
+        DataValue.objects.bulk_create(
+            [
+                DataValue(
+                    element=element,
+                    organization_id=org,
+                    academic_year=label,
+                    value=_q(v),
+                    source=ElementSource.DERIVED,
+                )
+                for org, v in found.items()
+            ],
+            batch_size=2000,
+        )
+        if progress is not None:
+            progress.step(message=element.name)
+
+    # 2. indicators per organisation, from the raw values held in memory
+    raw: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    for org, code, value in DataValue.objects.filter(academic_year=label).values_list(
+        "organization_id", "element__code", "value"
+    ):
+        raw[org][code] = value
+    per_indicator: dict[str, dict[int, Decimal]] = {}
+    for indicator in indicators:
+        computed: dict[int, Decimal] = {}
+        for org in org_ids:
+            result = formula.indicator_value(
+                numerator=indicator.numerator,
+                denominator=indicator.denominator,
+                factor=indicator.factor,
+                values=raw.get(org, {}),
+            )
+            if result is not None:
+                computed[org] = _q(result)
+        per_indicator[indicator.code] = computed
+        if progress is not None:
+            progress.step(message=indicator.name)
+
+    # 3. the index, with the weights version in force
+    weights = IndexWeightChange.objects.first()
+    index = index_indicator()
+    directions = {i.code: i.direction == Direction.HIGHER for i in indicators}
+    if weights is not None:
+        index_values: dict[int, Decimal] = {}
+        for org in org_ids:
+            score = computing.composite(
+                {code: per_indicator.get(code, {}).get(org) for code in weights.weights},
+                weights.weights,
+                directions,
+            )
+            if score is not None:
+                index_values[org] = score
+        per_indicator[INDEX_CODE] = index_values
+        directions[INDEX_CODE] = True
+    if progress is not None:
+        progress.step(message=_("Index"))
+
+    # 4. roll-ups (medians of the organisations' values) and ranks; replace the year's rows
+    where = {pk: (m, r) for pk, m, r in orgs}
+    by_code = {i.code: i for i in indicators}
+    by_code[INDEX_CODE] = index
+    rows: list[IndicatorValue] = []
+    for code, computed in per_indicator.items():
+        indicator = by_code[code]
+        better = directions.get(code, True)
+        by_municipality: dict[int, dict[int, Decimal]] = defaultdict(dict)
+        by_region: dict[int, list[Decimal]] = defaultdict(list)
+        for org, value in computed.items():
+            municipality, region = where[org]
+            by_municipality[municipality][org] = value
+            by_region[region].append(value)
+        municipal_medians: dict[int, Decimal] = {}
+        for municipality, values in by_municipality.items():
+            org_ranks = computing.ranks(values, higher_is_better=better)
+            for org, value in values.items():
+                rows.append(
+                    IndicatorValue(
+                        indicator=indicator,
+                        level=Level.ORGANIZATION,
+                        academic_year=label,
+                        organization_id=org,
+                        municipality_id=municipality,
+                        region_id=where[org][1],
+                        value=value,
+                        rank=org_ranks[org],
+                    )
+                )
+            municipal_medians[municipality] = computing.median_nonempty(values.values())
+        region_of = {m: where[next(iter(v))][1] for m, v in by_municipality.items()}
+        for region in by_region:
+            medians = {m: v for m, v in municipal_medians.items() if region_of[m] == region}
+            m_ranks = computing.ranks(medians, higher_is_better=better)
+            for municipality, value in medians.items():
+                rows.append(
+                    IndicatorValue(
+                        indicator=indicator,
+                        level=Level.MUNICIPALITY,
+                        academic_year=label,
+                        municipality_id=municipality,
+                        region_id=region,
+                        value=value,
+                        rank=m_ranks[municipality],
+                    )
+                )
+            rows.append(
+                IndicatorValue(
+                    indicator=indicator,
+                    level=Level.REGION,
+                    academic_year=label,
+                    region_id=region,
+                    value=computing.median_nonempty(by_region[region]),
+                )
+            )
+    IndicatorValue.objects.filter(academic_year=label).delete()
+    IndicatorValue.objects.bulk_create(rows, batch_size=2000)
+    monitoring_year, _created = MonitoringYear.objects.get_or_create(academic_year=label)
+    monitoring_year.computed_at = timezone.now()
+    monitoring_year.weights = weights
+    monitoring_year.save(update_fields=["computed_at", "weights"])
+    audit.record(
+        actor=actor, action="monitoring.recomputed", obj=monitoring_year, changes={"values": len(rows)}
+    )
+    if progress is not None:
+        progress.step(message=_("Saved"))
+    return monitoring_year
+
+
+def recompute_enqueue(*, actor: Any, academic_year: str) -> Job:
+    """A job that recomputes the year in the background (after the current transaction commits)."""
+    _require(actor, "monitoring.manage")
+    label = str(_year(academic_year))
+    from .tasks import recompute_task
+
+    with transaction.atomic():
+        job = job_create(
+            actor=actor,
+            kind="monitoring.recompute",
+            title=_("Recompute the monitoring of %(year)s") % {"year": label},
+        )
+        enqueue_on_commit(recompute_task, label, str(job.pk))
+    return job

@@ -1,0 +1,164 @@
+"""Writes to networks: creating a network, inviting partners and their answer, the agreement with its
+file (checked by content), and the plan of events by academic year. Each is one transaction with its
+audit record."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from novator.core import audit
+from novator.core.academic_year import AcademicYear
+from novator.core.files import check_upload
+from novator.events.models import Event
+from novator.organizations.models import Organization
+from novator.statuses.models import StatusAssignment
+
+from .models import Agreement, Network, Partnership, PartnerState, PlanItem
+
+AGREEMENT_TYPES = ("pdf", "docx", "odt", "jpg", "png")
+MAX_FILE_BYTES: int = getattr(settings, "NOVATOR_NETWORKS_MAX_FILE_BYTES", 20 * 1024 * 1024)
+
+
+def _require(actor: Any, perm: str, obj: Any = None) -> None:
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def network_create(
+    *,
+    actor: Any,
+    leader: Organization,
+    topic: str,
+    description: str = "",
+    leader_status: StatusAssignment | None = None,
+    is_demo: bool = False,
+) -> Network:
+    _require(actor, "networks.add_network", leader)
+    topic = topic.strip()
+    if not topic:
+        raise ValidationError({"topic": _("Write the topic of the network.")})
+    if leader_status is not None and leader_status.organization_id != leader.pk:
+        raise ValidationError({"leader_status": _("The status must belong to the leader organisation.")})
+    with transaction.atomic():
+        network = Network.objects.create(
+            leader=leader,
+            topic=topic,
+            description=description.strip(),
+            leader_status=leader_status,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            is_demo=is_demo,
+        )
+        audit.record(actor=actor, action="network_create", obj=network, changes={"topic": topic})
+    return network
+
+
+def partner_invite(*, actor: Any, network: Network, organization: Organization) -> Partnership:
+    _require(actor, "networks.change_network", network)
+    if organization.pk == network.leader_id:
+        raise ValidationError({"organization": _("The leader cannot be its own partner.")})
+    with transaction.atomic():
+        partnership, created = Partnership.objects.get_or_create(network=network, organization=organization)
+        if not created:
+            raise ValidationError(
+                {"organization": _("This organisation is already a partner of the network.")}
+            )
+        audit.record(actor=actor, action="partner_invite", obj=partnership)
+    return partnership
+
+
+def partnership_answer(*, actor: Any, partnership: Partnership, confirm: bool) -> Partnership:
+    """The partner's coordinator confirms or declines (and may change the answer later)."""
+    _require(actor, "networks.answer_partnership", partnership)
+    state = PartnerState.CONFIRMED if confirm else PartnerState.DECLINED
+    with transaction.atomic():
+        before = partnership.state
+        partnership.state = state
+        partnership.answered_at = timezone.now()
+        partnership.save(update_fields=["state", "answered_at", "updated_at"])
+        audit.record(
+            actor=actor, action="partnership_answer", obj=partnership, changes={"state": [before, state]}
+        )
+    return partnership
+
+
+def agreement_add(
+    *,
+    actor: Any,
+    network: Network,
+    number: str,
+    signed_on: datetime.date,
+    valid_from: datetime.date,
+    valid_to: datetime.date,
+    upload: Any = None,
+) -> Agreement:
+    _require(actor, "networks.change_network", network)
+    errors: dict[str, str] = {}
+    if not number.strip():
+        errors["number"] = _("Write the number of the agreement.")
+    if valid_to < valid_from:
+        errors["valid_to"] = _("The agreement cannot end before it starts.")
+    kind = ""
+    if upload is not None:
+        try:
+            kind = check_upload(upload, allowed=AGREEMENT_TYPES, max_bytes=MAX_FILE_BYTES)
+        except ValidationError as exc:
+            errors["file"] = " ".join(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        agreement = Agreement(
+            network=network,
+            number=number.strip(),
+            signed_on=signed_on,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            file_type=kind,
+        )
+        if upload is not None:
+            upload.seek(0)
+            agreement.file.save(f"agreement.{kind}", upload, save=False)
+        agreement.save()
+        audit.record(actor=actor, action="agreement_add", obj=agreement, changes={"number": agreement.number})
+    return agreement
+
+
+def plan_item_add(
+    *, actor: Any, network: Network, title: str, planned_on: datetime.date, event: Event | None = None
+) -> PlanItem:
+    """A planned event; its academic year follows from the date (01.09–31.08)."""
+    _require(actor, "networks.change_network", network)
+    if not title.strip():
+        raise ValidationError({"title": _("Write what is planned.")})
+    with transaction.atomic():
+        item = PlanItem.objects.create(
+            network=network,
+            academic_year=AcademicYear.of(planned_on).start_year,
+            title=title.strip(),
+            planned_on=planned_on,
+            event=event,
+        )
+        audit.record(actor=actor, action="plan_item_add", obj=item, changes={"title": item.title})
+    return item
+
+
+def plan_item_link_event(*, actor: Any, item: PlanItem, event: Event | None) -> PlanItem:
+    """Tie a plan item to the event that carried it out (or untie it)."""
+    _require(actor, "networks.change_network", item.network)
+    with transaction.atomic():
+        before = item.event_id
+        item.event = event
+        item.save(update_fields=["event", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="plan_item_link_event",
+            obj=item,
+            changes={"event": [before, event.pk if event else None]},
+        )
+    return item
