@@ -44,7 +44,7 @@ def test_cancel_promotes_first_on_waitlist_exactly_once(event, coordinator, staf
 
 def test_registering_twice_is_refused_and_reregistration_after_cancel_works(event, teacher, teacher_person):
     reg = services.registration_create(actor=teacher, event=event, person=teacher_person)
-    with pytest.raises(ValidationError, match="already registered"):
+    with pytest.raises(ValidationError, match="уже зарегистрирован"):
         services.registration_create(actor=teacher, event=event, person=teacher_person)
     services.registration_cancel(actor=teacher, registration=reg)
     again = services.registration_create(actor=teacher, event=event, person=teacher_person)
