@@ -10,26 +10,12 @@ Who holds a permission is declared in `contests/rules.py` (organiser, applicant)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from novator.core.workflow import Transition, available
 
 from .models import ApplicationState as A
 from .models import ContestState as C
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str | Promise
-    sources: frozenset[str]
-    target: str
-    permission: str
-    needs_reason: bool = False
-    #: extra checks run by the service (names of functions in services.py)
-    checks: tuple[str, ...] = field(default_factory=tuple)
-
 
 APPLICATION_TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -127,6 +113,11 @@ EDITABLE_STATES = frozenset({A.DRAFT, A.RETURNED})
 #: Application states that take part in the expertise and the ranking.
 IN_EXPERTISE_STATES = frozenset({A.ACCEPTED})
 
-
-def available(transitions: dict[str, Transition], state: str) -> list[Transition]:
-    return [t for t in transitions.values() if state in t.sources]
+__all__ = [
+    "APPLICATION_TRANSITIONS",
+    "CONTEST_TRANSITIONS",
+    "EDITABLE_STATES",
+    "IN_EXPERTISE_STATES",
+    "Transition",
+    "available",
+]

@@ -8,25 +8,12 @@ that change a version's or a report's `state`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from novator.core.workflow import Transition, available
 
 from .models import ReportState as R
 from .models import VersionState as V
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str | Promise
-    sources: frozenset[str]
-    target: str
-    permission: str
-    needs_reason: bool = False
-    style: str = "btn-outline-primary"
-
 
 VERSION_TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -99,6 +86,4 @@ REPORT_TRANSITIONS: dict[str, Transition] = {
     )
 }
 
-
-def available(transitions: dict[str, Transition], state: str) -> list[Transition]:
-    return [t for t in transitions.values() if state in t.sources]
+__all__ = ["REPORT_TRANSITIONS", "VERSION_TRANSITIONS", "Transition", "available"]
