@@ -131,7 +131,7 @@ class ShapeModelSerializer(serializers.ModelSerializer):
         return []
 
     def create(self, validated_data: Any) -> Any:
-        raise NotImplementedError("Writes go through services: pass serializer.validated_data to one.")
+        raise TypeError("Writes go through services: pass serializer.validated_data to one, never save().")
 
     def update(self, instance: Any, validated_data: Any) -> Any:
-        raise NotImplementedError("Writes go through services: pass serializer.validated_data to one.")
+        raise TypeError("Writes go through services: pass serializer.validated_data to one, never save().")

@@ -68,3 +68,22 @@ def test_docs_serve_swagger_ui_from_own_static_files(client):
         assert outside not in page, outside
     for name in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
         assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{name}"), name
+
+
+def test_shape_serializers_refuse_to_save_by_themselves():
+    """Writes go through services; a serializer's own save() must never write around them."""
+    from rest_framework import serializers as drf
+
+    from novator.core.api import ShapeModelSerializer
+    from novator.organizations.models import Region
+
+    class RegionShape(ShapeModelSerializer):
+        class Meta:
+            model = Region
+            fields = ["code", "name"]
+
+    shape = RegionShape(data={"code": "77", "name": "Москва"})
+    assert shape.is_valid(), shape.errors
+    with pytest.raises(TypeError, match="services"):
+        shape.save()
+    assert isinstance(shape, drf.ModelSerializer)
