@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "novator.networks",
     "novator.events",
     "novator.monitoring",
+    "novator.notifications",
     "novator.portal",
 ]
 
