@@ -4,11 +4,12 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from novator.organizations.models import Municipality, Organization, Person
 
-from .models import EventKind, EventLevel
+from .models import EventKind, EventLevel, Section, Talk
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
@@ -153,3 +154,113 @@ class EventForm(forms.Form):
         if not data.get("place") and not data.get("link") and "place" not in self.errors:
             self.add_error("place", _("Give the place or the link."))
         return data
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(label=_("Section"), max_length=500, widget=forms.TextInput(attrs=_TEXT))
+    order = forms.IntegerField(
+        label=_("Position"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+
+
+class TalkForm(forms.Form):
+    """A talk; the speakers are chosen among the staff of the organisers, the current speakers, and the
+    staff of one more organisation picked in `staff_of` (any organisation of the registry)."""
+
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.none(), widget=forms.Select(attrs=_SELECT)
+    )
+    title = forms.CharField(label=_("Title of the talk"), max_length=500, widget=forms.TextInput(attrs=_TEXT))
+    staff_of = forms.ModelChoiceField(
+        label=_("Speakers from another organisation"),
+        required=False,
+        queryset=Organization.objects.select_related("municipality").order_by(
+            "municipality__name", "short_name"
+        ),
+        help_text=_("Choose the organisation and press «Show its staff» to add its staff to the list."),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    speakers = forms.ModelMultipleChoiceField(
+        label=_("Speakers"),
+        required=False,
+        queryset=Person.objects.none(),
+        widget=forms.SelectMultiple(attrs={**_SELECT, "size": 8}),
+    )
+    abstract = forms.CharField(
+        label=_("Abstract"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
+    )
+    accepted = forms.BooleanField(label=_("Accepted for the proceedings"), required=False)
+    order = forms.IntegerField(
+        label=_("Position"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+
+    def __init__(self, *args: Any, event: Any, current: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = event.sections.order_by("order", "pk")  # type: ignore[attr-defined]
+        extra: int | None = None
+        raw: Any = self.data.get("staff_of") if self.is_bound else self.initial.get("staff_of")
+        if raw:
+            try:
+                extra = int(getattr(raw, "pk", raw))
+            except (TypeError, ValueError):
+                extra = None
+        orgs = [o.pk for o in event.organizers.all()]
+        people = Q(organization__in=orgs) | Q(pk__in=[p.pk for p in current])
+        if extra:
+            people |= Q(organization=extra)
+        self.fields["speakers"].queryset = (  # type: ignore[attr-defined]
+            Person.objects.filter(people)
+            .select_related("organization")
+            .order_by("organization__short_name", "last_name", "first_name")
+        )
+        self.fields["speakers"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda p: f"{p.full_name} — {p.position}, {p.organization.short_name}"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("accepted") and not (data.get("abstract") or "").strip():
+            self.add_error("abstract", _("Only a talk with an abstract can go into the proceedings."))
+        return data
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=300,
+        help_text=_("Empty: the file's name."),
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+    talk = forms.ModelChoiceField(
+        label=_("Talk"),
+        required=False,
+        queryset=Talk.objects.none(),
+        empty_label=_("— the whole event —"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, DOCX, ODT, XLSX, JPG or PNG."),
+        widget=forms.ClearableFileInput(attrs=_TEXT),
+    )
+    is_public = forms.BooleanField(
+        label=_("Public (otherwise only for registrants)"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, event: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["talk"].queryset = (  # type: ignore[attr-defined]
+            Talk.objects.filter(section__event=event).order_by("section__order", "section_id", "order", "pk")
+        )

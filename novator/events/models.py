@@ -120,6 +120,11 @@ class Talk(models.Model):
     abstract = models.TextField(_("abstract"), blank=True)
     speakers = models.ManyToManyField(Person, verbose_name=_("speakers"), related_name="talks", blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    accepted = models.BooleanField(
+        _("accepted for the proceedings"),
+        default=False,
+        help_text=_("The abstract goes into the proceedings of the conference."),
+    )
 
     class Meta:
         verbose_name = _("talk")
@@ -176,6 +181,9 @@ class Registration(TimeStampedModel):
         related_name="+",
     )
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        _("reminder sent at"), null=True, blank=True, help_text=_("The e-mail of the day before.")
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -189,6 +197,71 @@ class Registration(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.event}"
+
+
+class Material(TimeStampedModel):
+    """A file of an event (the programme, a presentation, a recording's notes), optionally of one talk.
+    Public materials are seen by everyone; the others by the event's registrants and its organisers."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="materials"
+    )
+    talk = models.ForeignKey(
+        Talk,
+        verbose_name=_("talk"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="materials",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to="events/%Y/", max_length=255)
+    file_type = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size, bytes"), default=0)
+    is_public = models.BooleanField(_("public"), default=True, help_text=_("Otherwise only registrants."))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["talk_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Proceedings(TimeStampedModel):
+    """The built proceedings of an event (DOCX and PDF of the accepted abstracts), made by a background
+    job and served as stored files, so that downloads never re-render them."""
+
+    event = models.OneToOneField(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="proceedings"
+    )
+    docx = models.FileField(_("DOCX"), upload_to="events/proceedings/%Y/", max_length=255)
+    pdf = models.FileField(_("PDF"), upload_to="events/proceedings/%Y/", max_length=255)
+    abstracts = models.PositiveIntegerField(_("abstracts"), default=0)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("built by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("proceedings")
+        verbose_name_plural = _("proceedings")
+
+    def __str__(self) -> str:
+        return str(self.event)
 
 
 class CertificateRole(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from novator.organizations.models import Organization
 
-from .models import Event, Registration, RegistrationStatus, Section, Talk
+from .models import Certificate, Event, Material, Registration, RegistrationStatus, Section, Talk
 
 
 def _with_joins(qs: QuerySet[Event]) -> QuerySet[Event]:
@@ -60,7 +60,11 @@ def event_detail(*, pk: int, user: Any) -> Event:
     sections = Section.objects.prefetch_related(Prefetch("talks", queryset=talks)).order_by("order", "pk")
     return (
         _with_joins(Event.objects.visible_to(user).filter(pk=pk))
-        .prefetch_related(Prefetch("sections", queryset=sections))
+        .select_related("proceedings")
+        .prefetch_related(
+            Prefetch("sections", queryset=sections),
+            Prefetch("materials", queryset=Material.objects.select_related("talk").order_by("talk_id", "pk")),
+        )
         .get()
     )
 
@@ -99,3 +103,17 @@ def registrations_for_user(*, user: Any) -> QuerySet[Registration]:
         .order_by("-event__starts_at", "pk")
         .distinct()
     )
+
+
+def with_certificates(registrations: list[Registration]) -> list[Registration]:
+    """Set `.certificates` on each registration: its person's certificates of its event (one query)."""
+    if not registrations:
+        return registrations
+    found: dict[tuple[int, int], list[Certificate]] = defaultdict(list)
+    for cert in Certificate.objects.filter(
+        event_id__in={r.event_id for r in registrations}, person_id__in={r.person_id for r in registrations}
+    ).order_by("role", "pk"):
+        found[(cert.event_id, cert.person_id)].append(cert)
+    for registration in registrations:
+        registration.certificates = found.get((registration.event_id, registration.person_id), [])  # type: ignore[attr-defined]
+    return registrations

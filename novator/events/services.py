@@ -13,15 +13,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.files import check_upload, safe_filename
 from novator.organizations.models import Organization, Person
 
-from .models import Certificate, CertificateRole, Event, Registration, RegistrationStatus, Section, Talk
+from . import notifications
+from .models import (
+    Certificate,
+    CertificateRole,
+    Event,
+    Material,
+    Registration,
+    RegistrationStatus,
+    Section,
+    Talk,
+)
 
 EVENT_FIELDS = (
     "title",
@@ -39,6 +52,8 @@ EVENT_FIELDS = (
     "is_published",
 )
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+MATERIAL_TYPES = ("pdf", "docx", "odt", "xlsx", "jpg", "png")
+MAX_MATERIAL_BYTES: int = getattr(settings, "NOVATOR_EVENTS_MAX_FILE_BYTES", 20 * 1024 * 1024)
 
 
 def _require(actor: Any, perm: str, obj: Any = None) -> None:
@@ -56,6 +71,7 @@ class TalkSpec:
     title: str
     abstract: str = ""
     speakers: Sequence[Person] = ()
+    accepted: bool = False
 
 
 @dataclass
@@ -78,6 +94,20 @@ def _check_dates(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def _require_one_managed(actor: Any, orgs: Sequence[Organization]) -> None:
+    """Non-admins must manage at least one of the organisers (others may be co-organisers)."""
+    if actor is None:
+        return
+    from novator.accounts.scope import get_scope
+
+    scope = get_scope(actor)
+    if not scope.is_admin and not any(
+        o.pk in scope.coordinator_organizations or o.municipality_id in scope.methodologist_municipalities
+        for o in orgs
+    ):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
 def event_create(
     *,
     actor: Any,
@@ -95,15 +125,7 @@ def event_create(
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     _check_dates(data)
-    if actor is not None:
-        from novator.accounts.scope import get_scope
-
-        scope = get_scope(actor)
-        if not scope.is_admin and not any(
-            o.pk in scope.coordinator_organizations or o.municipality_id in scope.methodologist_municipalities
-            for o in orgs
-        ):
-            raise PermissionDenied(_("You do not have permission to do this."))
+    _require_one_managed(actor, orgs)
     with transaction.atomic():
         event = Event(created_by=_user_or_none(actor), is_demo=is_demo, **data)
         event.full_clean(exclude=["created_by"])
@@ -113,7 +135,11 @@ def event_create(
             section = Section.objects.create(event=event, title=spec.title, order=s_order)
             for t_order, talk_spec in enumerate(spec.talks):
                 talk = Talk.objects.create(
-                    section=section, title=talk_spec.title, abstract=talk_spec.abstract, order=t_order
+                    section=section,
+                    title=talk_spec.title,
+                    abstract=talk_spec.abstract,
+                    accepted=talk_spec.accepted and bool(talk_spec.abstract.strip()),
+                    order=t_order,
                 )
                 talk.speakers.set(talk_spec.speakers)
         audit.record(
@@ -143,7 +169,7 @@ def registration_create(*, actor: Any, event: Event, person: Person) -> Registra
     is renewed (at the end of the queue); an active one is an error."""
     _require(actor, "events.register_person", person)
     with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
+        locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
         if not locked.is_published:
             raise ValidationError(_("This event is not open for registration."))
         problem = registration_window_error(locked)
@@ -177,7 +203,7 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
     event row is locked, and the registration is re-read under the lock."""
     _require(actor, "events.register_person", registration.person)
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        event = Event.objects.select_for_update(of=("self",)).get(pk=registration.event_id)
         current = Registration.objects.get(pk=registration.pk)
         if current.status == RegistrationStatus.CANCELLED:
             raise ValidationError(_("This registration is already cancelled."))
@@ -199,6 +225,7 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
                 promoted.status = RegistrationStatus.REGISTERED
                 promoted.save(update_fields=["status", "updated_at"])
                 audit.record(actor=None, action="registration_promote", obj=promoted)
+                notifications.waitlist_promoted(promoted)
     return promoted
 
 
@@ -208,7 +235,7 @@ def attendance_mark(*, actor: Any, registration: Registration, attended: bool = 
     if registration.status != RegistrationStatus.REGISTERED:
         raise ValidationError(_("Only registered participants can be checked in."))
     with transaction.atomic():
-        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
         if attended and locked.attended_at is None:
             locked.attended_at = timezone.now()
         elif not attended:
@@ -257,7 +284,7 @@ def attendance_record(*, actor: Any, event: Event, people: Iterable[Person]) -> 
         raise ValidationError(_("Attendance can be recorded only for an event that has started."))
     made = []
     with transaction.atomic():
-        Event.objects.select_for_update().get(pk=event.pk)
+        Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
         existing = {r.person_id: r for r in Registration.objects.filter(event=event)}
         for person in people:
             reg = existing.get(person.pk)
@@ -272,3 +299,270 @@ def attendance_record(*, actor: Any, event: Event, people: Iterable[Person]) -> 
             audit.record(actor=actor, action="attendance_record", obj=reg)
             made.append(reg)
     return made
+
+
+def event_update(*, actor: Any, event: Event, organizers: Iterable[Organization], **data: Any) -> Event:
+    """Change an event's description, dates, place, capacity and organisers. The capacity cannot drop
+    below the places already taken; raising it promotes from the waitlist (in queue order)."""
+    _require(actor, "events.manage_event", event)
+    orgs = list(organizers)
+    if not orgs:
+        raise ValidationError({"organizers": _("Choose at least one organiser.")})
+    unknown = set(data) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    _check_dates(data)
+    _require_one_managed(actor, orgs)
+    promoted: list[Registration] = []
+    with transaction.atomic():
+        locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
+        before = audit.snapshot(locked, EVENT_FIELDS)
+        taken = _registered_count(locked)
+        capacity = data.get("capacity", locked.capacity)
+        if capacity is not None and capacity < taken:
+            raise ValidationError(
+                {
+                    "capacity": _("%(taken)s places are already taken; the capacity cannot be smaller.")
+                    % {"taken": taken}
+                }
+            )
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["created_by"])
+        locked.save()
+        locked.organizers.set(orgs)
+        free = None if locked.capacity is None else locked.capacity - taken
+        waiting = Registration.objects.filter(event=locked, status=RegistrationStatus.WAITLISTED).order_by(
+            "queued_at", "pk"
+        )
+        for registration in waiting if free is None else waiting[: max(free, 0)]:
+            registration.status = RegistrationStatus.REGISTERED
+            registration.save(update_fields=["status", "updated_at"])
+            audit.record(actor=None, action="registration_promote", obj=registration)
+            notifications.waitlist_promoted(registration)
+            promoted.append(registration)
+        after = audit.snapshot(locked, EVENT_FIELDS)
+        audit.record(
+            actor=actor,
+            action="event_update",
+            obj=locked,
+            changes=audit.diff(before, after),
+        )
+    for name in data:
+        setattr(event, name, getattr(locked, name))
+    return locked
+
+
+def _clean_title(title: str, field_name: str = "title") -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({field_name: _("Write the title.")})
+    return title
+
+
+def section_save(
+    *, actor: Any, event: Event, title: str, order: int | None = None, section: Section | None = None
+) -> Section:
+    """Add a section to the programme (at the end unless `order` is given) or rename/reorder one."""
+    _require(actor, "events.manage_event", event)
+    title = _clean_title(title)
+    if section is not None and section.event_id != event.pk:
+        raise ValidationError(_("The section belongs to another event."))
+    with transaction.atomic():
+        if section is None:
+            if order is None:
+                order = Section.objects.filter(event=event).count()
+            section = Section.objects.create(event=event, title=title, order=order)
+            audit.record(actor=actor, action="section_create", obj=section, changes={"title": title})
+        else:
+            before = section.title
+            section.title = title
+            if order is not None:
+                section.order = order
+            section.save(update_fields=["title", "order"])
+            audit.record(
+                actor=actor, action="section_update", obj=section, changes={"title": [before, title]}
+            )
+    return section
+
+
+def section_delete(*, actor: Any, section: Section) -> None:
+    """Delete a section with its talks and their materials (files removed after commit)."""
+    _require(actor, "events.manage_event", section.event)
+    with transaction.atomic():
+        files = [m.file.name for m in Material.objects.filter(talk__section=section)]
+        audit.record(actor=actor, action="section_delete", obj=section, changes={"title": section.title})
+        section.delete()
+        _delete_files_on_commit(files)
+
+
+def talk_save(
+    *,
+    actor: Any,
+    section: Section,
+    title: str,
+    abstract: str = "",
+    speakers: Iterable[Person] = (),
+    accepted: bool = False,
+    order: int | None = None,
+    talk: Talk | None = None,
+) -> Talk:
+    """Add a talk to a section or change one: title, speakers (anyone in the registry), the abstract and
+    whether it is accepted for the proceedings (which needs an abstract)."""
+    _require(actor, "events.manage_event", section.event)
+    title = _clean_title(title)
+    abstract = (abstract or "").strip()
+    if accepted and not abstract:
+        raise ValidationError({"abstract": _("Only a talk with an abstract can go into the proceedings.")})
+    people = list(speakers)
+    with transaction.atomic():
+        if talk is None:
+            if order is None:
+                order = Talk.objects.filter(section=section).count()
+            talk = Talk.objects.create(
+                section=section, title=title, abstract=abstract, accepted=accepted, order=order
+            )
+            action = "talk_create"
+        else:
+            if talk.section.event_id != section.event_id:
+                raise ValidationError(_("The talk belongs to another event."))
+            talk.section = section
+            talk.title, talk.abstract, talk.accepted = title, abstract, accepted
+            if order is not None:
+                talk.order = order
+            talk.save()
+            action = "talk_update"
+        talk.speakers.set(people)
+        audit.record(
+            actor=actor,
+            action=action,
+            obj=talk,
+            changes={"title": title, "accepted": accepted, "speakers": [p.pk for p in people]},
+        )
+    return talk
+
+
+def talk_delete(*, actor: Any, talk: Talk) -> None:
+    _require(actor, "events.manage_event", talk.section.event)
+    with transaction.atomic():
+        files = [m.file.name for m in talk.materials.all()]
+        audit.record(actor=actor, action="talk_delete", obj=talk, changes={"title": talk.title})
+        talk.delete()
+        _delete_files_on_commit(files)
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    def remove() -> None:
+        for name in names:
+            if name:
+                default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(remove)
+
+
+def material_add(
+    *,
+    actor: Any,
+    event: Event,
+    title: str,
+    upload: Any,
+    talk: Talk | None = None,
+    is_public: bool = True,
+) -> Material:
+    """Attach a file to the event (or one of its talks). Its type is checked by content and its size
+    limited; it is stored privately and served by a view that checks who may see it."""
+    _require(actor, "events.manage_event", event)
+    errors: dict[str, str] = {}
+    title = (title or "").strip()
+    if talk is not None and talk.section.event_id != event.pk:
+        errors["talk"] = _("The talk belongs to another event.")
+    kind = ""
+    try:
+        kind = check_upload(upload, allowed=MATERIAL_TYPES, max_bytes=MAX_MATERIAL_BYTES)
+    except ValidationError as exc:
+        errors["file"] = " ".join(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    if not title:
+        title = safe_filename(getattr(upload, "name", "") or "file", kind).rsplit(".", 1)[0]
+    with transaction.atomic():
+        material = Material(
+            event=event,
+            talk=talk,
+            title=title[:300],
+            file_type=kind,
+            size=upload.size,
+            is_public=is_public,
+            uploaded_by=_user_or_none(actor),
+        )
+        upload.seek(0)
+        material.file.save(f"material.{kind}", upload, save=False)
+        material.save()
+        audit.record(actor=actor, action="material_add", obj=material, changes={"title": material.title})
+    return material
+
+
+def material_delete(*, actor: Any, material: Material) -> None:
+    _require(actor, "events.manage_event", material.event)
+    with transaction.atomic():
+        name = material.file.name
+        audit.record(actor=actor, action="material_delete", obj=material, changes={"title": material.title})
+        material.delete()
+        _delete_files_on_commit([name])
+
+
+def reminders_due(now: datetime.datetime | None = None) -> Any:
+    """Registrations with a place at events starting tomorrow (Moscow date) not yet reminded."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(tomorrow, datetime.time.min, tzinfo=tz)
+    return Registration.objects.filter(
+        Q(event__starts_at__gte=start) & Q(event__starts_at__lt=start + datetime.timedelta(days=1)),
+        event__is_published=True,
+        status=RegistrationStatus.REGISTERED,
+        reminded_at__isnull=True,
+    )
+
+
+def reminders_send(*, now: datetime.datetime | None = None, base_url: str = "") -> int:
+    """E-mail everyone with a place at an event that starts tomorrow. Each registration is reminded
+    once: a conditional update claims it (`reminded_at` from NULL to now) in the same transaction as the
+    e-mail is queued, so a second or a concurrent run sends nothing again. Returns how many were sent."""
+    now = now or timezone.now()
+    sent = 0
+    ids = list(reminders_due(now).values_list("pk", flat=True))
+    for pk in ids:
+        with transaction.atomic():
+            claimed = Registration.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now)
+            if not claimed:
+                continue
+            registration = Registration.objects.select_related("event", "person__user", "registered_by").get(
+                pk=pk
+            )
+            notifications.event_reminder(registration, base_url=base_url)
+            sent += 1
+    return sent
+
+
+def proceedings_build(*, actor: Any, event: Event) -> Any:
+    """Queue the building of the proceedings (a Job with its progress); the accepted abstracts must exist."""
+    from novator.core.jobs import enqueue_on_commit, job_create
+
+    from .tasks import build_proceedings_task
+
+    _require(actor, "events.manage_event", event)
+    if not Talk.objects.filter(section__event=event, accepted=True).exists():
+        raise ValidationError(_("No abstract is accepted for the proceedings yet."))
+    with transaction.atomic():
+        job = job_create(
+            actor=actor, kind="events.proceedings", title=_("Proceedings: %(event)s") % {"event": event.title}
+        )
+        audit.record(actor=actor, action="proceedings_queue", obj=event)
+        enqueue_on_commit(
+            build_proceedings_task, str(job.pk), event.pk, getattr(_user_or_none(actor), "pk", None)
+        )
+    return job

@@ -20,13 +20,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from novator.accounts.scope import get_scope
+from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization, Person
 
 from . import certificates, checkin, ical, selectors, services
-from .forms import EventFilterForm, EventForm, RegisterForm, month_param
-from .models import Certificate, Event, Registration, RegistrationStatus
+from .forms import (
+    EventFilterForm,
+    EventForm,
+    MaterialForm,
+    RegisterForm,
+    SectionForm,
+    TalkForm,
+    month_param,
+)
+from .models import (
+    Certificate,
+    Event,
+    Material,
+    Proceedings,
+    Registration,
+    RegistrationStatus,
+    Section,
+    Talk,
+)
 
 PAGE_SIZE = 20
 
@@ -150,18 +168,30 @@ def _render_detail(request: HttpRequest, event: Event, form: RegisterForm | None
             .select_related("person")
             .distinct()
         )
+        if own and event.ends_at < timezone.now():
+            own = selectors.with_certificates(own)
+    can_manage = user.has_perm("events.manage_event", event)
+    registered = any(r.person.user_id == getattr(user, "pk", None) for r in own)
+    materials = [
+        m
+        for m in event.materials.all()
+        if m.is_public or can_manage or registered or getattr(user, "is_superuser", False)
+    ]
+    sections = list(event.sections.all())
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
             "organizers": list(event.organizers.all()),
-            "sections": list(event.sections.all()),
+            "sections": sections,
+            "materials": materials,
+            "proceedings": _built_proceedings(event),
             "form": form or RegisterForm(people=people),
             "can_register": getattr(user, "is_authenticated", False) and people.exists(),
             "window_problem": services.registration_window_error(event),
             "own_registrations": own,
-            "can_manage": user.has_perm("events.manage_event", event),
+            "can_manage": can_manage,
             "places_left": _places_left(event),
         },
     )
@@ -251,6 +281,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_GET
 def my_registrations(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.registrations_for_user(user=request.user), per_page=PAGE_SIZE)
+    page.object_list = selectors.with_certificates(list(page.object_list))
     return render(request, "events/my_registrations.html", {"page": page, "query_no_page": ""})
 
 
@@ -370,3 +401,271 @@ def verify(request: HttpRequest) -> HttpResponse:
     if code:
         cert = Certificate.objects.select_related("event", "person__organization").filter(code=code).first()
     return render(request, "events/verify.html", {"code": code, "certificate": cert})
+
+
+def _event_form_initial(event: Event) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(event, name) for name in services.EVENT_FIELDS}
+    initial["organizers"] = [o.pk for o in event.organizers.all()]
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The organiser changes the event; co-organisers they do not manage stay selectable."""
+    event = _managed_event(request, pk)
+    current = [o.pk for o in event.organizers.all()]
+    organizations = (
+        Organization.objects.select_related("municipality")
+        .filter(Q(pk__in=_organizer_choices(request.user).values("pk")) | Q(pk__in=current))
+        .order_by("municipality__name", "short_name")
+    )
+    form = EventForm(request.POST or None, organizations=organizations, initial=_event_form_initial(event))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organizers = data.pop("organizers")
+        try:
+            services.event_update(actor=request.user, event=event, organizers=organizers, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied:
+            form.add_error("organizers", _("Keep at least one organiser that you manage."))
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect(event)
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "event": event},
+        status=400 if form.errors else 200,
+    )
+
+
+def _render_programme(
+    request: HttpRequest,
+    event: Event,
+    *,
+    section_form: SectionForm | None = None,
+    material_form: MaterialForm | None = None,
+) -> HttpResponse:
+    sections = list(event.sections.all())  # prefetched by selectors.event_detail
+    return render(
+        request,
+        "events/programme.html",
+        {
+            "event": event,
+            "sections": sections,
+            "materials": list(event.materials.all()),
+            "section_form": section_form or SectionForm(),
+            "material_form": material_form or MaterialForm(event=event),
+            "proceedings": _built_proceedings(event),
+            "accepted": sum(1 for s in sections for t in s.talks.all() if t.accepted),
+        },
+        status=400 if (section_form or material_form) else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The organiser's programme: sections with their talks, materials, the proceedings; a POST adds a
+    section."""
+    event = _managed_event(request, pk)
+    if request.method == "GET":
+        return _render_programme(request, event)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.section_save(actor=request.user, event=event, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The section is added."))
+            return redirect("events:programme", pk=event.pk)
+    return _render_programme(request, event, section_form=form)
+
+
+def _managed_section(request: HttpRequest, pk: int) -> Section:
+    section = get_object_or_404(Section.objects.select_related("event"), pk=pk)
+    if not request.user.has_perm("events.manage_event", section.event):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return section
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    section = _managed_section(request, pk)
+    form = SectionForm(request.POST or None, initial={"title": section.title, "order": section.order})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_save(
+                actor=request.user, event=section.event, section=section, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The section is saved."))
+            return redirect("events:programme", pk=section.event_id)
+    return render(
+        request,
+        "events/section_form.html",
+        {"form": form, "event": section.event, "section": section},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def section_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
+    section = _managed_section(request, pk)
+    services.section_delete(actor=request.user, section=section)
+    messages.success(request, _("The section is deleted."))
+    return redirect("events:programme", pk=section.event_id)
+
+
+def _talk_page(
+    request: HttpRequest, event: Event, talk: Talk | None, section: Section | None
+) -> HttpResponse:
+    """The talk form. «Show its staff» re-shows the form (unvalidated, nothing saved) with the staff of
+    the chosen organisation added to the speakers to choose from."""
+    current = list(talk.speakers.all()) if talk is not None else []
+    if talk is not None:
+        initial: dict[str, Any] = {
+            "section": talk.section_id,
+            "title": talk.title,
+            "abstract": talk.abstract,
+            "accepted": talk.accepted,
+            "order": talk.order,
+            "speakers": [p.pk for p in current],
+        }
+    else:
+        initial = {"section": section.pk if section else None}
+    post = request.POST if request.method == "POST" else None
+    if post is not None and "show_staff" in post:
+        shown: dict[str, Any] = {
+            k: post.get(k) for k in ("section", "title", "abstract", "order", "staff_of")
+        }
+        shown["accepted"] = post.get("accepted") in ("on", "1", "true")
+        shown["speakers"] = post.getlist("speakers")
+        form = TalkForm(event=event, current=current, initial=shown)
+        return render(request, "events/talk_form.html", {"form": form, "event": event, "talk": talk})
+    form = TalkForm(post, event=event, current=current, initial=initial)
+    if post is not None and form.is_valid():
+        cleaned = dict(form.cleaned_data)
+        cleaned.pop("staff_of", None)
+        try:
+            services.talk_save(actor=request.user, talk=talk, **cleaned)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The talk is saved."))
+            return redirect("events:programme", pk=event.pk)
+    return render(
+        request,
+        "events/talk_form.html",
+        {"form": form, "event": event, "talk": talk},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk_create(request: HttpRequest, pk: int) -> HttpResponseBase:
+    section = _managed_section(request, pk)
+    return _talk_page(request, section.event, None, section)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    talk = get_object_or_404(Talk.objects.select_related("section__event"), pk=pk)
+    event = talk.section.event
+    if not request.user.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return _talk_page(request, event, talk, talk.section)
+
+
+@login_required
+@require_POST
+def talk_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
+    talk = get_object_or_404(Talk.objects.select_related("section__event"), pk=pk)
+    if not request.user.has_perm("events.manage_event", talk.section.event):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    services.talk_delete(actor=request.user, talk=talk)
+    messages.success(request, _("The talk is deleted."))
+    return redirect("events:programme", pk=talk.section.event_id)
+
+
+@login_required
+@require_POST
+def material_add(request: HttpRequest, pk: int) -> HttpResponseBase:
+    event = _managed_event(request, pk)
+    form = MaterialForm(request.POST, request.FILES, event=event)
+    if form.is_valid():
+        try:
+            services.material_add(
+                actor=request.user,
+                event=event,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                talk=form.cleaned_data["talk"],
+                is_public=form.cleaned_data["is_public"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The material is uploaded."))
+            return redirect("events:programme", pk=event.pk)
+    return _render_programme(request, event, material_form=form)
+
+
+@require_GET
+def material_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A material as an attachment, to those who may see it; to everyone else it does not exist."""
+    material = get_object_or_404(Material.objects.select_related("event"), pk=pk)
+    if not Event.objects.visible_to(request.user).filter(pk=material.event_id).exists() or not (
+        request.user.has_perm("events.view_material", material)
+    ):
+        raise Http404(_("No such file."))
+    return attachment_response(material.file, safe_filename(material.title, material.file_type))
+
+
+@login_required
+@require_POST
+def material_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
+    material = get_object_or_404(Material.objects.select_related("event"), pk=pk)
+    if not request.user.has_perm("events.manage_event", material.event):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    services.material_delete(actor=request.user, material=material)
+    messages.success(request, _("The material is deleted."))
+    return redirect("events:programme", pk=material.event_id)
+
+
+@require_GET
+def proceedings_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """The built proceedings, public like the programme they come from."""
+    event = _event(request, pk)
+    built = _built_proceedings(event)
+    if fmt not in ("docx", "pdf") or built is None:
+        raise Http404(_("No proceedings for this event yet."))
+    return attachment_response(getattr(built, fmt), f"proceedings-{event.pk}.{fmt}")
+
+
+@login_required
+@require_POST
+def proceedings_build(request: HttpRequest, pk: int) -> HttpResponseBase:
+    event = _managed_event(request, pk)
+    try:
+        job = services.proceedings_build(actor=request.user, event=event)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("events:programme", pk=event.pk)
+    return redirect("core:job_detail", pk=job.pk)
+
+
+def _built_proceedings(event: Event) -> Proceedings | None:
+    try:
+        return event.proceedings  # joined by selectors.event_detail
+    except Proceedings.DoesNotExist:
+        return None

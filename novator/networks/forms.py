@@ -68,3 +68,19 @@ class PlanItemForm(forms.Form):
         queryset=Event.objects.filter(is_published=True).order_by("-starts_at"),
         widget=forms.Select(attrs=_SELECT),
     )
+
+
+class AgreementEditForm(AgreementForm):
+    remove_file = forms.BooleanField(label=_("Remove the file"), required=False)
+
+
+class ReportForm(forms.Form):
+    year = forms.CharField(label=_("Academic year"), max_length=9, widget=forms.TextInput(attrs=_TEXT))
+
+    def clean_year(self) -> int:
+        from novator.core.academic_year import AcademicYear
+
+        try:
+            return AcademicYear.parse(self.cleaned_data["year"]).start_year
+        except ValueError:
+            raise forms.ValidationError(_("Write the academic year as 2023/24.")) from None

@@ -20,6 +20,7 @@ from novator.events.models import Event
 from novator.organizations.models import Organization
 from novator.statuses.models import StatusAssignment
 
+from . import notifications
 from .models import Agreement, Network, Partnership, PartnerState, PlanItem
 
 AGREEMENT_TYPES = ("pdf", "docx", "odt", "jpg", "png")
@@ -70,6 +71,7 @@ def partner_invite(*, actor: Any, network: Network, organization: Organization) 
                 {"organization": _("This organisation is already a partner of the network.")}
             )
         audit.record(actor=actor, action="partner_invite", obj=partnership)
+        notifications.partner_invited(partnership)
     return partnership
 
 
@@ -162,3 +164,109 @@ def plan_item_link_event(*, actor: Any, item: PlanItem, event: Event | None) -> 
             changes={"event": [before, event.pk if event else None]},
         )
     return item
+
+
+def partner_withdraw(*, actor: Any, partnership: Partnership) -> None:
+    """Withdraw an invitation or end a partnership: the row goes, the audit log keeps the record."""
+    _require(actor, "networks.change_network", partnership.network)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="partner_withdraw",
+            obj=partnership.network,
+            changes={"organization": partnership.organization_id, "state": partnership.state},
+        )
+        partnership.delete()
+
+
+def _delete_file_on_commit(name: str) -> None:
+    from django.core.files.storage import default_storage
+
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def agreement_update(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    number: str,
+    signed_on: datetime.date,
+    valid_from: datetime.date,
+    valid_to: datetime.date,
+    upload: Any = None,
+    remove_file: bool = False,
+) -> Agreement:
+    """Correct an agreement; a new file replaces the old one, `remove_file` drops it."""
+    _require(actor, "networks.change_network", agreement.network)
+    errors: dict[str, str] = {}
+    if not number.strip():
+        errors["number"] = _("Write the number of the agreement.")
+    if valid_to < valid_from:
+        errors["valid_to"] = _("The agreement cannot end before it starts.")
+    kind = ""
+    if upload is not None:
+        try:
+            kind = check_upload(upload, allowed=AGREEMENT_TYPES, max_bytes=MAX_FILE_BYTES)
+        except ValidationError as exc:
+            errors["file"] = " ".join(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = audit.snapshot(agreement, ("number", "signed_on", "valid_from", "valid_to", "file_type"))
+        old_file = agreement.file.name if agreement.file else ""
+        agreement.number = number.strip()
+        agreement.signed_on, agreement.valid_from, agreement.valid_to = signed_on, valid_from, valid_to
+        if upload is not None:
+            upload.seek(0)
+            agreement.file.save(f"agreement.{kind}", upload, save=False)
+            agreement.file_type = kind
+        elif remove_file:
+            agreement.file = ""
+            agreement.file_type = ""
+        agreement.save()
+        if old_file and old_file != (agreement.file.name if agreement.file else ""):
+            _delete_file_on_commit(old_file)
+        after = audit.snapshot(agreement, ("number", "signed_on", "valid_from", "valid_to", "file_type"))
+        audit.record(actor=actor, action="agreement_update", obj=agreement, changes=audit.diff(before, after))
+    return agreement
+
+
+def agreement_delete(*, actor: Any, agreement: Agreement) -> None:
+    _require(actor, "networks.change_network", agreement.network)
+    with transaction.atomic():
+        name = agreement.file.name if agreement.file else ""
+        audit.record(
+            actor=actor,
+            action="agreement_delete",
+            obj=agreement.network,
+            changes={"number": agreement.number},
+        )
+        agreement.delete()
+        _delete_file_on_commit(name)
+
+
+def plan_item_update(
+    *, actor: Any, item: PlanItem, title: str, planned_on: datetime.date, event: Event | None = None
+) -> PlanItem:
+    """Change a plan item; its academic year follows the new date."""
+    _require(actor, "networks.change_network", item.network)
+    if not title.strip():
+        raise ValidationError({"title": _("Write what is planned.")})
+    with transaction.atomic():
+        before = audit.snapshot(item, ("title", "planned_on", "academic_year", "event_id"))
+        item.title = title.strip()
+        item.planned_on = planned_on
+        item.academic_year = AcademicYear.of(planned_on).start_year
+        item.event = event
+        item.save()
+        after = audit.snapshot(item, ("title", "planned_on", "academic_year", "event_id"))
+        audit.record(actor=actor, action="plan_item_update", obj=item, changes=audit.diff(before, after))
+    return item
+
+
+def plan_item_delete(*, actor: Any, item: PlanItem) -> None:
+    _require(actor, "networks.change_network", item.network)
+    with transaction.atomic():
+        audit.record(actor=actor, action="plan_item_delete", obj=item.network, changes={"title": item.title})
+        item.delete()

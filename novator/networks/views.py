@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from novator.accounts.scope import get_scope
 from novator.core.academic_year import AcademicYear
@@ -23,8 +23,8 @@ from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization
 
-from . import selectors, services
-from .forms import AgreementForm, NetworkForm, PartnerForm, PlanItemForm
+from . import report, selectors, services
+from .forms import AgreementEditForm, AgreementForm, NetworkForm, PartnerForm, PlanItemForm, ReportForm
 from .models import Agreement, Network, Partnership, PlanItem
 
 
@@ -71,6 +71,10 @@ def _render_detail(request: HttpRequest, network: Network, **forms: Any) -> Http
     years: dict[str, list[PlanItem]] = {}
     for item in items:
         years.setdefault(item.year_label, []).append(item)
+    current_year = str(AcademicYear.of(timezone.localdate()))
+    report_years = sorted({*years, current_year}, reverse=True)
+    if years and current_year not in years:
+        current_year = max(years)  # the latest year with a plan is what the report is for
     return render(
         request,
         "networks/network_detail.html",
@@ -86,6 +90,8 @@ def _render_detail(request: HttpRequest, network: Network, **forms: Any) -> Http
             "partner_form": forms.get("partner_form") or PartnerForm(),
             "agreement_form": forms.get("agreement_form") or AgreementForm(),
             "plan_form": forms.get("plan_form") or PlanItemForm(),
+            "report_years": report_years,
+            "current_year": current_year,
         },
         status=400 if forms else 200,
     )
@@ -226,3 +232,126 @@ def overview(request: HttpRequest) -> HttpResponse:
             "next_year": AcademicYear(year.start_year + 1),
         },
     )
+
+
+@login_required
+@require_POST
+def partner_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
+    partnership = get_object_or_404(Partnership.objects.select_related("network__leader"), pk=pk)
+    services.partner_withdraw(actor=request.user, partnership=partnership)
+    messages.success(request, _("The partner is removed from the network."))
+    return redirect(partnership.network)
+
+
+def _changeable_agreement(request: HttpRequest, pk: int) -> Agreement:
+    agreement = get_object_or_404(Agreement.objects.select_related("network__leader"), pk=pk)
+    if not request.user.has_perm("networks.change_network", agreement.network):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return agreement
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    agreement = _changeable_agreement(request, pk)
+    initial = {
+        "number": agreement.number,
+        "signed_on": agreement.signed_on,
+        "valid_from": agreement.valid_from,
+        "valid_to": agreement.valid_to,
+    }
+    form = AgreementEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agreement_update(
+                actor=request.user,
+                agreement=agreement,
+                number=data["number"],
+                signed_on=data["signed_on"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                upload=data.get("file"),
+                remove_file=data.get("remove_file", False),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The agreement is saved."))
+            return redirect(agreement.network)
+    return render(
+        request,
+        "networks/item_form.html",
+        {
+            "form": form,
+            "network": agreement.network,
+            "heading": _("Edit the agreement"),
+            "multipart": True,
+            "agreement": agreement,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def agreement_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
+    agreement = _changeable_agreement(request, pk)
+    services.agreement_delete(actor=request.user, agreement=agreement)
+    messages.success(request, _("The agreement is deleted."))
+    return redirect(agreement.network)
+
+
+def _changeable_item(request: HttpRequest, pk: int) -> PlanItem:
+    item = get_object_or_404(PlanItem.objects.select_related("network__leader", "event"), pk=pk)
+    if not request.user.has_perm("networks.change_network", item.network):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return item
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    item = _changeable_item(request, pk)
+    initial = {"title": item.title, "planned_on": item.planned_on, "event": item.event_id}
+    form = PlanItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_item_update(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The plan is updated."))
+            return redirect(item.network)
+    return render(
+        request,
+        "networks/item_form.html",
+        {"form": form, "network": item.network, "heading": _("Edit the plan item")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def plan_item_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
+    item = _changeable_item(request, pk)
+    services.plan_item_delete(actor=request.user, item=item)
+    messages.success(request, _("The plan item is deleted."))
+    return redirect(item.network)
+
+
+@login_required
+@require_GET
+def annual_report(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The network's annual report (DOCX) for `?year=2023/24`: the leader's coordinator, the
+    methodologist of its municipality, administrators."""
+    network = _changeable(request, pk)
+    form = ReportForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("year", [])))
+        return redirect(network)
+    year = form.cleaned_data["year"]
+    response = HttpResponse(report.render_docx(network, year), content_type=report.DOCX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="network-{network.pk}-report-{year}.docx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from novator.events.models import Certificate, Event, Registration, Talk
+from novator.events.models import Certificate, Event, Material, Registration, Talk
 from novator.portal.demo.events import CONFERENCE_TITLE, load_events
 
 
@@ -17,12 +17,17 @@ def test_demo_events_are_idempotent():
     conference = Event.objects.get(title=CONFERENCE_TITLE)
     assert conference.sections.count() == 3
     assert Talk.objects.filter(section__event=conference).count() == 6
+    assert Talk.objects.filter(section__event=conference, accepted=True).count() == 6
+    assert conference.proceedings.abstracts == 6 and conference.proceedings.pdf
+    assert conference.materials.filter(is_public=True).count() == 1
+    assert conference.materials.filter(is_public=False, talk__isnull=False).count() == 1
     assert Registration.objects.filter(event=conference, attended_at__isnull=False).count() >= 5
     assert Certificate.objects.filter(event=conference, role="speaker").exists()
     counts = (Event.objects.count(), Registration.objects.count(), Certificate.objects.count())
     assert counts[0] == 3
     load_events(DemoContext(log=lambda _msg: None, **_same(ctx)))
     assert (Event.objects.count(), Registration.objects.count(), Certificate.objects.count()) == counts
+    assert Material.objects.count() == 2
 
 
 def _same(ctx):

@@ -131,55 +131,71 @@ def test_waitlisted_person_cannot_be_checked_in(event, coordinator, staff):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_never_overfill(region):
+    """100 registrations at once for the last 10 places, then 10 cancellations at once: the capacity is
+    never exceeded and each freed place goes to exactly one person, first in the queue. The requests
+    run on 40 connections (PostgreSQL's max_connections is 100 and shared with other test runs)."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
+    from concurrent.futures import ThreadPoolExecutor
+
     from novator.organizations.tests.factories import MunicipalityFactory, OrganizationFactory
 
     org = OrganizationFactory(municipality=MunicipalityFactory(region=region))
-    event = EventFactory(organizers=[org], capacity=10)
-    people = PersonFactory.create_batch(40, organization=org)
-    barrier = threading.Barrier(len(people))
+    event = EventFactory(organizers=[org], capacity=30)
+    for person in PersonFactory.create_batch(20, organization=org):
+        RegistrationFactory(event=event, person=person)
+    people = PersonFactory.create_batch(100, organization=org)
+    start = threading.Event()
     errors: list[BaseException] = []
 
-    def worker(person):
+    def run(call, *args):
+        start.wait()
         try:
-            barrier.wait()
-            services.registration_create(actor=None, event=event, person=person)
+            call(*args)
         except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker, args=(p,)) for p in people]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert Registration.objects.filter(event=event, status="registered").count() == 10
-    assert Registration.objects.filter(event=event, status="waitlisted").count() == 30
+    def register(person):
+        services.registration_create(actor=None, event=event, person=person)
 
-    first_ten = list(Registration.objects.filter(event=event, status="registered"))
-    barrier2 = threading.Barrier(len(first_ten))
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        futures = [pool.submit(run, register, p) for p in people]
+        start.set()
+        for f in futures:
+            f.result()
+    assert errors == []
+    assert Registration.objects.filter(event=event, status="registered").count() == 30
+    assert Registration.objects.filter(event=event, status="waitlisted").count() == 90
+
+    queue = list(
+        Registration.objects.filter(event=event, status="waitlisted")
+        .order_by("queued_at", "pk")
+        .values_list("pk", flat=True)[:10]
+    )
+    leaving = list(Registration.objects.filter(event=event, status="registered")[:10])
+    start.clear()
 
     def cancel(reg):
-        try:
-            barrier2.wait()
-            services.registration_cancel(actor=None, registration=reg)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        services.registration_cancel(actor=None, registration=reg)
 
-    threads = [threading.Thread(target=cancel, args=(r,)) for r in first_ten]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        futures = [pool.submit(run, cancel, r) for r in leaving]
+        start.set()
+        for f in futures:
+            f.result()
     assert errors == []
-    assert Registration.objects.filter(event=event, status="registered").count() == 10
-    assert Registration.objects.filter(event=event, status="waitlisted").count() == 20
+    assert Registration.objects.filter(event=event, status="registered").count() == 30
+    assert Registration.objects.filter(event=event, status="waitlisted").count() == 80
     assert ActivityLog.objects.filter(action="registration_promote").count() == 10
+    promoted = {
+        int(pk)
+        for pk in ActivityLog.objects.filter(action="registration_promote").values_list(
+            "object_id", flat=True
+        )
+    }
+    assert promoted == set(queue)
 
 
 def test_attendance_record_from_a_sign_in_sheet(org_a, coordinator, staff):

@@ -135,7 +135,10 @@ def _load_conference(ctx: DemoContext) -> None:
             title=title,
             talks=[
                 event_services.TalkSpec(
-                    title=t, abstract=a, speakers=[ctx.people[k] for k in keys if k in ctx.people]
+                    title=t,
+                    abstract=a,
+                    speakers=[ctx.people[k] for k in keys if k in ctx.people],
+                    accepted=True,  # the abstracts make up the proceedings of the conference
                 )
                 for t, a, keys in talks
             ],
@@ -160,10 +163,42 @@ def _load_conference(ctx: DemoContext) -> None:
         capacity=120,
     )
     ctx.made("events", event)
+    _attach_programme(event)
     attendees = [ctx.people[k] for k in CONFERENCE_ATTENDEES if k in ctx.people]
     event_services.attendance_record(actor=None, event=event, people=attendees)
     certificates = event_services.certificates_issue(actor=None, event=event)
     ctx.created["certificates"] += len(certificates)
+    from novator.events import proceedings
+
+    proceedings.build(event)  # the сборник of the accepted abstracts, as the organiser's job would
+
+
+def _attach_programme(event: Event) -> None:
+    """The printed programme as a public material, and the presentation of the plenary talk for the
+    participants only."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .pdf import minimal_pdf
+
+    programme = minimal_pdf(["Municipal conference, 27.04.2022", "Programme: plenary session, 2 sections"])
+    event_services.material_add(
+        actor=None,
+        event=event,
+        title="Программа конференции",
+        upload=SimpleUploadedFile("programme.pdf", programme, content_type="application/pdf"),
+    )
+    plenary = event.sections.order_by("order", "pk").first()
+    talk = plenary.talks.order_by("order", "pk").first() if plenary else None
+    if talk is not None:
+        slides = minimal_pdf(["Innovation infrastructure of the district", "Results of stage I"])
+        event_services.material_add(
+            actor=None,
+            event=event,
+            talk=talk,
+            title="Презентация пленарного доклада",
+            upload=SimpleUploadedFile("slides.pdf", slides, content_type="application/pdf"),
+            is_public=False,
+        )
 
 
 def load_events(ctx: DemoContext) -> None:
