@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Campaign,
+    CampaignReminder,
     CampaignResponse,
     DataElement,
     DataValue,
@@ -53,3 +54,11 @@ class CampaignResponseAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     list_select_related = ["campaign", "organization"]
     raw_id_fields = ["organization"]
+
+
+@admin.register(CampaignReminder)
+class CampaignReminderAdmin(admin.ModelAdmin):
+    list_display = ["response", "kind", "sent_on", "recipients"]
+    list_filter = ["kind"]
+    list_select_related = ["response"]
+    readonly_fields = ["response", "kind", "sent_on", "recipients"]

@@ -7,14 +7,15 @@ The workflow is data (`TRANSITIONS`), enforced by `response_transition` alone.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,16 @@ from novator.core.academic_year import AcademicYear
 from novator.organizations.models import Organization
 
 from . import services
-from .models import Campaign, CampaignResponse, DataElement, DataValue, ElementSource, ResponseState
+from .models import (
+    Campaign,
+    CampaignReminder,
+    CampaignResponse,
+    DataElement,
+    DataValue,
+    ElementSource,
+    ReminderKind,
+    ResponseState,
+)
 
 S = ResponseState
 
@@ -54,6 +64,8 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 def _is(actor: Any, who: str, organization: Organization) -> bool:
+    if actor is None:  # the system (the demo data, a command): as everywhere, actor=None may act
+        return True
     scope = get_scope(actor)
     if scope.is_admin:
         return True
@@ -93,6 +105,13 @@ def campaign_create(
     orgs = list(organizations)
     if not orgs:
         raise ValidationError(_("Choose the organisations that must answer."))
+    scope = get_scope(actor)
+    if actor is not None and not scope.is_admin:
+        foreign = [o for o in orgs if o.municipality_id not in scope.methodologist_municipalities]
+        if foreign:
+            raise PermissionDenied(
+                _("%(org)s is not in your municipalities.") % {"org": foreign[0].short_name}
+            )
     campaign = Campaign.objects.create(title=title, academic_year=year, due_on=due_on)
     campaign.elements.set(elements)
     CampaignResponse.objects.bulk_create([CampaignResponse(campaign=campaign, organization=o) for o in orgs])
@@ -222,9 +241,99 @@ def responses_visible_to(user: Any) -> QuerySet[CampaignResponse]:
     scope = get_scope(user)
     if scope.is_admin:
         return qs
-    from django.db.models import Q
-
     return qs.filter(
         Q(organization_id__in=scope.coordinator_organizations)
         | Q(organization__municipality_id__in=scope.methodologist_municipalities)
     )
+
+
+# --- reminders -------------------------------------------------------------------------------------------
+
+#: Remind this many days before the due date (and every day up to it, once).
+REMIND_DAYS_BEFORE = 7
+
+
+def _reminder_text(response: CampaignResponse, kind: str) -> tuple[str, str]:
+    campaign = response.campaign
+    values = {
+        "campaign": campaign.title[:150],
+        "org": response.organization.short_name,
+        "year": campaign.academic_year,
+        "due": campaign.due_on.strftime("%d.%m.%Y"),
+    }
+    if kind == ReminderKind.OVERDUE:
+        subject = _("The monitoring form is overdue (due %(due)s): %(campaign)s") % values
+    else:
+        subject = _("The monitoring form is due on %(due)s: %(campaign)s") % values
+    body = (
+        _(
+            "Organisation: %(org)s\nCampaign: %(campaign)s, %(year)s\nDue: %(due)s\n"
+            "Fill in the form and submit it."
+        )
+        % values
+    )
+    return subject, body
+
+
+def reminders_send(
+    *, today: datetime.date | None = None, days_before: int = REMIND_DAYS_BEFORE
+) -> Counter[str]:
+    """Remind the coordinators (and the organisation's mailbox) of organisations whose form is not
+    submitted: once when the due date is `days_before` days away or nearer, once when it has passed.
+    Safe to run any number of times, also concurrently: the `CampaignReminder` row (unique per response
+    and kind) is written in the same transaction as the notification is queued."""
+    from django.urls import reverse
+
+    from novator.accounts.models import Role, RoleAssignment
+    from novator.notifications.services import notify
+
+    today = today or timezone.localdate()
+    responses = list(
+        CampaignResponse.objects.filter(
+            state__in=[S.DRAFT, S.RETURNED],
+            campaign__due_on__lte=today + datetime.timedelta(days=days_before),
+        )
+        .select_related("campaign", "organization")
+        .order_by("campaign__due_on", "pk")
+    )
+    sent = set(
+        CampaignReminder.objects.filter(response__in=[r.pk for r in responses]).values_list(
+            "response_id", "kind"
+        )
+    )
+    coordinators: dict[int, list[Any]] = {}
+    for assignment in RoleAssignment.objects.filter(
+        role=Role.COORDINATOR, organization_id__in={r.organization_id for r in responses}
+    ).select_related("user"):
+        if assignment.user.is_active:
+            coordinators.setdefault(assignment.organization_id, []).append(assignment.user)  # type: ignore[arg-type]
+    counts: Counter[str] = Counter()
+    for response in responses:
+        kind = ReminderKind.OVERDUE if response.campaign.due_on < today else ReminderKind.BEFORE
+        if (response.pk, kind.value) in sent:
+            continue
+        users = coordinators.get(response.organization_id, [])
+        recipients: list[Any] = [*users, response.organization.email or None]
+        subject, body = _reminder_text(response, kind)
+        try:
+            with transaction.atomic():
+                CampaignReminder.objects.create(
+                    response=response, kind=kind, sent_on=today, recipients=len(users)
+                )
+                notify(
+                    recipients,
+                    kind=f"monitoring.campaign_{kind.value}",
+                    subject=subject,
+                    body=body,
+                    url=reverse("monitoring:response", args=[response.pk]),
+                )
+                audit.record(
+                    actor=None,
+                    action=f"monitoring.reminder_{kind.value}",
+                    obj=response,
+                    changes={"recipients": len(users)},
+                )
+        except IntegrityError:  # another run sent it a moment ago
+            continue
+        counts[kind.value] += 1
+    return counts

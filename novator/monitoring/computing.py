@@ -83,3 +83,47 @@ def ranks(values: Mapping[Any, Decimal], *, higher_is_better: bool = True) -> di
             previous = value
         result[key] = rank
     return result
+
+
+def contributions(
+    values: Mapping[str, Decimal | None],
+    weights: Mapping[str, Mapping[str, Any]],
+    directions: Mapping[str, bool],
+) -> dict[str, Decimal] | None:
+    """Each indicator's share of the index, in points: 100 × wᵢ·normᵢ / Σ w (over the covered
+    indicators), so that they add up to `composite(...)`. None when the index is not computed."""
+    if composite(values, weights, directions) is None:
+        return None
+    parts: dict[str, Decimal] = {}
+    covered = Decimal(0)
+    for code, spec in weights.items():
+        weight = Decimal(str(spec.get("weight", 0)))
+        value = values.get(code)
+        if weight <= 0 or value is None:
+            continue
+        covered += weight
+        parts[code] = weight * normalise(
+            value,
+            lower=Decimal(str(spec.get("lower", 0))),
+            upper=Decimal(str(spec.get("upper", 1))),
+            higher_is_better=directions.get(code, True),
+        )
+    return {code: part / covered * 100 for code, part in parts.items()}
+
+
+def index_change(
+    now: Mapping[str, Decimal | None],
+    before: Mapping[str, Decimal | None],
+    *,
+    weights_now: Mapping[str, Mapping[str, Any]],
+    weights_before: Mapping[str, Mapping[str, Any]],
+    directions: Mapping[str, bool],
+) -> dict[str, Decimal] | None:
+    """What moved the index: for each indicator, its contribution this year minus last year's (each year
+    with the weights it was computed with). The parts add up to the change of the index; None when
+    either year has no index."""
+    a = contributions(now, weights_now, directions)
+    b = contributions(before, weights_before, directions)
+    if a is None or b is None:
+        return None
+    return {code: a.get(code, Decimal(0)) - b.get(code, Decimal(0)) for code in {*a, *b}}

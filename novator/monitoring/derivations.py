@@ -125,6 +125,76 @@ def reports_accepted(year: AcademicYear, ids: list[int] | None) -> dict[int, Dec
     return _counts(qs, "project__organization", ids)
 
 
+def _event_in_year(year: AcademicYear, prefix: str = "") -> Q:
+    """Events that began during the academic year (dates in the local time zone)."""
+    return Q(**{f"{prefix}starts_at__date__range": (year.starts, year.ends)})
+
+
+def _events_organised(level: str | None) -> Derivation:
+    def function(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+        from novator.events.models import Event
+
+        qs = Event.objects.filter(_event_in_year(year), is_published=True)
+        if level is not None:
+            qs = qs.filter(level=level)
+        return _counts(qs, "organizers", ids)
+
+    return function
+
+
+def _events_attended(level: str | None) -> Derivation:
+    def function(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+        from novator.events.models import Registration
+
+        # events of other organisations at which at least one of the organisation's staff was present
+        qs = Registration.objects.filter(_event_in_year(year, "event__"), attended_at__isnull=False).exclude(
+            event__organizers=F("person__organization")
+        )
+        if level is not None:
+            qs = qs.filter(event__level=level)
+        return _counts(qs, "person__organization", ids, count="event")
+
+    return function
+
+
+#: The levels of `events.EventLevel` (spelled out so that importing this module needs no models; a test
+#: checks they agree): `events_organised_<level>` and `events_attended_<level>` per level, and the totals.
+EVENT_LEVELS = ("school", "municipal", "inter_municipal", "regional")
+
+derived("events_organised")(_events_organised(None))
+derived("events_attended")(_events_attended(None))
+for _level in EVENT_LEVELS:
+    derived(f"events_organised_{_level}")(_events_organised(_level))
+    derived(f"events_attended_{_level}")(_events_attended(_level))
+
+
+def _active_networks(year: AcademicYear) -> Q:
+    """A network counts in a year when it has a plan item for that year or an agreement in force during
+    it (the dates Novator holds about a network; a partnership's answer date is when it was typed in)."""
+    return Q(plan_items__academic_year=year.start_year) | Q(
+        agreements__valid_from__lte=year.ends, agreements__valid_to__gte=year.starts
+    )
+
+
+@derived("network_partners")
+def network_partners(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Confirmed partner organisations of the networks the organisation leads, active in the year."""
+    from novator.networks.models import Network, PartnerState
+
+    qs = Network.objects.filter(_active_networks(year), partnerships__state=PartnerState.CONFIRMED)
+    return _counts(qs, "leader", ids, count="partnerships__organization")
+
+
+@derived("network_memberships")
+def network_memberships(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
+    """Networks of other leaders in which the organisation is a confirmed partner, active in the year."""
+    from novator.networks.models import Network, Partnership, PartnerState
+
+    active = Network.objects.filter(_active_networks(year)).values("pk")
+    qs = Partnership.objects.filter(state=PartnerState.CONFIRMED, network__in=active)
+    return _counts(qs, "organization", ids, count="network")
+
+
 @derived("readiness_score", zero_default=False)
 def readiness_score(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
     """Mean staff readiness (1–5) of the year's survey, where enough staff answered."""

@@ -4,7 +4,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from novator.organizations.models import Organization
 
 from .models import Indicator
 
@@ -56,10 +59,27 @@ class CampaignForm(forms.Form):
     academic_year = forms.RegexField(label=_("Academic year"), regex=r"^\d{4}/\d{2}$", max_length=7)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     elements = forms.MultipleChoiceField(label=_("Data elements"), widget=forms.CheckboxSelectMultiple)
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organisations that must answer"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the organisations that must answer.")},
+    )
 
-    def __init__(self, *args: Any, element_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        element_choices: list[tuple[str, str]],
+        organizations: QuerySet[Organization],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["elements"].choices = element_choices  # type: ignore[attr-defined]
+        field = self.fields["organizations"]
+        field.queryset = organizations  # type: ignore[attr-defined]
+        # every organisation of the operator's municipalities is ticked; untick those that need not answer
+        field.initial = [o.pk for o in organizations]
+        field.label_from_instance = lambda o: f"{o.short_name} ({o.municipality.name})"  # type: ignore[attr-defined]
 
 
 class ResponseForm(forms.Form):

@@ -7,6 +7,7 @@ Parsed with `ast` (never `eval`); anything else is refused with a clear message.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -18,8 +19,10 @@ MAX_LENGTH = 500
 _OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 
 
+@functools.lru_cache(maxsize=512)
 def parse(text: str) -> ast.Expression:
-    """The syntax tree of a formula, or ValidationError naming what is not allowed."""
+    """The syntax tree of a formula, or ValidationError naming what is not allowed. Cached: the
+    recomputation evaluates the same few formulas for every organisation (the tree is never changed)."""
     if len(text) > MAX_LENGTH:
         raise ValidationError(_("The formula is too long."), code="formula")
     try:

@@ -246,3 +246,28 @@ class CampaignResponse(models.Model):
 
     def is_overdue(self, today: Any) -> bool:
         return self.state in (ResponseState.DRAFT, ResponseState.RETURNED) and self.campaign.due_on < today
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class CampaignReminder(models.Model):
+    """One reminder of one kind about one response: the unique pair makes sending idempotent."""
+
+    response = models.ForeignKey(CampaignResponse, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("campaign reminder")
+        verbose_name_plural = _("campaign reminders")
+        ordering = ["-sent_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "kind"], name="monitoring_reminder_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.kind} {self.sent_on:%d.%m.%Y}"

@@ -407,16 +407,20 @@ def values_recompute(
 
 
 def recompute_enqueue(*, actor: Any, academic_year: str) -> Job:
-    """A job that recomputes the year in the background (after the current transaction commits)."""
+    """A job that recomputes the year in the background (after the current transaction commits). A job
+    of the same year still waiting in the queue is reused: it will see everything committed before it
+    starts (approving thirty forms in a row queues one recomputation, not thirty)."""
     _require(actor, "monitoring.manage")
     label = str(_year(academic_year))
     from .tasks import recompute_task
 
+    title = _("Recompute the monitoring of %(year)s") % {"year": label}
     with transaction.atomic():
-        job = job_create(
-            actor=actor,
-            kind="monitoring.recompute",
-            title=_("Recompute the monitoring of %(year)s") % {"year": label},
-        )
+        waiting = Job.objects.filter(
+            kind="monitoring.recompute", title=title, state=Job.State.QUEUED, started_at__isnull=True
+        ).first()
+        if waiting is not None:
+            return waiting
+        job = job_create(actor=actor, kind="monitoring.recompute", title=title)
         enqueue_on_commit(recompute_task, label, str(job.pk))
     return job

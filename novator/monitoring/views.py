@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from novator.organizations.models import Municipality, Organization, Region
 
-from . import selectors, services
+from . import selectors, services, summary
 from .exporting import table_xlsx
 from .forms import WeightsForm, YearForm
 from .models import INDEX_CODE, MonitoringYear
@@ -77,7 +78,12 @@ def municipality(request: HttpRequest, pk: int) -> HttpResponse:
         )
         tables = {"summary": overview["summary"]}
         if detail:
-            tables.update(ranking=overview["ranking"], kinds=overview["kinds"])
+            tables.update(
+                ranking=overview["ranking"],
+                kinds=overview["kinds"],
+                heatmap=overview["heat"]["table"],
+                completion=overview["completion"]["table"],
+            )
         if response := _export(
             request, tables, f"municipality-{place.oktmo}-{year.academic_year}".replace("/", "-")
         ):
@@ -86,13 +92,54 @@ def municipality(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/municipality.html", context)
 
 
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+def municipality_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable one-page summary of a municipality for a meeting (PDF)."""
+    place = get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
+    years, year = _year_context(request)
+    if year is None:
+        raise Http404
+    detail = selectors.can_see_municipality_detail(request.user, place)
+    previous = selectors.previous_year(years, year)
+    overview = selectors.municipality_overview(place, year, previous, detail=detail)
+    context = summary.municipality_summary(place, year, previous, overview)
+    context.update(
+        method_url=request.build_absolute_uri(reverse("monitoring:method")),
+        page_url=request.build_absolute_uri(reverse("monitoring:municipality", args=[place.pk])),
+    )
+    return _pdf(summary.render_pdf(context), f"summary-{place.oktmo}-{year.academic_year}".replace("/", "-"))
+
+
+def region_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable one-page summary of the region: municipalities side by side (PDF)."""
+    region = get_object_or_404(Region, pk=pk)
+    years, year = _year_context(request)
+    if year is None:
+        raise Http404
+    context = summary.region_summary(region, year, years)
+    context.update(
+        method_url=request.build_absolute_uri(reverse("monitoring:method")),
+        page_url=request.build_absolute_uri(reverse("monitoring:home") + f"?region={region.pk}"),
+    )
+    return _pdf(summary.render_pdf(context), f"summary-{region.code}-{year.academic_year}".replace("/", "-"))
+
+
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.select_related("municipality__region"), pk=pk)
     if not request.user.has_perm("monitoring.view_organization", org):
         raise PermissionDenied
     # its own coordinator sees its own values before they are published
     if org.pk in _coordinated(request):
-        years = list(MonitoringYear.objects.filter(computed_at__isnull=False).order_by("-academic_year"))
+        years = list(
+            MonitoringYear.objects.filter(computed_at__isnull=False)
+            .select_related("weights")
+            .order_by("-academic_year")
+        )
     else:
         years = list(selectors.years_visible_to(request.user))
     year = selectors.pick_year(years, request.GET.get("year"))
@@ -100,6 +147,8 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
     if year is not None:
         profile = selectors.organization_profile(org, year, years)
         tables = {"profile": profile["profile"], "trend": profile["trend"]}
+        if profile["moved"]:
+            tables["moved"] = profile["moved"]["table"]
         if response := _export(
             request, tables, f"organization-{org.pk}-{year.academic_year}".replace("/", "-")
         ):

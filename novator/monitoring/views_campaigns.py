@@ -37,12 +37,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @permission_required("monitoring.manage", raise_exception=True)
 def campaign_create(request: HttpRequest) -> HttpResponse:
     choices = [(e.code, e.name) for e in DataElement.objects.filter(source=ElementSource.COLLECTED)]
-    form = CampaignForm(request.POST or None, element_choices=choices)
+    scope = get_scope(request.user)
+    orgs = Organization.objects.filter(is_active=True).select_related("municipality")
+    if not scope.is_admin:
+        orgs = orgs.filter(municipality_id__in=scope.methodologist_municipalities)
+    orgs = orgs.order_by("municipality__name", "short_name")
+    form = CampaignForm(request.POST or None, element_choices=choices, organizations=orgs)
     if request.method == "POST" and form.is_valid():
-        scope = get_scope(request.user)
-        orgs = Organization.objects.filter(is_active=True)
-        if not scope.is_admin:
-            orgs = orgs.filter(municipality_id__in=scope.methodologist_municipalities)
         try:
             campaigns.campaign_create(
                 actor=request.user,
@@ -50,7 +51,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 academic_year=form.cleaned_data["academic_year"],
                 due_on=form.cleaned_data["due_on"],
                 element_codes=form.cleaned_data["elements"],
-                organizations=orgs,
+                organizations=form.cleaned_data["organizations"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -69,3 +69,18 @@ def test_the_values_list_query_count_is_fixed(
     with django_assert_max_num_queries(5):  # session, user, roles, count, page
         response = client.get("/api/v1/monitoring/values/", {"page_size": 200})
     assert response.json()["count"] > 20
+
+
+def test_every_filter_narrows_the_values(client, published, admin_user, org_a, org_b, municipality):
+    client.force_login(admin_user)
+    url = "/api/v1/monitoring/values/"
+    rows = client.get(url, {"organization": org_a.pk, "page_size": 200}).json()["results"]
+    assert rows and {r["organization"] for r in rows} == {org_a.pk}
+    assert {r["indicator"] for r in rows} == {"index", "involved_share", "partners"}
+    index = client.get(url, {"indicator": "index", "organization": org_a.pk}).json()["results"]
+    assert [(r["indicator"], r["level"], r["academic_year"]) for r in index] == [("index", "organization", Y)]
+    by_oktmo = client.get(url, {"municipality": municipality.oktmo, "page_size": 200}).json()["results"]
+    assert by_oktmo and {r["municipality"] for r in by_oktmo} == {municipality.oktmo}
+    assert client.get(url, {"academic_year": "2022/23"}).json()["results"] == []
+    assert client.get(url, {"indicator": "nope"}).json()["results"] == []
+    assert client.get(url, {"organization": "x"}).status_code == 400

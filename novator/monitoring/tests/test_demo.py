@@ -37,13 +37,31 @@ def test_the_other_demo_data_show_up_as_derived_values(ctx):
     from novator.monitoring.models import DataValue
 
     derived = DataValue.objects.filter(source="derived", value__gt=0)
-    assert derived.filter(element__code="statuses_held").exists()
+    shown = {(code, year) for code, year in derived.values_list("element__code", "academic_year")}
+    codes = {code for code, _year in shown}
+    # statuses, contests, products and their adoptions, the 2022 conference and the networks
+    assert {
+        "statuses_held",
+        "status_years",
+        "products_authored",
+        "events_organised",
+        "events_attended",
+    } <= codes
+    assert ("events_organised_municipal", "2021/22") in shown
+    assert ("network_partners", "2023/24") in shown and ("network_memberships", "2023/24") in shown
 
 
 def test_a_second_run_creates_nothing(ctx, django_assert_max_num_queries):
     before = IndicatorValue.objects.count()
     ctx.created.clear()
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         load_monitoring(ctx)
     assert not ctx.created
     assert IndicatorValue.objects.count() == before
+
+
+def test_the_demo_campaign_has_forms_in_every_state(ctx):
+    from novator.monitoring.models import CampaignResponse, ResponseState
+
+    states = set(CampaignResponse.objects.values_list("state", flat=True))
+    assert states == set(ResponseState.values)

@@ -75,3 +75,28 @@ def test_the_composite_renormalises_over_available_indicators_and_needs_half_the
 def test_ranks_share_places_on_ties():
     assert computing.ranks({"x": Decimal(5), "y": Decimal(7), "z": Decimal(5)}) == {"y": 1, "x": 2, "z": 2}
     assert computing.ranks({"x": Decimal(5), "y": Decimal(7)}, higher_is_better=False) == {"x": 1, "y": 2}
+
+
+def test_what_moved_the_index_adds_up_to_the_change():
+    weights = {
+        "a": {"weight": 2, "lower": 0, "upper": 10},
+        "b": {"weight": 1, "lower": 0, "upper": 100},
+        "c": {"weight": 1, "lower": 0, "upper": 5},
+    }
+    directions = {"a": True, "b": True, "c": False}
+    before = {"a": Decimal(2), "b": Decimal(50), "c": None}
+    now = {"a": Decimal(6), "b": Decimal(40), "c": Decimal(1)}
+    moved = computing.index_change(
+        now, before, weights_now=weights, weights_before=weights, directions=directions
+    )
+    assert moved is not None
+    change = computing.composite(now, weights, directions) - computing.composite(before, weights, directions)
+    assert abs(sum(moved.values()) - change) < Decimal("0.001")
+    assert moved["a"] > 0 and moved["b"] < 0 and moved["c"] > 0
+    # no index last year (too little covered): nothing to explain
+    assert (
+        computing.index_change(
+            now, {"c": Decimal(1)}, weights_now=weights, weights_before=weights, directions=directions
+        )
+        is None
+    )

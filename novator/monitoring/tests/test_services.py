@@ -174,3 +174,37 @@ def test_the_management_command_recomputes_a_year(municipality):
     record(OrganizationFactory(municipality=municipality), Y, 10, 5, 5)
     call_command("recompute_monitoring", "--year", Y)
     assert IndicatorValue.objects.filter(academic_year=Y, indicator__code="index").exists()
+
+
+def test_the_nightly_run_recomputes_the_current_and_the_unpublished_years_only(municipality, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from novator.monitoring.management.commands import recompute_monitoring
+
+    catalogue()
+    org = OrganizationFactory(municipality=municipality)
+    for year in ("2021/22", "2022/23", Y):
+        record(org, year, 10, 5, 5)
+        services.values_recompute(actor=None, academic_year=year)
+    services.year_publish(actor=None, academic_year="2021/22")
+    # "today" is in 2023/24
+    monkeypatch.setattr(recompute_monitoring.timezone, "localdate", lambda: datetime.date(2024, 3, 1))
+    assert recompute_monitoring.nightly_years() == ["2022/23", Y]
+    before = dict(MonitoringYear.objects.values_list("academic_year", "computed_at"))
+    call_command("recompute_monitoring", "--nightly")
+    after = dict(MonitoringYear.objects.values_list("academic_year", "computed_at"))
+    assert after["2021/22"] == before["2021/22"]  # published: left as published
+    assert after["2022/23"] > before["2022/23"] and after[Y] > before[Y]
+    # as background jobs
+    call_command("recompute_monitoring", "--nightly", "--enqueue")
+    assert Job.objects.filter(kind="monitoring.recompute").count() == 2
+    with pytest.raises(CommandError):
+        call_command("recompute_monitoring", "--year", "2024")
+
+
+def test_a_waiting_recomputation_of_the_year_is_reused(methodologist):
+    first = services.recompute_enqueue(actor=methodologist, academic_year=Y)
+    assert services.recompute_enqueue(actor=methodologist, academic_year=Y) == first
+    assert services.recompute_enqueue(actor=methodologist, academic_year="2022/23") != first
+    Job.objects.filter(pk=first.pk).update(state=Job.State.RUNNING)
+    assert services.recompute_enqueue(actor=methodologist, academic_year=Y) != first

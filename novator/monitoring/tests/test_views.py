@@ -89,26 +89,53 @@ def test_every_table_exports_to_xlsx(client, computed, methodologist, municipali
     assert client.get(reverse("monitoring:home"), {"export": "nope"}).status_code == 404
 
 
-def test_the_dashboards_query_counts_do_not_grow_with_organisations(
-    client, computed, methodologist, municipality, org_a, django_assert_max_num_queries
-):
-    client.force_login(methodologist)
-    urls = [
-        reverse("monitoring:home"),
-        reverse("monitoring:municipality", args=[municipality.pk]),
-        reverse("monitoring:organization", args=[org_a.pk]),
+def _pages(municipality, org, region):
+    """Every dashboard page, with the number of queries it makes for a methodologist (session, user and
+    roles included) — the same however many organisations there are."""
+    return [
+        (reverse("monitoring:home"), {}, 8),
+        (reverse("monitoring:municipality", args=[municipality.pk]), {}, 9),
+        (reverse("monitoring:organization", args=[org.pk]), {}, 9),
+        (reverse("monitoring:method"), {}, 6),
+        (reverse("monitoring:manage"), {}, 6),
+        (reverse("monitoring:campaigns"), {}, 4),
+        (reverse("monitoring:municipality_summary", args=[municipality.pk]), {}, 10),
+        (reverse("monitoring:region_summary", args=[region.pk]), {}, 10),
+        (reverse("monitoring:campaign_create"), {}, 6),
     ]
-    for url in urls:
-        client.get(url)  # warm the session
-    for url in urls:
-        with django_assert_max_num_queries(9):
-            assert client.get(url).status_code == 200
-    for _ in range(12):
-        record(OrganizationFactory(municipality=municipality), Y, 10, 5, 5)
-    services.values_recompute(actor=None, academic_year=Y)
-    for url in urls:
-        with django_assert_max_num_queries(9):
-            assert client.get(url).status_code == 200
+
+
+def test_the_dashboards_query_counts_do_not_grow_with_organisations(
+    client, computed, methodologist, municipality, region, org_a, django_assert_num_queries
+):
+    import datetime
+
+    from novator.monitoring import campaigns
+
+    client.force_login(methodologist)
+    pages = _pages(municipality, org_a, region)
+    for url, params, _count in pages:
+        client.get(url, params)  # warm the session
+    for url, params, count in pages:
+        with django_assert_num_queries(count):
+            assert client.get(url, params).status_code == 200, url
+    new = [OrganizationFactory(municipality=municipality) for _ in range(12)]
+    for org in new:
+        record(org, Y, 10, 5, 5)
+        record(org, Y0, 10, 2, 2)
+    for year in (Y0, Y):
+        services.values_recompute(actor=None, academic_year=year)
+    campaigns.campaign_create(
+        actor=methodologist,
+        title="Сбор",
+        academic_year=Y,
+        due_on=datetime.date(2024, 6, 1),
+        element_codes=["teachers"],
+        organizations=[org_a, *new],
+    )
+    for url, params, count in pages:
+        with django_assert_num_queries(count):
+            assert client.get(url, params).status_code == 200, url
 
 
 def test_the_operator_changes_weights_publishes_and_recomputes(
@@ -137,3 +164,140 @@ def test_a_coordinator_may_not_manage(client, computed, coordinator):
     assert (
         client.post(reverse("monitoring:publish"), {"academic_year": Y, "published": "1"}).status_code == 403
     )
+
+
+def test_the_heat_map_shows_every_indicator_of_every_organisation(
+    client, computed, methodologist, municipality
+):
+    client.force_login(methodologist)
+    response = client.get(reverse("monitoring:municipality", args=[municipality.pk]), {"year": Y})
+    heat = response.context["overview"]["heat"]
+    assert heat["chart"]["x"][0] == heat["table"].headers[1]  # the index first, then the indicators
+    assert len(heat["chart"]["x"]) == 3 and heat["chart"]["y"] == [computed["a"].short_name]
+    assert len(heat["chart"]["data"]) == 3
+    assert all(0 <= score <= 100 for _x, _y, score in heat["chart"]["data"])
+    assert b'id="heat-table"' in response.content
+    export = client.get(
+        reverse("monitoring:municipality", args=[municipality.pk]), {"year": Y, "export": "heatmap"}
+    )
+    assert export.content[:2] == b"PK"
+
+
+def test_campaign_completion_counts_the_states_and_the_overdue(
+    client, computed, methodologist, coordinator, municipality, org_a
+):
+    import datetime
+
+    from novator.monitoring import campaigns
+    from novator.organizations.tests.factories import OrganizationFactory
+
+    late = OrganizationFactory(municipality=municipality)
+    campaign = campaigns.campaign_create(
+        actor=methodologist,
+        title="Сбор 2023/24",
+        academic_year=Y,
+        due_on=datetime.date(2024, 6, 1),
+        element_codes=["teachers", "partners"],
+        organizations=[org_a, late],
+    )
+    response = campaign.responses.get(organization=org_a)
+    campaigns.response_save(actor=coordinator, response=response, values={"teachers": "10", "partners": "1"})
+    campaigns.response_transition(actor=coordinator, response=response, name="submit")
+    client.force_login(methodologist)
+    page = client.get(reverse("monitoring:municipality", args=[municipality.pk]), {"year": Y})
+    completion = page.context["overview"]["completion"]
+    # campaign, due, organisations, approved, submitted, returned, not submitted, overdue, approved %
+    assert completion["table"].rows == [["Сбор 2023/24", "01.06.2024", 2, 0, 1, 0, 1, 1, 0.0]]
+    assert completion["chart"]["submitted"] == [1] and completion["chart"]["draft"] == [1]
+    other_year = client.get(reverse("monitoring:municipality", args=[municipality.pk]), {"year": Y0})
+    assert other_year.context["overview"]["completion"]["table"].rows == []
+
+
+def test_what_moved_the_index_adds_up_to_its_change(client, computed, coordinator, org_a):
+    client.force_login(coordinator)
+    response = client.get(reverse("monitoring:organization", args=[org_a.pk]), {"year": Y})
+    moved = response.context["profile"]["moved"]
+    assert moved["previous"] == Y0
+    rows = moved["table"].rows
+    total = rows[-1]
+    assert total[3] == pytest.approx(total[2] - total[1])
+    assert sum(r[3] for r in rows[:-1]) == pytest.approx(total[3], abs=0.02)
+    assert total[3] > 0  # org_a's values doubled
+    first_year = client.get(reverse("monitoring:organization", args=[org_a.pk]), {"year": Y0})
+    assert first_year.context["profile"]["moved"] is None
+    export = client.get(reverse("monitoring:organization", args=[org_a.pk]), {"year": Y, "export": "moved"})
+    assert export.content[:2] == b"PK"
+
+
+def test_the_one_page_summaries_are_pdfs(client, computed, methodologist, municipality, region, org_a):
+    _publish()
+    client.force_login(methodologist)
+    response = client.get(reverse("monitoring:municipality_summary", args=[municipality.pk]), {"year": Y})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content[:5] == b"%PDF-"
+    context = response.context
+    assert [r[1] for r in context["bars"]] == [org_a.short_name]
+    region_pdf = client.get(reverse("monitoring:region_summary", args=[region.pk]), {"year": Y})
+    assert region_pdf.status_code == 200 and region_pdf.content[:5] == b"%PDF-"
+
+
+def test_the_public_summary_has_no_organisations_and_needs_a_published_year(
+    client, computed, municipality, org_a
+):
+    url = reverse("monitoring:municipality_summary", args=[municipality.pk])
+    assert client.get(url).status_code == 404  # nothing published yet
+    _publish()
+    response = client.get(url, {"year": Y})
+    assert response.status_code == 200
+    assert "bars" not in response.context
+    assert org_a.short_name not in str(response.context["medians"].rows)
+    assert client.get(url, {"year": Y0}).context["year"].academic_year == Y  # unpublished year not shown
+
+
+def test_the_summary_keeps_to_one_page_with_many_organisations(computed, methodologist, municipality):
+    from novator.monitoring import selectors, summary
+
+    for i in range(40):
+        org = OrganizationFactory(
+            municipality=municipality, short_name=f"МБДОУ детский сад № {i} «Колокольчик» ст. Новобейсугской"
+        )
+        record(org, Y, 10, i % 10, i % 7)
+        record(org, Y0, 10, i % 5, i % 3)
+    for year in (Y0, Y):
+        services.values_recompute(actor=None, academic_year=year)
+    years = list(selectors.years_visible_to(methodologist))
+    year, previous = years[0], years[1]
+    overview = selectors.municipality_overview(municipality, year, previous, detail=True)
+    context = summary.municipality_summary(municipality, year, previous, overview)
+    context.update(method_url="http://testserver/monitoring/method/", page_url="http://testserver/")
+    assert len(context["bars"]) == summary.MAX_ROWS and context["more"] == 41 - summary.MAX_ROWS
+    assert len(summary.document(context).pages) == 1
+
+
+def test_the_public_and_coordinator_pages_query_counts_are_fixed(
+    client, computed, coordinator, municipality, region, org_a, django_assert_num_queries
+):
+    _publish()
+    public = [
+        (reverse("monitoring:home"), 5),  # regions, years, indicators, two reads
+        (reverse("monitoring:municipality", args=[municipality.pk]), 4),
+        (reverse("monitoring:method"), 3),
+        (reverse("monitoring:municipality_summary", args=[municipality.pk]), 5),
+    ]
+
+    def check() -> None:
+        client.logout()
+        for url, count in public:
+            with django_assert_num_queries(count):
+                assert client.get(url).status_code == 200, url
+        client.force_login(coordinator)
+        url = reverse("monitoring:organization", args=[org_a.pk])
+        client.get(url)
+        with django_assert_num_queries(9):  # session, user, roles, organisation, years, 4 reads
+            assert client.get(url).status_code == 200
+
+    check()
+    for _ in range(10):
+        record(OrganizationFactory(municipality=municipality), Y, 10, 5, 5)
+    services.values_recompute(actor=None, academic_year=Y)
+    check()

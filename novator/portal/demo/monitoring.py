@@ -30,6 +30,23 @@ YEARS = ["2021/22", "2022/23", "2023/24"]
 
 D, C = ElementSource.DERIVED, ElementSource.COLLECTED
 
+#: the levels of events (events.EventLevel) with their Russian adjectives
+LEVELS = [
+    ("school", "школьный"),
+    ("municipal", "муниципальный"),
+    ("inter_municipal", "межмуниципальный"),
+    ("regional", "региональный"),
+]
+#: events count with the weight of their level: school ×1, municipal ×2, inter-municipal ×3, regional ×4
+ORGANISED = (
+    "events_organised_school + 2 * events_organised_municipal + 3 * events_organised_inter_municipal"
+    " + 4 * events_organised_regional"
+)
+ATTENDED = (
+    "events_attended_school + 2 * events_attended_municipal + 3 * events_attended_inter_municipal"
+    " + 4 * events_attended_regional"
+)
+
 #: (code, name, unit, source, extra)
 ELEMENTS: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("statuses_held", "Инновационные статусы в течение года", "ед.", D, {}),
@@ -41,6 +58,24 @@ ELEMENTS: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("adoptions_made", "Внедрённые продукты других организаций", "ед.", D, {}),
     ("reports_accepted", "Принятые отчёты по инновационным проектам", "ед.", D, {}),
     ("readiness_score", "Готовность педагогов к инновациям (опрос)", "балл", D, {"is_integer": False}),
+    ("events_organised", "Проведённые мероприятия (все уровни)", "ед.", D, {}),
+    *[
+        (f"events_organised_{level}", f"Проведённые мероприятия: {name} уровень", "ед.", D, {})
+        for level, name in LEVELS
+    ],
+    ("events_attended", "Мероприятия других организаций с участием педагогов (все уровни)", "ед.", D, {}),
+    *[
+        (
+            f"events_attended_{level}",
+            f"Участие в мероприятиях других организаций: {name} уровень",
+            "ед.",
+            D,
+            {},
+        )
+        for level, name in LEVELS
+    ],
+    ("network_partners", "Партнёры в сетях, которые возглавляет организация", "ед.", D, {}),
+    ("network_memberships", "Участие в сетях других организаций-лидеров", "ед.", D, {}),
     (
         "teachers",
         "Педагогические работники",
@@ -56,7 +91,7 @@ ELEMENTS: list[tuple[str, str, str, str, dict[str, Any]]] = [
         {"min_value": Decimal(0)},
     ),
     ("dissemination_events", "Мероприятия по распространению опыта", "ед.", C, {"min_value": Decimal(0)}),
-    ("partners", "Сетевые партнёры", "ед.", C, {"min_value": Decimal(0)}),
+    ("partners", "Партнёры по договорам вне сетей Новатора", "ед.", C, {"min_value": Decimal(0)}),
     ("training_hours", "Часы повышения квалификации", "ч", C, {"min_value": Decimal(0)}),
     ("teacher_experts", "Педагоги-эксперты", "чел.", C, {"min_value": Decimal(0)}),
 ]
@@ -114,21 +149,23 @@ INDICATORS: list[tuple[str, str, str, str, str, str, int, float, float, float]] 
     (
         "dissemination",
         "Распространение опыта",
-        "Число проведённых мероприятий по распространению опыта.",
-        "ед.",
-        "dissemination_events",
+        "Мероприятия по распространению опыта из кампании плюс мероприятия, проведённые организацией в "
+        "Новаторе, с весом уровня (школьный ×1, муниципальный ×2, межмуниципальный ×3, региональный ×4).",
+        "балл",
+        f"dissemination_events + {ORGANISED}",
         "",
         1,
         1,
         0,
-        12,
+        15,
     ),
     (
         "partners",
         "Сетевое взаимодействие",
-        "Число сетевых партнёров организации.",
+        "Партнёры организации: по договорам вне сетей, в сетях, которые она возглавляет, и сети других "
+        "лидеров, в которых она участвует.",
         "ед.",
-        "partners",
+        "partners + network_partners + network_memberships",
         "",
         1,
         1,
@@ -158,6 +195,19 @@ INDICATORS: list[tuple[str, str, str, str, str, str, int, float, float, float]] 
         1,
         0,
         72,
+    ),
+    (
+        "participation",
+        "Участие в мероприятиях",
+        "Мероприятия других организаций, в которых участвовали педагоги организации, с весом уровня "
+        "(школьный ×1, муниципальный ×2, межмуниципальный ×3, региональный ×4).",
+        "балл",
+        ATTENDED,
+        "",
+        1,
+        1,
+        0,
+        8,
     ),
     (
         "experts",
@@ -194,11 +244,75 @@ def collected_values(key: str, year_index: int) -> dict[str, Decimal]:
     }
 
 
+CAMPAIGN_TITLE = "Мониторинг инновационного потенциала за 2023/24 учебный год"
+CAMPAIGN_ELEMENTS = [
+    "teachers",
+    "teachers_involved",
+    "dissemination_events",
+    "partners",
+    "training_hours",
+    "teacher_experts",
+]
+
+
+def load_campaign(ctx: DemoContext) -> None:
+    """The 2023/24 campaign of the district (due 14.06.2024): a few forms approved, some submitted, two
+    returned with a comment, the rest not submitted (overdue), so that the completion chart has all
+    states. The values typed are those already held, so approving changes nothing."""
+    import datetime
+
+    from novator.monitoring import campaigns
+    from novator.monitoring.models import CampaignResponse
+
+    vyselki = ctx.municipalities.get("vyselki")
+    if vyselki is None:
+        return
+    keys = {o.pk: k for k, o in ctx.organizations.items() if o.municipality_id == vyselki.pk and o.is_active}
+    orgs = sorted((o for o in ctx.organizations.values() if o.pk in keys), key=lambda o: o.short_name)
+    if not orgs:
+        return
+    campaign = campaigns.campaign_create(
+        actor=None,
+        title=CAMPAIGN_TITLE,
+        academic_year=YEARS[-1],
+        due_on=datetime.date(2024, 6, 14),
+        element_codes=CAMPAIGN_ELEMENTS,
+        organizations=orgs,
+    )
+    ctx.made("monitoring campaigns", campaign)
+    responses = list(CampaignResponse.objects.filter(campaign=campaign).select_related("organization"))
+    responses.sort(key=lambda r: r.organization.short_name)
+    for position, response in enumerate(responses):
+        share = position % 10  # 0–3 approved, 4–5 submitted, 6 returned, 7–9 not submitted
+        if share >= 7:
+            continue
+        values = collected_values(keys[response.organization_id], len(YEARS) - 1)
+        response = campaigns.response_save(
+            actor=None, response=response, values={c: str(values[c]) for c in CAMPAIGN_ELEMENTS}
+        )
+        response = campaigns.response_transition(actor=None, response=response, name="submit")
+        if share <= 3:
+            campaigns.response_transition(actor=None, response=response, name="approve")
+        elif share == 6:
+            campaigns.response_transition(
+                actor=None,
+                response=response,
+                name="return",
+                comment="Проверьте число педагогов-экспертов: оно больше прошлогоднего вдвое.",
+            )
+
+
 def load_monitoring(ctx: DemoContext) -> None:
-    # a second run: the three years were computed once, nothing else to do (one query)
-    if MonitoringYear.objects.filter(academic_year__in=YEARS, computed_at__isnull=False).count() == len(
+    # a second run: the three years were computed once and the campaign made, nothing else to do
+    from novator.monitoring.models import Campaign
+
+    done = MonitoringYear.objects.filter(academic_year__in=YEARS, computed_at__isnull=False).count() == len(
         YEARS
-    ):
+    )
+    if done and Campaign.objects.filter(title=CAMPAIGN_TITLE).exists():
+        return
+    if done:
+        load_campaign(ctx)
         return
     elements = set(DataElement.objects.values_list("code", flat=True))
     for position, (code, name, unit, source, extra) in enumerate(ELEMENTS, start=1):
@@ -267,3 +381,5 @@ def load_monitoring(ctx: DemoContext) -> None:
             services.values_recompute(actor=None, academic_year=year)
             services.year_publish(actor=None, academic_year=year, published=True)
             ctx.made("monitoring years", year)
+    if not Campaign.objects.filter(title=CAMPAIGN_TITLE).exists():
+        load_campaign(ctx)

@@ -1,5 +1,5 @@
 // Charts of the monitoring pages (Apache ECharts, served by the app). No inline scripts: a chart is a
-// <div data-chart-source="ID" data-chart-kind="bars|kinds|trend|radar"> whose data sit in
+// <div data-chart-source="ID" data-chart-kind="bars|kinds|trend|radar|heatmap|completion|moved"> whose data sit in
 // <script type="application/json" id="ID"> (json_script).
 (function () {
   function data(el) {
@@ -24,7 +24,68 @@
     });
   }
 
+  function labels(el) {
+    const source = document.getElementById(el.dataset.chartLabels || "");
+    return source ? JSON.parse(source.textContent) : {};
+  }
+
   const kinds = {
+    heatmap: (el, d) => {
+      el.style.height = `${Math.max(200, d.y.length * 26 + 140)}px`;
+      draw(el, {
+        tooltip: {
+          position: "top",
+          formatter: (p) => `${d.y[p.value[1]]}<br>${d.x[p.value[0]]}: ${p.value[2]}`,
+        },
+        grid: { containLabel: true, left: 8, right: 16, top: 10, bottom: 60 },
+        xAxis: { type: "category", data: d.x, axisLabel: { interval: 0, rotate: 30, width: 140, overflow: "truncate" } },
+        yAxis: { type: "category", data: d.y, inverse: true },
+        visualMap: {
+          min: 0,
+          max: 100,
+          calculable: true,
+          orient: "horizontal",
+          left: "center",
+          bottom: 0,
+          inRange: { color: ["#dc3545", "#ffc107", "#198754"] },
+        },
+        series: [{ name: el.dataset.label, type: "heatmap", data: d.data, label: { show: d.y.length <= 30 } }],
+      });
+    },
+    completion: (el, d) => {
+      const names = labels(el);
+      el.style.height = `${Math.max(160, d.names.length * 40 + 80)}px`;
+      const colors = { approved: "#198754", submitted: "#0d6efd", returned: "#fd7e14", draft: "#adb5bd" };
+      draw(el, {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        legend: { bottom: 0 },
+        grid: { containLabel: true, left: 8, right: 24, top: 10, bottom: 36 },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", data: d.names, inverse: true },
+        series: ["approved", "submitted", "returned", "draft"].map((state) => ({
+          name: names[state] || state,
+          type: "bar",
+          stack: "total",
+          data: d[state],
+          color: colors[state],
+        })),
+      });
+    },
+    moved: (el, d) => {
+      el.style.height = `${Math.max(160, d.names.length * 28 + 60)}px`;
+      draw(el, {
+        grid: { containLabel: true, left: 8, right: 24, top: 10, bottom: 8 },
+        xAxis: { type: "value" },
+        yAxis: { type: "category", data: d.names, inverse: true },
+        series: [
+          {
+            name: el.dataset.label,
+            type: "bar",
+            data: d.values.map((v) => ({ value: v, itemStyle: { color: v < 0 ? "#dc3545" : "#198754" } })),
+          },
+        ],
+      });
+    },
     bars: (el, d) => bars(el, d.names, d.values),
     kinds: (el, d) => bars(el, d.kinds, d.kindValues),
     trend: (el, d) => {

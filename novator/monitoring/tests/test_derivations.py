@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from novator.core.academic_year import AcademicYear
+from novator.events.models import EventLevel
+from novator.events.tests.factories import EventFactory, RegistrationFactory
+from novator.monitoring import derivations
+from novator.networks.models import Agreement, PartnerState
+from novator.networks.tests.factories import NetworkFactory, PartnershipFactory, PlanItemFactory
+from novator.organizations.tests.factories import OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+Y = AcademicYear(2023)
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=timezone.get_current_timezone())
+
+
+def test_the_event_levels_are_those_of_the_events_app():
+    assert set(derivations.EVENT_LEVELS) == set(EventLevel.values)
+    for level in EventLevel.values:
+        assert f"events_organised_{level}" in derivations.REGISTRY
+        assert f"events_attended_{level}" in derivations.REGISTRY
+
+
+def test_events_organised_and_attended_by_level(org_a, org_b):
+    day = datetime.date(2023, 11, 15)
+    regional = EventFactory(
+        level=EventLevel.REGIONAL, starts_at=_at(day), ends_at=_at(day), organizers=[org_a, org_b]
+    )
+    municipal = EventFactory(
+        level=EventLevel.MUNICIPAL, starts_at=_at(day), ends_at=_at(day), organizers=[org_a]
+    )
+    # outside the year, and unpublished: not counted
+    EventFactory(
+        starts_at=_at(datetime.date(2024, 9, 2)), ends_at=_at(datetime.date(2024, 9, 2)), organizers=[org_a]
+    )
+    EventFactory(starts_at=_at(day), ends_at=_at(day), organizers=[org_a], is_published=False)
+    other = OrganizationFactory(municipality=org_a.municipality)
+    # two staff of `other` attended the regional event (one event), one registered but absent elsewhere
+    for _ in range(2):
+        RegistrationFactory(event=regional, person=PersonFactory(organization=other), attended_at=_at(day))
+    RegistrationFactory(event=municipal, person=PersonFactory(organization=other))
+    # org_a's own staff at its own event is not "attending another's event"
+    RegistrationFactory(event=municipal, person=PersonFactory(organization=org_a), attended_at=_at(day))
+    ids = [org_a.pk, org_b.pk, other.pk]
+    assert derivations.derive("events_organised", Y, ids) == {org_a.pk: 2, org_b.pk: 1, other.pk: 0}
+    assert derivations.derive("events_organised_regional", Y, ids) == {org_a.pk: 1, org_b.pk: 1, other.pk: 0}
+    assert derivations.derive("events_organised_municipal", Y, ids)[org_a.pk] == 1
+    assert derivations.derive("events_attended", Y, ids) == {org_a.pk: 0, org_b.pk: 0, other.pk: 1}
+    assert derivations.derive("events_attended_regional", Y, ids)[other.pk] == 1
+    assert derivations.derive("events_attended_municipal", Y, ids)[other.pk] == 0
+
+
+def test_network_partners_count_in_the_years_the_network_was_active(org_a, org_b):
+    network = NetworkFactory(leader=org_a)
+    PartnershipFactory(network=network, organization=org_b, state=PartnerState.CONFIRMED)
+    PartnershipFactory(network=network, state=PartnerState.CONFIRMED)
+    PartnershipFactory(network=network, state=PartnerState.INVITED)
+    PlanItemFactory(network=network, academic_year=2023)
+    PlanItemFactory(network=network, academic_year=2023)  # two plan items do not double the partners
+    ids = [org_a.pk, org_b.pk]
+    assert derivations.derive("network_partners", Y, ids) == {org_a.pk: Decimal(2), org_b.pk: 0}
+    assert derivations.derive("network_memberships", Y, ids) == {org_a.pk: 0, org_b.pk: Decimal(1)}
+    # 2022/23: no plan, no agreement — nothing
+    assert derivations.derive("network_partners", AcademicYear(2022), ids)[org_a.pk] == 0
+    Agreement.objects.create(
+        network=network,
+        number="1",
+        signed_on=datetime.date(2022, 8, 1),
+        valid_from=datetime.date(2022, 9, 1),
+        valid_to=datetime.date(2024, 8, 31),
+    )
+    assert derivations.derive("network_partners", AcademicYear(2022), ids)[org_a.pk] == 2
+    assert derivations.derive("network_memberships", AcademicYear(2022), ids)[org_b.pk] == 1
