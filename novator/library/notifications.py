@@ -1,35 +1,40 @@
-"""E-mails to the author organisations' coordinators about adoptions, sent after the transaction commits."""
+"""Notifications to the author organisations' coordinators about adoptions (in-app, and e-mail after the
+transaction commits to those who want it), through `novator.notifications.notify`."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
+from typing import Any
+
 from django.utils.translation import gettext as _
 
-from novator.accounts.models import Role, RoleAssignment
+from novator.accounts.models import Role, User
+from novator.notifications.services import notify
 
 from .models import Adoption
+
+KIND = "library.adoption"
+
+
+def author_coordinators(adoption: Adoption) -> list[User]:
+    """The coordinators of the product's author organisations (one query)."""
+    return list(
+        User.objects.filter(
+            role_assignments__role=Role.COORDINATOR,
+            role_assignments__organization__method_products=adoption.product_id,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def author_coordinator_emails(adoption: Adoption) -> list[str]:
     """E-mails of the coordinators of the product's author organisations (one query)."""
-    return sorted(
-        set(
-            RoleAssignment.objects.filter(
-                role=Role.COORDINATOR, organization__method_products=adoption.product_id
-            )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+    return sorted({user.email for user in author_coordinators(adoption) if user.email})
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> None:
-    if not recipients:
-        return
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+def _send(subject: str, body: str, recipients: list[Any], url: str) -> None:
+    if recipients:
+        notify(recipients, kind=KIND, subject=subject, body=body, url=url)
 
 
 def notify_adopted(adoption: Adoption) -> None:
@@ -45,7 +50,7 @@ def notify_adopted(adoption: Adoption) -> None:
         "scope": adoption.get_scope_display(),
         "changes": adoption.changes or "—",
     }
-    _send(subject, body, author_coordinator_emails(adoption))
+    _send(subject, body, author_coordinators(adoption), adoption.get_absolute_url())
 
 
 def notify_outcome(adoption: Adoption) -> None:
@@ -62,4 +67,4 @@ def notify_outcome(adoption: Adoption) -> None:
     }
     if adoption.comment:
         body += _("Comment: %(comment)s\n") % {"comment": adoption.comment}
-    _send(subject, body, author_coordinator_emails(adoption))
+    _send(subject, body, author_coordinators(adoption), adoption.get_absolute_url())

@@ -12,6 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils import timezone
+
+from novator.core.audit import record
+
+from . import kinds
+from .models import Notification, NotificationPreference
 
 
 def notify(
@@ -22,14 +28,92 @@ def notify(
     body: str,
     url: str = "",
 ) -> None:
-    """Tell ``recipients`` (users) about something, after the current transaction commits.
+    """Tell ``recipients`` about something.
 
-    ``kind`` is a short dotted code (``"events.waitlist_promoted"``) that users can switch e-mail off for.
+    ``recipients`` are users (each gets an in-app notification, written in the current transaction, and
+    an e-mail unless they switched e-mail off for this ``kind``); a plain string is an e-mail address (an
+    organisation's mailbox) and gets the e-mail only. E-mail leaves after the transaction commits, so a
+    rolled-back change sends nothing. ``kind`` is a short dotted code (``"events.waitlist_promoted"``,
+    see ``kinds.py``); unknown kinds are delivered too.
     """
-    users = [user for user in recipients if user is not None]
-    text = body + (f"\n{url}\n" if url else "")
-    messages = [
-        (subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in users if getattr(user, "email", "")
-    ]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    users: dict[int, Any] = {}
+    addresses: list[str] = []
+    for recipient in recipients:
+        if recipient is None:
+            continue
+        if isinstance(recipient, str):
+            if recipient.strip():
+                addresses.append(recipient.strip())
+            continue
+        if getattr(recipient, "pk", None) is not None:
+            users.setdefault(recipient.pk, recipient)
+    subject = " ".join(str(subject).split())[:300]
+    body = str(body)
+    url = str(url or "")[:500]
+    if users:
+        Notification.objects.bulk_create(
+            [Notification(user_id=pk, kind=kind, subject=subject, body=body, url=url) for pk in users]
+        )
+        muted = set(
+            NotificationPreference.objects.filter(
+                user_id__in=list(users), kind=kind, email=False
+            ).values_list("user_id", flat=True)
+        )
+        addresses += [_email(user) for pk, user in users.items() if pk not in muted]
+    to = list(dict.fromkeys(a for a in addresses if a))
+    if not to:
+        return
+    link = _absolute(url)
+    text = body + (f"\n{link}\n" if link and link not in body else "")
+    messages = [(subject, text, settings.DEFAULT_FROM_EMAIL, [address]) for address in to]
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+
+
+def _email(user: Any) -> str:
+    return str(getattr(user, "email", "") or "")
+
+
+def _absolute(url: str) -> str:
+    """The link for an e-mail: absolute with NOVATOR_BASE_URL, or nothing (a bare path helps no one)."""
+    if url.startswith(("http://", "https://")):
+        return url
+    base = getattr(settings, "NOVATOR_BASE_URL", "")
+    return base.rstrip("/") + url if base and url.startswith("/") else ""
+
+
+def notification_mark_read(*, actor: Any, pk: int) -> Notification:
+    """Mark one of the actor's notifications read (raises Notification.DoesNotExist for others')."""
+    notification = Notification.objects.get(pk=pk, user=actor)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor: Any) -> int:
+    return Notification.objects.for_user(actor).unread().update(read_at=timezone.now())
+
+
+def preferences_for(user: Any) -> dict[str, bool]:
+    """{kind code: e-mail on?} for every registered kind (one query)."""
+    saved = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    return {kind.code: saved.get(kind.code, True) for kind in kinds.all_kinds()}
+
+
+@transaction.atomic
+def preferences_save(*, actor: Any, email_kinds: Iterable[str]) -> dict[str, bool]:
+    """Save which registered kinds the actor wants e-mail for (the others are switched off)."""
+    wanted = set(email_kinds)
+    unknown = wanted - {k.code for k in kinds.all_kinds()}
+    if unknown:
+        raise ValueError(f"unknown notification kinds: {sorted(unknown)}")
+    before = preferences_for(actor)
+    after = {code: code in wanted for code in before}
+    NotificationPreference.objects.filter(user=actor).delete()
+    NotificationPreference.objects.bulk_create(
+        [NotificationPreference(user=actor, kind=code, email=False) for code, on in after.items() if not on]
+    )
+    changed = {code: [before[code], after[code]] for code in after if before[code] != after[code]}
+    if changed:
+        record(actor=actor, action="notifications.preferences", obj=actor, changes=changed)
+    return after

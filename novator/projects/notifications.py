@@ -1,57 +1,74 @@
-"""E-mails of the projects app, sent after the transaction commits (never for a rolled-back change)."""
+"""Notifications of the projects app, through `novator.notifications.notify`: an in-app notification for
+each user (coordinators, methodologists) and e-mail to those who want it and to the organisation's own
+mailbox, sent after the transaction commits (never for a rolled-back change)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from novator.accounts.models import Role, RoleAssignment
+from novator.accounts.models import Role, RoleAssignment, User
+from novator.notifications.services import notify
+
+#: Kinds (see novator/notifications/kinds.py)
+KIND_PASSPORT = "projects.passport"
+KIND_REPORT = "projects.report"
+KIND_REMINDER = "projects.reminder"
 
 
-def _send(subject: str, body: str, recipients: Iterable[str]) -> int:
-    to = sorted({r for r in recipients if r})
+def _count(recipients: list[Any]) -> int:
+    """How many e-mail addresses the recipients have (users with an address and plain addresses)."""
+    addresses = {r if isinstance(r, str) else getattr(r, "email", "") for r in recipients}
+    return len({a for a in addresses if a})
+
+
+def _send(subject: str, body: str, recipients: Iterable[Any], *, kind: str, url: str = "") -> int:
+    to = [r for r in recipients if r]
     if not to:
         return 0
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in to]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
-    return len(to)
+    notify(to, kind=kind, subject=subject, body=body, url=url)
+    return _count(to)
 
 
-def coordinator_emails(organization_ids: Iterable[int]) -> dict[int, list[str]]:
-    """{organisation id: e-mails of its coordinators} in one query."""
-    out: dict[int, list[str]] = {}
-    rows = (
-        RoleAssignment.objects.filter(role=Role.COORDINATOR, organization_id__in=set(organization_ids))
-        .exclude(user__email="")
-        .values_list("organization_id", "user__email")
-    )
-    for organization_id, email in rows:
-        out.setdefault(organization_id, []).append(email)
+def coordinator_recipients(organization_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """{organisation id: its coordinators (users)} in one query."""
+    out: dict[int, list[Any]] = {}
+    rows = RoleAssignment.objects.filter(
+        role=Role.COORDINATOR, organization_id__in=set(organization_ids)
+    ).select_related("user")
+    for row in rows:
+        out.setdefault(row.organization_id, []).append(row.user)  # type: ignore[arg-type]
     return out
 
 
-def methodologist_emails(municipality_id: int) -> list[str]:
-    return list(
-        RoleAssignment.objects.filter(role=Role.METHODOLOGIST, municipality_id=municipality_id)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+def coordinator_emails(organization_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """Kept for callers: the coordinators (users; `send` e-mails those who want it)."""
+    return coordinator_recipients(organization_ids)
 
 
-def organization_recipients(organization: Any) -> list[str]:
-    emails = coordinator_emails([organization.pk]).get(organization.pk, [])
+def methodologists(municipality_id: int) -> list[User]:
+    return [
+        ra.user
+        for ra in RoleAssignment.objects.filter(
+            role=Role.METHODOLOGIST, municipality_id=municipality_id
+        ).select_related("user")
+    ]
+
+
+def organization_recipients(organization: Any) -> list[Any]:
+    recipients: list[Any] = list(coordinator_recipients([organization.pk]).get(organization.pk, []))
     if organization.email:
-        emails.append(organization.email)
-    return emails
+        recipients.append(organization.email)
+    return recipients
 
 
-def send(subject: str, body: str, recipients: Iterable[str]) -> int:
-    return _send(subject, body, recipients)
+def send(
+    subject: str, body: str, recipients: Iterable[Any], *, kind: str = KIND_REMINDER, url: str = ""
+) -> int:
+    """Notify users and e-mail plain addresses; returns the number of e-mail addresses."""
+    return _send(subject, body, recipients, kind=kind, url=url)
 
 
 def version_transition(project: Any, version: Any, name: str, reason: str) -> None:
@@ -68,10 +85,12 @@ def version_transition(project: Any, version: Any, name: str, reason: str) -> No
     }
     if reason:
         body += _("Comment: %(reason)s\n") % {"reason": reason}
+    url = project.get_absolute_url()
     if name == "submit":
-        _send(subject, body, methodologist_emails(project.organization.municipality_id))
+        recipients = methodologists(project.organization.municipality_id)
     else:
-        _send(subject, body, organization_recipients(project.organization))
+        recipients = organization_recipients(project.organization)
+    _send(subject, body, recipients, kind=KIND_PASSPORT, url=url)
 
 
 def report_transition(report: Any, name: str, reason: str) -> None:
@@ -92,7 +111,9 @@ def report_transition(report: Any, name: str, reason: str) -> None:
         body += _("Comment: %(reason)s\n") % {"reason": reason}
     if report.fixes_due_on and name == "return":
         body += _("Submit it again by %(due)s.\n") % {"due": report.fixes_due_on.strftime("%d.%m.%Y")}
+    url = report.get_absolute_url()
     if name == "submit":
-        _send(subject, body, methodologist_emails(project.organization.municipality_id))
+        recipients = methodologists(project.organization.municipality_id)
     else:
-        _send(subject, body, organization_recipients(project.organization))
+        recipients = organization_recipients(project.organization)
+    _send(subject, body, recipients, kind=KIND_REPORT, url=url)

@@ -79,7 +79,10 @@ def _remind(report: ProjectReport, kind: str, today: datetime.date, emails: list
             if report.project.organization.email:
                 recipients.append(report.project.organization.email)
             reminder.recipients = notifications.send(
-                _subject(kind, report), _body(report, base_url + report.get_absolute_url()), recipients
+                _subject(kind, report),
+                _body(report, base_url + report.get_absolute_url()),
+                recipients,
+                url=report.get_absolute_url(),
             )
             reminder.save(update_fields=["recipients"])
             audit.record(

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("unread/", views.unread_badge, name="unread"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+    path("settings/", views.preferences, name="preferences"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+]
