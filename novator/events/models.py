@@ -247,6 +247,9 @@ class Proceedings(TimeStampedModel):
     docx = models.FileField(_("DOCX"), upload_to="events/proceedings/%Y/", max_length=255)
     pdf = models.FileField(_("PDF"), upload_to="events/proceedings/%Y/", max_length=255)
     abstracts = models.PositiveIntegerField(_("abstracts"), default=0)
+    # The speakers named in the files (those with consent to publication when they were built): if one of
+    # them withdraws the consent, the files are no longer published until the organiser rebuilds them.
+    named_people = models.JSONField(_("people named"), default=list, blank=True, editable=False)
     built_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("built by"),

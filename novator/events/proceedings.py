@@ -8,6 +8,11 @@ conference (6 abstracts) takes 0.15 s as DOCX and 0.25 s as PDF, but a conferenc
 takes 5 s as PDF (plus about 2.5 s for WeasyPrint's first run in a process). Rendering on every
 public download would tie up a web worker for seconds per request, so the organiser builds the
 proceedings once (and again after changing the programme), and everybody downloads the files.
+
+Personal data (152-ФЗ): a speaker is named (ФИО, position) only with consent to publication in force
+when the files are built; otherwise the talk shows «Докладчик — <организация>». The built record keeps
+who was named (`named_people`); if one of them withdraws the consent later, the files stop being
+public (`withdrawn`) until the organiser rebuilds them.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 
 from novator.core import audit
 from novator.organizations.models import Person
 
+from . import selectors
 from .models import Event, EventKind, Proceedings, Section, Talk
 
 TEMPLATE = Path(__file__).resolve().parent / "docx" / "proceedings.docx"
@@ -65,13 +71,13 @@ h2.section { text-align: center; font-size: 14pt; page-break-before: always; }
 """
 
 
-def _author(person: Person) -> dict[str, str]:
-    return {
-        "name": person.full_name,
-        "short": _initials(person),
-        "position": person.position,
-        "organization": person.organization.short_name,
-    }
+def _author(person: Person) -> dict[str, Any]:
+    """A speaker as the published document shows them: named only with consent to publication,
+    otherwise «Докладчик — <организация>» (and left out of the contents line)."""
+    author = selectors.public_speaker(person)
+    author["short"] = _initials(person) if author["named"] else ""
+    author["pk"] = person.pk
+    return author
 
 
 def _initials(person: Person) -> str:
@@ -100,14 +106,22 @@ def has_accepted(event: Event) -> bool:
 
 
 def context(event: Event) -> dict[str, Any]:
+    # The document is a Russian publication whatever the interface language.
+    with translation.override("ru"):
+        return _context(event)
+
+
+def _context(event: Event) -> dict[str, Any]:
     number = 0
     sections = []
+    named: set[int] = set()
     for section in accepted_sections(event):
         talks = []
         for talk in section.talks.all():
             number += 1
             authors = [_author(p) for p in talk.speakers.all()]
-            short = ", ".join(a["short"] for a in authors)
+            named.update(a["pk"] for a in authors if a["named"])
+            short = ", ".join(a["short"] for a in authors if a["short"])
             sep = " " if short.endswith(".") else ". "
             talks.append(
                 {
@@ -130,12 +144,27 @@ def context(event: Event) -> dict[str, Any]:
         "organizers": "; ".join(o.full_name or o.short_name for o in event.organizers.all()),
         "sections": sections,
         "count": number,
+        "named": sorted(named),
     }
 
 
-def render_docx(event: Event) -> bytes:
+def withdrawn(built: Proceedings) -> bool:
+    """Has a person named in the built files withdrawn their consent to publication since? (One query.)"""
+    if not built.named_people:
+        return False
+    people = Person.objects.filter(pk__in=built.named_people)
+    return any(not selectors.publication_consent_in_force(p) for p in people)
+
+
+def withdrawn_among(built: Proceedings, people: Any) -> bool:
+    """The same check against people already loaded (the prefetched speakers of the event page)."""
+    named = set(built.named_people or ())
+    return any(p.pk in named and not selectors.publication_consent_in_force(p) for p in people)
+
+
+def render_docx(event: Event, ctx: dict[str, Any] | None = None) -> bytes:
     document = DocxTemplate(str(TEMPLATE))
-    document.render(context(event), autoescape=True)
+    document.render(ctx if ctx is not None else context(event), autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -153,9 +182,10 @@ def build(event: Event, *, actor: Any = None, on_step: Any = None) -> Proceeding
 
     step = on_step or (lambda: None)
     abstracts = Talk.objects.filter(section__event=event, accepted=True).count()
-    docx = render_docx(event)
+    ctx = context(event)  # once, so that both files and `named_people` agree
+    docx = render_docx(event, ctx)
     step()
-    pdf = render_pdf(event)
+    pdf = render_pdf(event, ctx)
     step()
     with transaction.atomic():
         proceedings, _created = Proceedings.objects.select_for_update(of=("self",)).get_or_create(
@@ -165,6 +195,7 @@ def build(event: Event, *, actor: Any = None, on_step: Any = None) -> Proceeding
         proceedings.docx.save(f"proceedings-{event.pk}.docx", ContentFile(docx), save=False)
         proceedings.pdf.save(f"proceedings-{event.pk}.pdf", ContentFile(pdf), save=False)
         proceedings.abstracts = abstracts
+        proceedings.named_people = ctx["named"]
         proceedings.built_by = actor if getattr(actor, "is_authenticated", False) else None
         proceedings.save()
         audit.record(
@@ -182,10 +213,10 @@ def build(event: Event, *, actor: Any = None, on_step: Any = None) -> Proceeding
     return proceedings
 
 
-def render_pdf(event: Event) -> bytes:
+def render_pdf(event: Event, ctx: dict[str, Any] | None = None) -> bytes:
     import weasyprint
 
-    html = render_to_string("events/proceedings_pdf.html", context(event))
+    html = render_to_string("events/proceedings_pdf.html", ctx if ctx is not None else context(event))
     pdf: bytes = weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(
         stylesheets=[weasyprint.CSS(string=CSS)]
     )

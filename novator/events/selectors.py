@@ -9,10 +9,41 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from novator.organizations.models import Organization
+from novator.organizations.models import Organization, Person
 
 from .models import Certificate, Event, Material, Registration, RegistrationStatus, Section, Talk
+
+
+def publication_consent_in_force(person: Person) -> bool:
+    """May the person's name, position and photo be published (152-ФЗ)? The rule lives on the model
+    (`Person.has_publication_consent`: consent given and not withdrawn, processing consent in force)."""
+    return bool(person.has_publication_consent)
+
+
+def public_speaker(person: Person) -> dict[str, Any]:
+    """A speaker as public pages and documents may show them: with the name, position and organisation
+    when the person consented to publication, otherwise only «Speaker — <organisation>»."""
+    organization = person.organization.short_name
+    if publication_consent_in_force(person):
+        return {
+            "named": True,
+            "name": person.full_name,
+            "position": person.position,
+            "organization": organization,
+            "line": ", ".join(p for p in (person.full_name, person.position, organization) if p),
+        }
+    label = _("Speaker — %(organization)s") % {"organization": organization}
+    return {"named": False, "name": "", "position": "", "organization": organization, "line": label}
+
+
+def with_public_speakers(sections: list[Section]) -> list[Section]:
+    """Set `.public_speakers` on every talk of the (prefetched) sections; no queries."""
+    for section in sections:
+        for talk in section.talks.all():
+            talk.public_speakers = [public_speaker(p) for p in talk.speakers.all()]  # type: ignore[attr-defined]
+    return sections
 
 
 def _with_joins(qs: QuerySet[Event]) -> QuerySet[Event]:

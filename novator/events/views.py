@@ -25,7 +25,7 @@ from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization, Person
 
-from . import certificates, checkin, ical, selectors, services
+from . import certificates, checkin, ical, proceedings, selectors, services
 from .forms import (
     EventFilterForm,
     EventForm,
@@ -177,7 +177,8 @@ def _render_detail(request: HttpRequest, event: Event, form: RegisterForm | None
         for m in event.materials.all()
         if m.is_public or can_manage or registered or getattr(user, "is_superuser", False)
     ]
-    sections = list(event.sections.all())
+    # A public page: speakers are named only with their consent to publication (152-ФЗ).
+    sections = selectors.with_public_speakers(list(event.sections.all()))
     return render(
         request,
         "events/event_detail.html",
@@ -186,7 +187,7 @@ def _render_detail(request: HttpRequest, event: Event, form: RegisterForm | None
             "organizers": list(event.organizers.all()),
             "sections": sections,
             "materials": materials,
-            "proceedings": _built_proceedings(event),
+            "proceedings": _public_proceedings(event, sections),
             "form": form or RegisterForm(people=people),
             "can_register": getattr(user, "is_authenticated", False) and people.exists(),
             "window_problem": services.registration_window_error(event),
@@ -449,6 +450,7 @@ def _render_programme(
     material_form: MaterialForm | None = None,
 ) -> HttpResponse:
     sections = list(event.sections.all())  # prefetched by selectors.event_detail
+    built = _built_proceedings(event)
     return render(
         request,
         "events/programme.html",
@@ -458,7 +460,9 @@ def _render_programme(
             "materials": list(event.materials.all()),
             "section_form": section_form or SectionForm(),
             "material_form": material_form or MaterialForm(event=event),
-            "proceedings": _built_proceedings(event),
+            "proceedings": built,
+            "proceedings_withdrawn": built is not None
+            and proceedings.withdrawn_among(built, _speakers(sections)),
             "accepted": sum(1 for s in sections for t in s.talks.all() if t.accepted),
         },
         status=400 if (section_form or material_form) else 200,
@@ -644,11 +648,15 @@ def material_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @require_GET
 def proceedings_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
-    """The built proceedings, public like the programme they come from."""
+    """The built proceedings, public like the programme they come from; but not while they name a
+    person who has since withdrawn the consent to publication (until rebuilt; the organisers still
+    download them)."""
     event = _event(request, pk)
     built = _built_proceedings(event)
     if fmt not in ("docx", "pdf") or built is None:
         raise Http404(_("No proceedings for this event yet."))
+    if proceedings.withdrawn(built) and not request.user.has_perm("events.manage_event", event):
+        raise Http404(_("The proceedings are being updated."))
     return attachment_response(getattr(built, fmt), f"proceedings-{event.pk}.{fmt}")
 
 
@@ -662,6 +670,20 @@ def proceedings_build(request: HttpRequest, pk: int) -> HttpResponseBase:
         messages.error(request, _error_text(exc))
         return redirect("events:programme", pk=event.pk)
     return redirect("core:job_detail", pk=job.pk)
+
+
+def _speakers(sections: list[Section]) -> list[Person]:
+    return [p for s in sections for t in s.talks.all() for p in t.speakers.all()]  # prefetched
+
+
+def _public_proceedings(event: Event, sections: list[Section]) -> Proceedings | None:
+    """The built proceedings for the event page, unless they name a speaker of the programme who has
+    withdrawn the consent to publication since (checked on the prefetched speakers: no query; the
+    download itself checks everyone named)."""
+    built = _built_proceedings(event)
+    if built is None or proceedings.withdrawn_among(built, _speakers(sections)):
+        return None
+    return built
 
 
 def _built_proceedings(event: Event) -> Proceedings | None:

@@ -83,7 +83,7 @@ def build_proceedings(path: Path) -> None:
     _para(document, "{%p for t in s.talks %}")
     _para(document, "{{ t.number }}. {{ t.title }}", bold=True, center=True)
     _para(document, "{%p for a in t.authors %}")
-    _para(document, "{{ a.name }}, {{ a.position }}, {{ a.organization }}", italic=True, center=True)
+    _para(document, "{{ a.line }}", italic=True, center=True)
     _para(document, "{%p endfor %}")
     _para(document, "{%p for line in t.paragraphs %}")
     _para(document, "{{ line }}", justify=True)

@@ -28,7 +28,9 @@ def conference(org_a, org_b):
         first_name="Анна",
         middle_name="Викторовна",
         position="учитель",
+        published=True,
     )
+    # no consent to publication: the proceedings show only the organisation
     guest = PersonFactory(organization=org_b, last_name="Гостев", first_name="Пётр", middle_name="")
     TalkFactory(
         section=plenary,
@@ -49,8 +51,10 @@ def test_context_has_only_accepted_abstracts_by_section(conference):
     assert [s["title"] for s in ctx["sections"]] == ["Пленарное заседание", "Секция дошкольного образования"]
     first = ctx["sections"][0]["talks"]
     assert [t["title"] for t in first] == ["Функциональная грамотность"]
-    assert first[0]["authors_short"] == "Гостев П., Смирнова А.В."  # alphabetical
-    assert first[0]["contents_line"] == "Гостев П., Смирнова А.В. Функциональная грамотность"
+    assert first[0]["authors_short"] == "Смирнова А.В."  # only who consented to publication
+    assert first[0]["contents_line"] == "Смирнова А.В. Функциональная грамотность"
+    assert [a["named"] for a in first[0]["authors"]] == [False, True]  # alphabetical
+    assert "Гостев" not in str(ctx)
     assert first[0]["paragraphs"] == ["Первый абзац тезисов.", "Второй абзац & <теги>."]
     assert ctx["count"] == 2 and ctx["kind"] == "материалы конференции"
 
