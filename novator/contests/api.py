@@ -19,7 +19,17 @@ from novator.core.api import StrictCharField
 from novator.organizations.models import Organization
 
 from . import selectors
-from .models import Application, ApplicationState, Category, Contest, ContestKind, ContestState, Criterion
+from .models import (
+    Application,
+    ApplicationState,
+    Category,
+    Contest,
+    ContestKind,
+    ContestState,
+    Criterion,
+    Distinction,
+    Round,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # Serializers
@@ -126,13 +136,78 @@ class CategoryNameSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class RoundBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Round
+        fields = ["id", "position", "title"]
+
+
 class ResultRowSerializer(serializers.ModelSerializer):
+    """One row of published results. Professional contests add the nomination, the last round reached,
+    the distinction and the nominee's name — only with the person's consent to publication (otherwise
+    the row shows the organisation and the result only: `nominee` and `project_title` are null)."""
+
     organization = OrganizationBriefSerializer(read_only=True)
     category = CategoryNameSerializer(read_only=True, allow_null=True)
+    project_title = serializers.SerializerMethodField()
+    nomination = serializers.SerializerMethodField()
+    round = serializers.SerializerMethodField()
+    nominee = serializers.SerializerMethodField()
+    distinction = serializers.SerializerMethodField()
+    next_stage = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
-        fields = ["id", "organization", "category", "project_title", "total", "rank", "awarded"]
+        fields = [
+            "id",
+            "organization",
+            "category",
+            "project_title",
+            "total",
+            "rank",
+            "awarded",
+            "nomination",
+            "round",
+            "nominee",
+            "distinction",
+            "next_stage",
+        ]
+
+    def _professional(self, application: Application) -> bool:
+        return bool(self.context.get("professional"))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_project_title(self, application: Application) -> str | None:
+        if self._professional(application) and selectors.nominee_public_name(application) is None:
+            return None
+        return application.project_title
+
+    @extend_schema_field(CategoryNameSerializer(allow_null=True))
+    def get_nomination(self, application: Application) -> dict[str, Any] | None:
+        if not self._professional(application) or application.category is None:
+            return None
+        return {"id": application.category.pk, "name": application.category.name}
+
+    @extend_schema_field(RoundBriefSerializer(allow_null=True))
+    def get_round(self, application: Application) -> dict[str, Any] | None:
+        if not self._professional(application):
+            return None
+        entry = selectors.last_round_entry(application)
+        return RoundBriefSerializer(entry.round).data if entry else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_nominee(self, application: Application) -> str | None:
+        return selectors.nominee_public_name(application) if self._professional(application) else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Distinction.choices, allow_null=True))
+    def get_distinction(self, application: Application) -> str | None:
+        return (application.distinction or None) if self._professional(application) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_next_stage(self, application: Application) -> str | None:
+        if not self._professional(application) or application.next_stage_at is None:
+            return None
+        return application.next_stage_note or ""
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -225,7 +300,8 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if not selectors.results_are_public(contest):
             raise exceptions.NotFound(_("The results of this contest are not published yet."))
         rows = selectors.contest_results(contest=contest)
-        return Response(ResultRowSerializer(rows, many=True).data)
+        context = {"request": request, "professional": contest.kind == ContestKind.PROFESSIONAL}
+        return Response(ResultRowSerializer(rows, many=True, context=context).data)
 
 
 @extend_schema_view(

@@ -10,17 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 from novator.accounts.scope import get_scope
 from novator.core.files import DOCUMENT_TYPES, FILE_TYPES
-from novator.organizations.models import Municipality, Organization, OrganizationKind, Region
+from novator.organizations.models import Municipality, Organization, OrganizationKind, Person, Region
 from novator.statuses.models import StatusKind
 
 from .models import (
     ApplicationState,
     Category,
     Contest,
+    ContestKind,
     ContestState,
     Criterion,
     FormSection,
     RequiredDocument,
+    Round,
 )
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -83,6 +85,16 @@ class ContestFilterForm(forms.Form):
 
 #: chosen before scoring starts; the expertise app locks them once a sheet is submitted
 SCORING_FIELDS = ("official_ranking", "calibration_min_sheets", "spread_threshold_percent")
+#: Settings of professional contests; empty keeps the default, ignored for status contests.
+PROFESSIONAL_FIELDS = (
+    "series",
+    "min_experience_years",
+    "exclude_administrators",
+    "exclude_winners_years",
+    "score_formula",
+    "laureates_per_nomination",
+    "next_stage_title",
+)
 
 
 class ContestForm(ServiceModelForm):
@@ -137,6 +149,7 @@ class ContestForm(ServiceModelForm):
             "official_ranking",
             "calibration_min_sheets",
             "spread_threshold_percent",
+            *PROFESSIONAL_FIELDS,
         ]
         widgets = {
             "opens_at": _datetime_widget(),
@@ -167,7 +180,10 @@ class ContestForm(ServiceModelForm):
             organiser.queryset = municipalities.filter(pk__in=scope.methodologist_municipalities)  # type: ignore[attr-defined]
             organiser.required = True
             organiser.empty_label = None  # type: ignore[attr-defined]
-        for name in SCORING_FIELDS:  # empty: the defaults (raw ranking, 5 sheets, 30 %)
+        for name in (
+            *SCORING_FIELDS,
+            *PROFESSIONAL_FIELDS,
+        ):  # empty: the defaults (raw ranking, 5 sheets, 30 %)
             self.fields[name].required = False
         if not creating:
             del self.fields["with_defaults"]
@@ -185,6 +201,11 @@ class ContestForm(ServiceModelForm):
         for name in SCORING_FIELDS:
             if data.get(name) in (None, ""):
                 data.pop(name, None)
+        for name in PROFESSIONAL_FIELDS:
+            if data.get("kind") != ContestKind.PROFESSIONAL or data.get(name) is None:
+                data.pop(name, None)
+            elif name in ("score_formula",) and not data[name]:
+                data.pop(name)
         upload = self.cleaned_data.get("regulation_file")
         if isinstance(upload, UploadedFile):
             data["regulation_file"] = upload
@@ -251,8 +272,40 @@ class CategoryForm(ServiceModelForm):
 class CriterionForm(ServiceModelForm):
     class Meta:
         model = Criterion
-        fields = ["name", "description", "max_points", "weight", "position"]
+        fields = ["name", "description", "max_points", "weight", "position", "round"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, contest: Contest | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if contest is None or contest.kind != ContestKind.PROFESSIONAL:
+            del self.fields["round"]
+        else:
+            self.fields["round"].queryset = contest.rounds.all()  # type: ignore[attr-defined]
+            self.fields["round"].required = True
+
+
+class RoundForm(ServiceModelForm):
+    class Meta:
+        model = Round
+        fields = [
+            "title",
+            "format",
+            "tasks",
+            "starts_on",
+            "ends_on",
+            "advance_rule",
+            "advance_value",
+            "position",
+        ]
+        widgets = {
+            "tasks": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, contest: Contest | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
 
 
 class FormSectionForm(ServiceModelForm):
@@ -304,9 +357,24 @@ class ApplicationStartForm(forms.Form):
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     project_title = forms.CharField(label=_("Project title"), max_length=500)
+    applicant = forms.ModelChoiceField(
+        label=_("Nominee"),
+        queryset=Person.objects.none(),
+        error_messages={"invalid_choice": _("Choose a member of staff of your organisation.")},
+    )
+    experience_years = forms.IntegerField(label=_("Teaching experience, years"), min_value=0, max_value=70)
 
     def __init__(self, *args: Any, contest: Contest, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if contest.kind == ContestKind.PROFESSIONAL:
+            self.fields["applicant"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+                organization__in=organizations
+            ).order_by("last_name", "first_name", "pk")
+            self.fields["category"].label = _("Nomination")
+            self.fields["project_title"].label = _("Theme of the teaching experience")
+        else:
+            del self.fields["applicant"]
+            del self.fields["experience_years"]
         field = self.fields["organization"]
         field.queryset = organizations  # type: ignore[attr-defined]
         own = list(organizations)

@@ -43,6 +43,13 @@ class ThresholdKind(models.TextChoices):
     PERCENT = "percent", _("percent of the maximum")
 
 
+class ScoreFormula(models.TextChoices):
+    """How the rounds of a professional contest add up (see `contests/rounds.py`)."""
+
+    SUM = "sum", _("sum of all rounds")
+    LAST = "last", _("the last round only")
+
+
 class OfficialRanking(models.TextChoices):
     """Which totals decide the outcome: the experts' raw totals, or totals calibrated for each expert's
     leniency (see novator/expertise/calibration.py)."""
@@ -143,6 +150,47 @@ class Contest(TimeStampedModel):
         help_text=_("An application is flagged when its experts' totals differ by more than this."),
     )
     show_expert_names = models.BooleanField(_("show experts' names to applicants"), default=False)
+    # Professional contests of individuals (kind "professional"): eligibility, rounds, places.
+    min_experience_years = models.PositiveSmallIntegerField(
+        _("minimum teaching experience, years"),
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text=_("Professional contests: nominees with less experience are not eligible."),
+    )
+    exclude_administrators = models.BooleanField(
+        _("administrators excluded"),
+        default=True,
+        help_text=_("Professional contests: heads and deputy heads cannot be nominated."),
+    )
+    exclude_winners_years = models.PositiveSmallIntegerField(
+        _("winners of the last N years excluded"),
+        default=0,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "Professional contests: winners of the same series in the last N years are not eligible."
+        ),
+    )
+    series = models.CharField(
+        _("series"),
+        max_length=100,
+        blank=True,
+        help_text=_("The same text for every year of the contest, e.g. «Учитель года»: finds past winners."),
+    )
+    score_formula = models.CharField(
+        _("scores across rounds"), max_length=10, choices=ScoreFormula.choices, default=ScoreFormula.SUM
+    )
+    laureates_per_nomination = models.PositiveSmallIntegerField(
+        _("places awarded per nomination"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("Place 1 is the winner, the next places are laureates."),
+    )
+    next_stage_title = models.CharField(
+        _("next stage"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where the winner goes on, e.g. the regional stage of the contest."),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=ContestState.choices, default=ContestState.DRAFT
     )
@@ -257,8 +305,86 @@ class Category(models.Model):
         return self.name
 
 
+class RoundFormat(models.TextChoices):
+    REMOTE = "remote", _("remote (portfolio, essay, video)")
+    IN_PERSON = "in_person", _("in person (lessons, master classes)")
+
+
+class AdvanceRule(models.TextChoices):
+    TOP = "top", _("top N of each nomination")
+    THRESHOLD = "threshold", _("score at or above a threshold")
+
+
+class RoundState(models.TextChoices):
+    PLANNED = "planned", _("Not started")
+    SCORING = "scoring", _("Jury scoring")
+    CLOSED = "closed", _("Completed")
+
+
+class Round(models.Model):
+    """A round of a professional contest: its tasks, criteria, jury, dates and advancement rule.
+
+    The operator opens a round (its participants are the accepted nominees for the first round, the
+    advanced ones for the next), the jury scores, and the operator records who advances (that closes it).
+    """
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="rounds")
+    position = models.PositiveSmallIntegerField(_("number"), default=1)
+    title = models.CharField(_("title"), max_length=255)
+    format = models.CharField(
+        _("format"), max_length=12, choices=RoundFormat.choices, default=RoundFormat.REMOTE
+    )
+    tasks = models.TextField(_("tasks of the round"), blank=True)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    advance_rule = models.CharField(
+        _("advancement rule"), max_length=10, choices=AdvanceRule.choices, default=AdvanceRule.TOP
+    )
+    advance_value = models.DecimalField(
+        _("N or threshold"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal(3),
+        validators=[MinValueValidator(0)],
+        help_text=_("Top N: how many advance from each nomination; threshold: the cumulative score needed."),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=RoundState.choices, default=RoundState.PLANNED
+    )
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["contest", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "position"], name="round_unique_position"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="round_dates_ordered",
+                violation_error_message=_("A round must end on or after the day it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
 class Criterion(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="criteria")
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("round"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        help_text=_("Professional contests: the round this criterion is scored in."),
+    )
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     max_points = models.DecimalField(
@@ -346,6 +472,12 @@ class ApplicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class Distinction(models.TextChoices):
+    WINNER = "winner", _("Winner")
+    LAUREATE = "laureate", _("Laureate")
+    PARTICIPANT = "participant", _("Participant")
+
+
 class Application(TimeStampedModel):
     contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="applications")
     category = models.ForeignKey(
@@ -378,11 +510,19 @@ class Application(TimeStampedModel):
     return_reason = models.TextField(_("reason for return"), blank=True)
     return_due = models.DateTimeField(_("fixes due"), null=True, blank=True)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    experience_years = models.PositiveSmallIntegerField(
+        _("teaching experience, years"), null=True, blank=True, validators=[MaxValueValidator(70)]
+    )
     # The outcome, written when the commission's results are confirmed.
     total = models.DecimalField(_("total"), max_digits=8, decimal_places=2, null=True, blank=True)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     awarded = models.BooleanField(_("awarded"), default=False)
     decision_note = models.TextField(_("decision note"), blank=True)
+    distinction = models.CharField(
+        _("distinction"), max_length=12, choices=Distinction.choices, blank=True, default=""
+    )
+    next_stage_at = models.DateTimeField(_("nominated to the next stage"), null=True, blank=True)
+    next_stage_note = models.CharField(_("next stage"), max_length=255, blank=True)
     status_assignment = models.OneToOneField(
         StatusAssignment,
         null=True,
@@ -448,3 +588,45 @@ class ApplicationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class RoundEntry(models.Model):
+    """A nominee in a round: the round's score, the cumulative score, the place in the nomination and
+    whether they advanced (written when the operator records the advancement)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="round_entries")
+    total = models.DecimalField(_("round score"), max_digits=8, decimal_places=2, null=True, blank=True)
+    cumulative = models.DecimalField(
+        _("cumulative score"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    rank = models.PositiveIntegerField(_("place taken"), null=True, blank=True)
+    advanced = models.BooleanField(_("advanced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("round participant")
+        verbose_name_plural = _("round participants")
+        ordering = ["round", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "application"], name="round_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round} — {self.application}"
+
+
+class Diploma(models.Model):
+    """A diploma (winner, laureate) or a certificate of participation, with a public verification code."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="diploma")
+    kind = models.CharField(_("kind"), max_length=12, choices=Distinction.choices)
+    code = models.CharField(_("verification code"), max_length=20, unique=True)
+    issued_at = models.DateTimeField(_("issued"))
+
+    class Meta:
+        verbose_name = _("diploma")
+        verbose_name_plural = _("diplomas")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("contests:diploma_verify", args=[self.code])

@@ -1,53 +1,49 @@
-"""E-mails about contests and applications, sent after the transaction commits."""
+"""Notifications about contests and applications, through `novator.notifications.services.notify`
+(in-app for users, e-mail after the transaction commits; users may switch e-mail off per kind)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from novator.notifications.services import notify as _notify
 
-def _send(subject: str, body: str, recipients: Iterable[str]) -> None:
-    to = sorted({r for r in recipients if r})
-    if not to:
-        return
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in to]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+#: the kinds of `novator.notifications.kinds`
+APPLICATION = "contests.application"
+RESULTS = "contests.results"
 
 
-def application_recipients(application: object) -> list[str]:
-    """The applicant organisation's coordinators and its own e-mail."""
+def application_recipients(application: Any) -> list[Any]:
+    """The applicant organisation's coordinators (users) and the organisation's own mailbox (a string)."""
     from novator.accounts.models import Role, RoleAssignment
 
-    organization = application.organization  # type: ignore[attr-defined]
-    emails = list(
-        RoleAssignment.objects.filter(role=Role.COORDINATOR, organization=organization)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    organization = application.organization
+    users: list[Any] = [
+        assignment.user
+        for assignment in RoleAssignment.objects.filter(
+            role=Role.COORDINATOR, organization=organization
+        ).select_related("user")
+    ]
     if organization.email:
-        emails.append(organization.email)
-    return emails
+        users.append(organization.email)
+    return users
 
 
-def organiser_recipients(contest: object) -> list[str]:
+def organiser_recipients(contest: Any) -> list[Any]:
+    """The methodologists (users) of the municipality that organises the contest."""
     from novator.accounts.models import Role, RoleAssignment
 
-    return list(
-        RoleAssignment.objects.filter(
-            role=Role.METHODOLOGIST,
-            municipality_id=contest.organiser_municipality_id,  # type: ignore[attr-defined]
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    return [
+        assignment.user
+        for assignment in RoleAssignment.objects.filter(
+            role=Role.METHODOLOGIST, municipality_id=contest.organiser_municipality_id
+        ).select_related("user")
+    ]
 
 
-def notify_application_transition(application: object, transition: str, reason: str = "") -> None:
-    contest = application.contest  # type: ignore[attr-defined]
+def notify_application_transition(application: Any, transition: str, reason: str = "") -> None:
+    contest = application.contest
     subjects = {
         "submit": _("Application submitted: %(contest)s"),
         "return": _("Application returned for fixes: %(contest)s"),
@@ -60,16 +56,17 @@ def notify_application_transition(application: object, transition: str, reason: 
         return
     subject = subject % {"contest": contest.title}
     body = _("Organisation: %(org)s\nApplication: %(app)s\n") % {
-        "org": application.organization,  # type: ignore[attr-defined]
+        "org": application.organization,
         "app": application,
     }
     if reason:
         body += _("Reason: %(reason)s\n") % {"reason": reason}
-    _send(subject, body, application_recipients(application))
+    url = application.get_absolute_url()
+    _notify(application_recipients(application), kind=APPLICATION, subject=subject, body=body, url=url)
     if transition == "submit":
-        _send(subject, body, organiser_recipients(contest))
+        _notify(organiser_recipients(contest), kind=APPLICATION, subject=subject, body=body, url=url)
 
 
-def notify(subject: str, body: str, recipients: Iterable[str]) -> None:
-    """A plain notification (assignments, publication, awards) sent on commit."""
-    _send(subject, body, recipients)
+def notify(subject: str, body: str, recipients: Any, *, kind: str = RESULTS, url: str = "") -> None:
+    """A plain notification (assignments, publication, awards) to users (and organisations' mailboxes)."""
+    _notify(recipients, kind=kind, subject=subject, body=body, url=url)

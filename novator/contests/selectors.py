@@ -12,7 +12,10 @@ from .models import (
     ApplicationState,
     Category,
     Contest,
+    ContestKind,
     ContestState,
+    Diploma,
+    RoundEntry,
 )
 
 
@@ -73,11 +76,27 @@ def contests_managed(*, user: Any) -> QuerySet[Contest]:
     )
 
 
+def nominee_public_name(application: Application) -> str | None:
+    """The nominee's full name if they consented to publication, else None (the public sees the
+    organisation and the result only)."""
+    person = application.applicant
+    if person is None or not person.publication_consent_on:
+        return None
+    return person.full_name
+
+
+def last_round_entry(application: Application) -> RoundEntry | None:
+    """The last round the nominee took part in; prefetch `round_entries__round` (see contest_results)."""
+    entries = sorted(application.round_entries.all(), key=lambda e: e.round.position)
+    return entries[-1] if entries else None
+
+
 def contest_results(*, contest: Contest) -> QuerySet[Application]:
-    """The applications that took part in the expertise, by category and rank."""
-    return (
+    """The applications that took part in the expertise, by category and rank (professional contests:
+    with the nominee and the rounds they reached)."""
+    qs = (
         Application.objects.filter(contest=contest, state=ApplicationState.ACCEPTED)
-        .select_related("organization", "category")
+        .select_related("organization", "category", "applicant")
         .order_by(
             F("category__position").asc(nulls_first=True),
             "category_id",
@@ -85,6 +104,25 @@ def contest_results(*, contest: Contest) -> QuerySet[Application]:
             "organization__short_name",
             "id",
         )
+    )
+    if contest.kind == ContestKind.PROFESSIONAL:
+        qs = qs.prefetch_related(
+            Prefetch("round_entries", queryset=RoundEntry.objects.select_related("round"))
+        )
+    return qs
+
+
+def diploma_by_code(code: str) -> Diploma | None:
+    """A diploma for the public verification page, with what it shows."""
+    return (
+        Diploma.objects.filter(code=(code or "").strip().upper()[:20])
+        .select_related(
+            "application__contest",
+            "application__applicant",
+            "application__organization",
+            "application__category",
+        )
+        .first()
     )
 
 
@@ -143,6 +181,7 @@ def application_detail(*, pk: int) -> Application:
             "organization",
             "organization__municipality",
             "category",
+            "applicant",
         )
         .prefetch_related(
             "contest__categories",

@@ -27,4 +27,7 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/do/<slug:name>/", applications.application_action, name="application_action"),
     path("documents/<int:pk>/", applications.document_download, name="document"),
+    path("diplomas/verify/", public.diploma_verify, name="diploma_verify_form"),
+    path("diplomas/<str:code>/", public.diploma_verify, name="diploma_verify"),
+    path("diplomas/<str:code>/pdf/", public.diploma_download, name="diploma_download"),
 ]

@@ -26,7 +26,7 @@ APPLICATION_TRANSITIONS: dict[str, Transition] = {
             frozenset({A.DRAFT, A.RETURNED}),
             A.SUBMITTED,
             "contests.apply",
-            checks=("check_window", "check_complete"),
+            checks=("check_window", "check_complete", "check_nominee"),
         ),
         Transition(
             "withdraw",

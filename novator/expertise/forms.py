@@ -376,3 +376,18 @@ class ConfirmForm(forms.Form):
                     "reason": self.cleaned_data.get(reason_field(pk), ""),
                 }
         return result
+
+
+class JurorForm(forms.Form):
+    """Add an expert to the jury of a round."""
+
+    expert = ExpertChoiceField(
+        label=_("Juror"), queryset=Expert.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+
+    def __init__(self, *args: Any, exclude: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = selectors.expert_choices()
+        if exclude is not None:
+            queryset = queryset.exclude(pk__in=exclude)
+        self.fields["expert"].queryset = queryset  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from novator.contests.models import Application, Contest, Criterion
+from novator.contests.models import Application, Contest, Criterion, Round
 from novator.core.models import Job, TimeStampedModel
 from novator.organizations.models import Municipality, Organization
 
@@ -123,6 +123,15 @@ class Assignment(TimeStampedModel):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("round"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        help_text=_("Professional contests: the round this sheet scores."),
+    )
     affinity = models.FloatField(_("affinity"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -133,7 +142,16 @@ class Assignment(TimeStampedModel):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="assignment_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "expert"], condition=Q(round__isnull=True), name="assignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "expert", "round"],
+                condition=Q(round__isnull=False),
+                name="assignment_unique_in_round",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.expert} → {self.application}"
@@ -208,6 +226,21 @@ class ProposalRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert_id} → {self.application_id}"
+
+
+class RoundJuror(models.Model):
+    """A member of the jury of one round of a professional contest: scores every participant of it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="jurors")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="round_seats")
+
+    class Meta:
+        verbose_name = _("juror of a round")
+        verbose_name_plural = _("jurors of rounds")
+        constraints = [models.UniqueConstraint(fields=["round", "expert"], name="round_juror_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.expert} — {self.round}"
 
 
 class ScoreSheet(TimeStampedModel):

@@ -1,4 +1,5 @@
-"""E-mails of the expertise, sent after the transaction commits (through contests.notifications)."""
+"""Notifications of the expertise, through `novator.notifications.services.notify` (users, not e-mail
+strings; an organisation's own mailbox is the one string, added by `application_recipients`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.utils.translation import gettext as _
 from novator.contests.notifications import application_recipients, notify, organiser_recipients
 
 
-def _email(expert: Any) -> str:
-    return str(expert.user.email or "")
+def _user(expert: Any) -> Any:
+    return expert.user
 
 
 def assignments_published(contest: Any, assignments: Iterable[Any]) -> None:
@@ -30,7 +31,7 @@ def assignments_published(contest: Any, assignments: Iterable[Any]) -> None:
         ]
         lines += [f"— {application}" for application in applications]
         lines.append(_("Your scoring sheets: %(link)s") % {"link": link})
-        notify(subject, "\n".join(lines) + "\n", [_email(expert)])
+        notify(subject, "\n".join(lines) + "\n", [_user(expert)], kind="expertise.assignment", url=link)
 
 
 def sheet_reopened(sheet: Any, reason: str) -> None:
@@ -39,7 +40,13 @@ def sheet_reopened(sheet: Any, reason: str) -> None:
         "contest": assignment.application.contest.title
     }
     body = _("Application: %(app)s\nReason: %(reason)s\n") % {"app": assignment.application, "reason": reason}
-    notify(subject, body, [_email(assignment.expert)])
+    notify(
+        subject,
+        body,
+        [_user(assignment.expert)],
+        kind="expertise.sheet",
+        url=reverse("expertise:sheet", args=[sheet.pk]),
+    )
 
 
 def conflict_declared(application: Any, expert: Any, reason: str, assignment_removed: bool) -> None:
@@ -51,7 +58,7 @@ def conflict_declared(application: Any, expert: Any, reason: str, assignment_rem
         "Expert: %(expert)s\nApplication: %(app)s\nReason: %(reason)s\n"
         "The assignment was removed; assign another expert."
     ) % {"expert": expert, "app": application, "reason": reason}
-    notify(subject, body, organiser_recipients(contest))
+    notify(subject, body, organiser_recipients(contest), kind="expertise.assignment")
 
 
 def results_published(contest: Any, applications: Iterable[Any]) -> None:
@@ -64,7 +71,13 @@ def results_published(contest: Any, applications: Iterable[Any]) -> None:
             "rank": application.rank or "—",
             "outcome": _("awarded") if application.awarded else _("not awarded"),
         }
-        notify(subject, body, application_recipients(application))
+        notify(
+            subject,
+            body,
+            application_recipients(application),
+            kind="contests.results",
+            url=application.get_absolute_url(),
+        )
 
 
 def status_awarded(application: Any, status: Any) -> None:
@@ -81,4 +94,10 @@ def status_awarded(application: Any, status: Any) -> None:
         "date": status.order_date.strftime("%d.%m.%Y") if status.order_date else "—",
         "project": application.project_title,
     }
-    notify(subject, body, application_recipients(application))
+    notify(
+        subject,
+        body,
+        application_recipients(application),
+        kind="contests.results",
+        url=application.get_absolute_url(),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commission, experts, proposals, results, sheets
+from .views import commission, experts, jury, proposals, results, rounds, sheets
 
 app_name = "expertise"
 urlpatterns = [
@@ -40,6 +40,22 @@ urlpatterns = [
         name="proposal_accept",
     ),
     path("contests/<int:pk>/ranking/", results.ranking, name="ranking"),
+    path("jury/", jury.jury_list, name="jury_list"),
+    path("jury/sw.js", jury.jury_sw, name="jury_sw"),
+    path("jury/<int:pk>/", jury.jury_sheet, name="jury_sheet"),
+    path("jury/<int:pk>/draft/", jury.jury_draft, name="jury_draft"),
+    path("contests/<int:pk>/rounds/", rounds.rounds, name="rounds"),
+    path("contests/<int:pk>/rounds/confirm/", rounds.rounds_confirm, name="rounds_confirm"),
+    path("contests/<int:pk>/rounds/<int:round_pk>/", rounds.round_detail, name="round_detail"),
+    path("contests/<int:pk>/rounds/<int:round_pk>/open/", rounds.round_open, name="round_open"),
+    path("contests/<int:pk>/rounds/<int:round_pk>/advance/", rounds.round_advance, name="round_advance"),
+    path("contests/<int:pk>/rounds/<int:round_pk>/jurors/", rounds.round_juror_add, name="round_juror_add"),
+    path(
+        "contests/<int:pk>/rounds/<int:round_pk>/jurors/<int:juror_pk>/remove/",
+        rounds.round_juror_remove,
+        name="round_juror_remove",
+    ),
+    path("contests/<int:pk>/next-stage/<int:application_pk>/", rounds.next_stage, name="next_stage"),
     path("contests/<int:pk>/scoring-settings/", results.scoring_settings, name="scoring_settings"),
     path("contests/<int:pk>/reopen/", results.results_reopen, name="results_reopen"),
     path("contests/<int:pk>/minutes.docx", results.minutes_download, name="minutes"),

@@ -36,6 +36,14 @@ from .contests import (
     contest_update,
     find_transition,
 )
+from .nominees import (
+    application_nominate_next_stage,
+    check_nominee,
+    diplomas_issue,
+    is_administrator,
+    nominee_errors,
+    recent_win,
+)
 from .setup import (
     category_create,
     category_delete,
@@ -50,6 +58,9 @@ from .setup import (
     required_document_create,
     required_document_delete,
     required_document_update,
+    round_create,
+    round_delete,
+    round_update,
     setup_locked_reason,
 )
 
@@ -61,6 +72,7 @@ __all__ = [
     "_require",
     "application_attach_document",
     "application_create",
+    "application_nominate_next_stage",
     "application_record_outcome",
     "application_transition",
     "application_update",
@@ -70,6 +82,7 @@ __all__ = [
     "check_complete",
     "check_contest_accepting_changes",
     "check_no_pending_formal_checks",
+    "check_nominee",
     "check_order_recorded",
     "check_ready_to_announce",
     "check_return_due",
@@ -84,14 +97,21 @@ __all__ = [
     "criterion_create",
     "criterion_delete",
     "criterion_update",
+    "diplomas_issue",
     "edit_locked_reason",
     "existing_application",
     "find_transition",
     "form_section_create",
     "form_section_delete",
     "form_section_update",
+    "is_administrator",
+    "nominee_errors",
+    "recent_win",
     "required_document_create",
     "required_document_delete",
     "required_document_update",
+    "round_create",
+    "round_delete",
+    "round_update",
     "setup_locked_reason",
 ]

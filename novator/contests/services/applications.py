@@ -22,6 +22,7 @@ from ..models import (
     ApplicationState,
     Category,
     Contest,
+    ContestKind,
     ContestState,
     RequiredDocument,
 )
@@ -29,8 +30,9 @@ from ..workflow import APPLICATION_TRANSITIONS, EDITABLE_STATES
 from . import _common
 from ._common import moscow, require, user_or_none
 from .contests import find_transition
+from .nominees import check_nominee, nominee_errors
 
-APPLICATION_FIELDS = ("project_title", "category", "texts")
+APPLICATION_FIELDS = ("project_title", "category", "texts", "experience_years")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -108,6 +110,7 @@ _APPLICATION_CHECKS = {
     "check_complete": check_complete,
     "check_contest_accepting_changes": check_contest_accepting_changes,
     "check_return_due": check_return_due,
+    "check_nominee": check_nominee,
 }
 
 
@@ -143,7 +146,7 @@ def application_transition(
     now = now or _common.now()
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("contest", "organization")
+        .select_related("contest", "organization", "applicant")
         .get(pk=application.pk)
     )
     transition = find_transition(
@@ -262,7 +265,23 @@ def application_create(
     application.project_title = (data.get("project_title") or "").strip()
     application.category = data.get("category")
     application.applicant = data.get("applicant")
+    application.experience_years = data.get("experience_years")
     _check_eligible(contest, organization, application.category)
+    if contest.kind == ContestKind.PROFESSIONAL:
+        errors = nominee_errors(contest, organization, application.applicant, application.experience_years)
+        if errors:
+            raise ValidationError(errors, code="ineligible")
+        duplicate = (
+            Application.objects.filter(contest=contest, applicant=application.applicant)
+            .exclude(state=ApplicationState.WITHDRAWN)
+            .exists()
+        )
+        if duplicate:
+            raise ValidationError(
+                {"applicant": _("This person has already been nominated to this contest.")}, code="duplicate"
+            )
+    else:
+        application.applicant = None
     if application.applicant is None and existing_application(contest, organization) is not None:
         raise ValidationError(_("This organisation has already applied to this contest."), code="duplicate")
     application.texts = _check_texts(contest, data.get("texts") or {})
@@ -303,6 +322,13 @@ def application_update(*, actor: Any, application: Application, data: Mapping[st
         _check_eligible(application.contest, application.organization, application.category)
     if "texts" in data:
         application.texts = {**(application.texts or {}), **_check_texts(application.contest, data["texts"])}
+    if "experience_years" in data and application.contest.kind == ContestKind.PROFESSIONAL:
+        application.experience_years = data["experience_years"]
+        errors = nominee_errors(
+            application.contest, application.organization, application.applicant, application.experience_years
+        )
+        if errors.get("experience_years"):
+            raise ValidationError({"experience_years": errors["experience_years"]})
     application.full_clean(
         exclude=["project_title"] if not application.project_title else None, validate_constraints=False
     )

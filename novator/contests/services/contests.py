@@ -24,10 +24,13 @@ from ..models import (
     Criterion,
     FormSection,
     RequiredDocument,
+    Round,
+    RoundState,
 )
 from ..workflow import CONTEST_TRANSITIONS, Transition
 from . import _common
 from ._common import require, user_or_none
+from .nominees import diplomas_issue
 from .setup import ALL_PARTS, add_defaults
 
 CONTEST_FIELDS = (
@@ -51,6 +54,13 @@ CONTEST_FIELDS = (
     "official_ranking",
     "calibration_min_sheets",
     "spread_threshold_percent",
+    "min_experience_years",
+    "exclude_administrators",
+    "exclude_winners_years",
+    "series",
+    "score_formula",
+    "laureates_per_nomination",
+    "next_stage_title",
 )
 REGULATION_TYPES = ("pdf", "docx", "odt")
 REGULATION_MAX_BYTES = 20 * 1024 * 1024
@@ -191,6 +201,24 @@ def contest_copy(
             source.regulation_file.name.rsplit("/", 1)[-1], ContentFile(content), save=False
         )
         contest.save(update_fields=["regulation_file"])
+    rounds = {}
+    for item in Round.objects.filter(contest=source).order_by("position", "id"):
+        old = item.pk
+        item.pk = None
+        item.contest = contest
+        item.state, item.opened_at, item.closed_at, item.closed_by = RoundState.PLANNED, None, None, None
+        item.save()
+        rounds[old] = item
+    Criterion.objects.bulk_create(
+        [
+            Criterion(
+                contest=contest,
+                round=rounds.get(c.round_id or 0),
+                **{f: getattr(c, f) for f in ("name", "description", "max_points", "weight", "position")},
+            )
+            for c in Criterion.objects.filter(contest=source, round__isnull=False).order_by("position", "id")
+        ]
+    )
     copies: tuple[tuple[Any, tuple[str, ...]], ...] = (
         (Category, ("name", "organization_kinds", "quota", "experts_per_application", "position")),
         (Criterion, ("name", "description", "max_points", "weight", "position")),
@@ -199,6 +227,8 @@ def contest_copy(
     )
     for model, fields in copies:
         rows = model._default_manager.filter(contest=source).order_by("position", "id")
+        if model is Criterion:
+            rows = rows.filter(round__isnull=True)
         model._default_manager.bulk_create(
             [model(contest=contest, **{f: getattr(row, f) for f in fields}) for row in rows]
         )
@@ -247,6 +277,14 @@ def check_ready_to_announce(contest: Contest, now: datetime.datetime) -> None:
         errors.append(_("The application window has already closed; change its dates."))
     if contest.kind == ContestKind.STATUS and contest.status_kind_id is None:
         errors.append(_("Choose the status the contest awards."))
+    if contest.kind == ContestKind.PROFESSIONAL:
+        rounds = list(contest.rounds.all())
+        if not rounds:
+            errors.append(_("Add the rounds of the contest."))
+        with_criteria = set(contest.criteria.filter(round__isnull=False).values_list("round_id", flat=True))
+        for item in rounds:
+            if item.pk not in with_criteria:
+                errors.append(_("Add the criteria of the round «%(round)s».") % {"round": item.title})
     if errors:
         raise ValidationError(errors)
 
@@ -300,6 +338,8 @@ def contest_transition(
     if name == "publish_results":
         contest.results_published_at = moment
     contest.save()
+    if name == "publish_results":
+        diplomas_issue(contest=contest, now=moment)
     audit.record(
         actor=actor,
         action=f"contest.{name}",

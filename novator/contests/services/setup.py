@@ -23,7 +23,17 @@ from novator.core.text import fold
 from novator.organizations.models import OrganizationKind
 
 from .. import defaults
-from ..models import Category, Contest, ContestState, Criterion, FormSection, RequiredDocument
+from ..models import (
+    AdvanceRule,
+    Category,
+    Contest,
+    ContestKind,
+    ContestState,
+    Criterion,
+    FormSection,
+    RequiredDocument,
+    Round,
+)
 from ._common import require
 
 M = TypeVar("M", bound=models.Model)
@@ -104,6 +114,32 @@ def _clean_criterion(contest: Contest, item: Criterion, errors: dict[str, list[s
         errors.setdefault("weight", []).append(_("The weight must be a positive number."))
     else:
         item.weight = weight
+    if contest.kind == ContestKind.PROFESSIONAL:
+        if item.round_id is None:
+            errors.setdefault("round", []).append(_("Choose the round this criterion is scored in."))
+        elif not Round.objects.filter(pk=item.round_id, contest=contest).exists():
+            errors.setdefault("round", []).append(_("This round belongs to another contest."))
+    elif item.round_id is not None:
+        errors.setdefault("round", []).append(_("Only professional contests have rounds."))
+
+
+def _clean_round(contest: Contest, item: Round, errors: dict[str, list[str]]) -> None:
+    if contest.kind != ContestKind.PROFESSIONAL:
+        errors.setdefault("__all__", []).append(_("Only professional contests have rounds."))
+    item.title = (item.title or "").strip()
+    if not item.title:
+        errors.setdefault("title", []).append(_("Give the title of the round."))
+    if item.starts_on and item.ends_on and item.ends_on < item.starts_on:
+        errors.setdefault("ends_on", []).append(_("A round must end on or after the day it starts."))
+    value = _decimal(item.advance_value)
+    if value is None or value < 0:
+        errors.setdefault("advance_value", []).append(_("Give a number of 0 or more."))
+    elif item.advance_rule == AdvanceRule.TOP and (value < 1 or value != value.to_integral_value()):
+        errors.setdefault("advance_value", []).append(_("Top N: give a whole number of 1 or more."))
+    else:
+        item.advance_value = value
+    if Round.objects.filter(contest=contest, position=item.position).exclude(pk=item.pk).exists():
+        errors.setdefault("position", []).append(_("The contest already has a round with this number."))
 
 
 def _clean_section(contest: Contest, item: FormSection, errors: dict[str, list[str]]) -> None:
@@ -157,9 +193,16 @@ CATEGORY = SetupPart(
 CRITERION = SetupPart(
     Criterion,
     "criteria",
-    ("name", "description", "max_points", "weight", "position"),
+    ("name", "description", "max_points", "weight", "position", "round"),
     "criterion",
     _clean_criterion,
+)
+ROUND = SetupPart(
+    Round,
+    "rounds",
+    ("title", "format", "tasks", "starts_on", "ends_on", "advance_rule", "advance_value", "position"),
+    "round",
+    _clean_round,
 )
 SECTION = SetupPart(
     FormSection,
@@ -261,6 +304,21 @@ def category_update(*, actor: Any, category: Category, data: Mapping[str, Any]) 
 @transaction.atomic
 def category_delete(*, actor: Any, category: Category) -> None:
     _delete(CATEGORY, actor=actor, item=category)
+
+
+@transaction.atomic
+def round_create(*, actor: Any, contest: Contest, data: Mapping[str, Any]) -> Round:
+    return cast(Round, _create(ROUND, actor=actor, contest=contest, data=data))
+
+
+@transaction.atomic
+def round_update(*, actor: Any, round: Round, data: Mapping[str, Any]) -> dict[str, Any]:
+    return _update(ROUND, actor=actor, item=round, data=data)
+
+
+@transaction.atomic
+def round_delete(*, actor: Any, round: Round) -> None:
+    _delete(ROUND, actor=actor, item=round)
 
 
 @transaction.atomic

@@ -30,6 +30,8 @@ from novator.contests.models import (
     Criterion,
     FormSection,
     RequiredDocument,
+    Round,
+    RoundFormat,
 )
 from novator.organizations.tests.factories import MunicipalityFactory, OrganizationFactory
 from novator.statuses.models import StatusKind, StatusLevel
@@ -230,3 +232,43 @@ def complete_application(application: Application) -> Application:
     for requirement in contest.required_documents.all():
         ApplicationDocumentFactory(application=application, requirement=requirement)
     return application
+
+
+def professional_contest(**kwargs: Any) -> Contest:
+    """«Учитель года»: nominations «Математика» and «Начальная школа», a remote round (top 2 advance) and
+    an in-person round, each with two criteria (max 10 and 5). Pass `expertise=True` etc. for the state."""
+    kwargs.setdefault("title", "Учитель года — 2026")
+    kwargs.setdefault("series", "Учитель года")
+    kwargs.setdefault("comment_required_below_max", False)
+    contest: Contest = ContestFactory(professional=True, **kwargs)  # type: ignore[assignment]
+    CategoryFactory(contest=contest, name="Математика")
+    CategoryFactory(contest=contest, name="Начальная школа")
+    today = timezone.localdate()
+    remote = Round.objects.create(
+        contest=contest,
+        position=1,
+        title="Заочный тур: эссе и видеоурок",
+        format=RoundFormat.REMOTE,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=7),
+        advance_rule="top",
+        advance_value=Decimal(2),
+    )
+    final = Round.objects.create(
+        contest=contest,
+        position=2,
+        title="Очный тур: урок и мастер-класс",
+        format=RoundFormat.IN_PERSON,
+        starts_on=today + datetime.timedelta(days=8),
+        ends_on=today + datetime.timedelta(days=9),
+        advance_rule="top",
+        advance_value=Decimal(1),
+    )
+    for item in (remote, final):
+        CriterionFactory(
+            contest=contest, round=item, name=f"Содержание ({item.position})", max_points=Decimal(10)
+        )
+        CriterionFactory(
+            contest=contest, round=item, name=f"Методика ({item.position})", max_points=Decimal(5)
+        )
+    return contest

@@ -24,7 +24,7 @@ from novator.organizations.models import Organization
 
 from .. import selectors, services
 from ..forms import ApplicationForm, ApplicationStartForm, DocumentUploadForm, ReasonForm
-from ..models import Application, ApplicationDocument, ApplicationState, ContestState
+from ..models import Application, ApplicationDocument, ApplicationState, ContestKind, ContestState
 from ..workflow import APPLICATION_TRANSITIONS, available
 from .public import _get_contest
 
@@ -60,7 +60,7 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.coordinator_organizations:
         raise PermissionDenied(_("Applications are started by the coordinator of an organisation."))
     organizations = Organization.objects.filter(pk__in=scope.coordinator_organizations).order_by("short_name")
-    if len(scope.coordinator_organizations) == 1:
+    if len(scope.coordinator_organizations) == 1 and contest.kind == ContestKind.STATUS:
         existing = services.existing_application(contest, organizations[0])
         if existing is not None:
             messages.info(request, _("Your organisation has already started an application to this contest."))
@@ -79,6 +79,8 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
                 data={
                     "project_title": form.cleaned_data["project_title"],
                     "category": form.cleaned_data.get("category"),
+                    "applicant": form.cleaned_data.get("applicant"),
+                    "experience_years": form.cleaned_data.get("experience_years"),
                 },
             )
         except ValidationError as exc:

@@ -32,9 +32,19 @@ from ..forms import (
     FormSectionForm,
     OrderForm,
     RequiredDocumentForm,
+    RoundForm,
     ServiceModelForm,
 )
-from ..models import Category, Contest, ContestState, Criterion, FormSection, RequiredDocument
+from ..models import (
+    Category,
+    Contest,
+    ContestKind,
+    ContestState,
+    Criterion,
+    FormSection,
+    RequiredDocument,
+    Round,
+)
 from ..workflow import CONTEST_TRANSITIONS
 
 
@@ -177,6 +187,16 @@ SETUP_PAGES: dict[str, SetupPage] = {
         lambda actor, item, data: services.criterion_update(actor=actor, criterion=item, data=data),
         lambda actor, item: services.criterion_delete(actor=actor, criterion=item),
     ),
+    "rounds": SetupPage(
+        gettext_lazy("Rounds"),
+        gettext_lazy("Add a round"),
+        Round,
+        RoundForm,
+        "rounds",
+        services.round_create,
+        lambda actor, item, data: services.round_update(actor=actor, round=item, data=data),
+        lambda actor, item: services.round_delete(actor=actor, round=item),
+    ),
     "sections": SetupPage(
         gettext_lazy("Sections of the application form"),
         gettext_lazy("Add a section"),
@@ -200,6 +220,14 @@ SETUP_PAGES: dict[str, SetupPage] = {
 }
 
 
+def _form(page: SetupPage, contest: Contest, data: Any, **kwargs: Any) -> ServiceModelForm:
+    if page.model is Round and contest.kind != ContestKind.PROFESSIONAL:
+        raise Http404(_("Only professional contests have rounds."))
+    if page.form in (CriterionForm, RoundForm):
+        return page.form(data, contest=contest, **kwargs)
+    return page.form(data, **kwargs)
+
+
 def _setup_page(part: str) -> SetupPage:
     page = SETUP_PAGES.get(part)
     if page is None:
@@ -212,7 +240,9 @@ def _setup_context(contest: Contest, part: str, page: SetupPage, form: ServiceMo
         "contest": contest,
         "part": part,
         "page": page,
-        "parts": SETUP_PAGES,
+        "parts": {
+            k: v for k, v in SETUP_PAGES.items() if k != "rounds" or contest.kind == ContestKind.PROFESSIONAL
+        },
         "items": list(getattr(contest, page.related).all()),
         "form": form,
         "locked": services.setup_locked_reason(contest),
@@ -224,7 +254,7 @@ def _setup_context(contest: Contest, part: str, page: SetupPage, form: ServiceMo
 def setup_list(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     contest = _managed_contest(request, pk)
     page = _setup_page(part)
-    form = page.form(request.POST or None)
+    form = _form(page, contest, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             item = page.create(actor=request.user, contest=contest, data=form.cleaned_data)
@@ -241,7 +271,7 @@ def setup_item(request: HttpRequest, pk: int, part: str, item_pk: int) -> HttpRe
     contest = _managed_contest(request, pk)
     page = _setup_page(part)
     item = get_object_or_404(page.model, pk=item_pk, contest=contest)
-    form = page.form(request.POST or None, instance=item)
+    form = _form(page, contest, request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
             changes = page.update(request.user, item, form.cleaned_data)

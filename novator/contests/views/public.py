@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from novator.accounts.scope import get_scope
 from novator.core.files import attachment_response
@@ -13,9 +17,9 @@ from novator.core.paging import paginate, query_without
 from novator.organizations.models import OrganizationKind
 from novator.statuses.models import StatusKind
 
-from .. import selectors, services
+from .. import diplomas, selectors, services
 from ..forms import ContestFilterForm, OrderForm
-from ..models import Application, ApplicationState, Contest, ContestState
+from ..models import Application, ApplicationState, Contest, ContestKind, ContestState
 from ..workflow import CONTEST_TRANSITIONS, available
 
 #: Contest transitions offered on the contest page to its organiser (the chair's are on the ranking page).
@@ -67,10 +71,22 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         # The commission's pages belong to the expertise app; only their names are used here.
         "can_see_commission": can_manage or user.has_perm("contests.chair_contest", contest),
+        "is_professional": contest.kind == ContestKind.PROFESSIONAL,
+        "rounds": list(contest.rounds.all()) if contest.kind == ContestKind.PROFESSIONAL else [],
         "is_open": contest.is_open(),
     }
     if contest.state == ContestState.PUBLISHED:
         context["results"] = list(selectors.contest_results(contest=contest))
+        if contest.kind == ContestKind.PROFESSIONAL:
+            # consent-aware: the name only with the person's consent to publication
+            context["professional_results"] = [
+                {
+                    "application": a,
+                    "nominee": selectors.nominee_public_name(a),
+                    "round": getattr(selectors.last_round_entry(a), "round", None),
+                }
+                for a in context["results"]  # type: ignore[attr-defined]
+            ]
     if scope.coordinator_organizations:
         own = list(
             Application.objects.filter(contest=contest, organization_id__in=scope.coordinator_organizations)
@@ -104,3 +120,36 @@ def regulation_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404(_("The contest has no regulation file."))
     name = contest.regulation_file.name.rsplit("/", 1)[-1]
     return attachment_response(contest.regulation_file, name)
+
+
+@require_GET
+def diploma_verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public: does a diploma with this code exist; the name only with the person's consent."""
+    code = (code or request.GET.get("code") or "").strip().upper()[:20]
+    diploma = selectors.diploma_by_code(code) if code else None
+    nominee = selectors.nominee_public_name(diploma.application) if diploma else None
+    return render(
+        request,
+        "contests/diploma_verify.html",
+        {"code": code, "diploma": diploma, "nominee": nominee},
+        status=200 if diploma or not code else 404,
+    )
+
+
+@login_required
+def diploma_download(request: HttpRequest, code: str) -> HttpResponse:
+    """The PDF for the nominating organisation's coordinators, the organiser and the person themselves."""
+    diploma = selectors.diploma_by_code(code)
+    if diploma is None:
+        raise Http404(_("No such diploma."))
+    application = diploma.application
+    user = request.user
+    own = application.applicant is not None and application.applicant.user_id == user.pk
+    if not (own or user.has_perm("contests.view_application", application)):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    verify_url = request.build_absolute_uri(reverse("contests:diploma_verify", args=[diploma.code]))
+    response = HttpResponse(
+        diplomas.render_pdf(diploma, verify_url=verify_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="diploma-{diploma.code}.pdf"'
+    return response

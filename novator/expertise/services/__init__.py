@@ -31,6 +31,16 @@ from .results import (
     results_reopen,
     status_start,
 )
+from .rounds import (
+    is_last,
+    professional_results_confirm,
+    round_advance,
+    round_juror_add,
+    round_juror_remove,
+    round_open,
+    round_standings,
+    round_totals,
+)
 from .scoring import scoring_settings_update
 from .sheets import parse_points, sheet_reopen, sheet_save_draft, sheet_submit
 
@@ -48,14 +58,22 @@ __all__ = [
     "commission_setup",
     "conflict_declare",
     "expert_profile_save",
+    "is_last",
     "on_contest_transition",
     "parse_points",
+    "professional_results_confirm",
     "proposal_accept",
     "proposal_compute",
     "proposal_row_drop",
     "results_award_statuses",
     "results_confirm",
     "results_reopen",
+    "round_advance",
+    "round_juror_add",
+    "round_juror_remove",
+    "round_open",
+    "round_standings",
+    "round_totals",
     "scoring_settings_update",
     "sheet_reopen",
     "sheet_save_draft",

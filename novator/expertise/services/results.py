@@ -89,6 +89,8 @@ def results_confirm(
     require_state(
         contest, frozenset({ContestState.EXPERTISE}), _("The results can be confirmed during the expertise.")
     )
+    if contest.kind == ContestKind.PROFESSIONAL:
+        raise ValidationError(_("A professional contest's results follow its rounds: close the last round."))
     commission = commission_of(contest)
     ranking = selectors.contest_ranking(contest)
     if not ranking.rows:

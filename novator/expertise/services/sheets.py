@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from novator.contests.models import ContestState, Criterion
+from novator.contests.models import ContestState, Criterion, RoundState
 from novator.core import audit
 
 from .. import notifications
@@ -81,11 +81,9 @@ def _num(value: Decimal) -> str:
 
 
 def _criteria(sheet: ScoreSheet) -> list[Criterion]:
-    return list(
-        Criterion.objects.filter(contest_id=sheet.assignment.application.contest_id).order_by(
-            "position", "pk"
-        )
-    )
+    # a round's sheet scores the round's criteria; a status contest's sheet the criteria without a round
+    criteria = Criterion.objects.filter(contest_id=sheet.assignment.application.contest_id)
+    return list(criteria.filter(round=sheet.assignment.round).order_by("position", "pk"))
 
 
 def _current(sheet: ScoreSheet, criteria: list[Criterion]) -> tuple[Values, dict[int, Score]]:
@@ -174,7 +172,7 @@ def _write(sheet: ScoreSheet, criteria: list[Criterion], values: Values, existin
 def _lock(sheet: ScoreSheet) -> ScoreSheet:
     return (
         ScoreSheet.objects.select_for_update(of=("self",))
-        .select_related("assignment__application__contest", "assignment__expert__user")
+        .select_related("assignment__application__contest", "assignment__expert__user", "assignment__round")
         .get(pk=sheet.pk)
     )
 
@@ -183,6 +181,9 @@ def _check_editable(actor: Any, sheet: ScoreSheet, version: int | None) -> None:
     require(actor, "expertise.score", sheet)
     contest = sheet.assignment.application.contest
     require_state(contest, frozenset({ContestState.EXPERTISE}), _("The expertise of this contest is closed."))
+    round = sheet.assignment.round
+    if round is not None and round.state != RoundState.SCORING:
+        raise ValidationError(_("The round is closed: its sheets can no longer change."), code="round_closed")
     if sheet.state == ScoreSheet.State.SUBMITTED:
         raise ValidationError(
             _("The sheet has been submitted and is locked; the chair can reopen it."), code="locked"
@@ -207,7 +208,7 @@ def completeness_errors(
             errors.setdefault(comment_field(c.pk), []).append(
                 _("Explain in a comment why the points are below the maximum.")
             )
-    if not conclusion:
+    if not conclusion and sheet.assignment.round_id is None:  # a jury's round sheet needs no conclusion
         errors.setdefault("conclusion", []).append(_("Write the conclusion."))
     return errors
 

@@ -96,8 +96,9 @@ def submit_sheet(
 ) -> ScoreSheet:
     """Score the criteria of the contest in order of position with `points`, and submit the sheet."""
     sheet, _ = ScoreSheet.objects.get_or_create(assignment=assignment)
+    contest_id = assignment.application.contest_id
     criteria = list(
-        Criterion.objects.filter(contest_id=assignment.application.contest_id).order_by("position", "pk")
+        Criterion.objects.filter(contest_id=contest_id, round=assignment.round).order_by("position", "pk")
     )
     assert len(criteria) == len(points), "one value per criterion"
     for criterion, value in zip(criteria, points, strict=True):

@@ -66,6 +66,9 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     user = request.user
     assignment = sheet.assignment
+    if assignment.round_id is not None and assignment.expert.user_id == user.pk:
+        # a sheet of a round of a professional contest: the jury's phone page scores the round's criteria
+        return redirect("expertise:jury_sheet", pk=sheet.pk)
     application = assignment.application
     contest = application.contest
     own = assignment.expert.user_id == user.pk

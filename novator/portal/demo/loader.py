@@ -30,6 +30,7 @@ from .contests import load_contests, load_experts
 from .events import load_events
 from .library import load_library
 from .monitoring import load_monitoring
+from .professional import load_professional
 from .projects import load_projects
 
 
@@ -189,6 +190,7 @@ STEPS: list[Step] = [
     # the status contests (contests.py): expert accounts, stage II of 2022/23, the open contest
     load_experts,
     load_contests,
+    load_professional,  # «Учитель года — 2024», «Воспитатель года — 2024» (professional.py)
     # the 2022 conference, upcoming seminars, the МЛСВ leaders' networks (events.py)
     load_events,
     # the library of methodological products and their adoptions (library.py)
