@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from novator.accounts.scope import get_scope
+from novator.core.concurrency import VERSION_FIELD, VersionedFormMixin, version_token
 from novator.core.files import DOCUMENT_TYPES, FILE_TYPES
 from novator.organizations.models import Municipality, Organization, OrganizationKind, Person, Region
 from novator.statuses.models import StatusKind
@@ -97,7 +98,7 @@ PROFESSIONAL_FIELDS = (
 )
 
 
-class ContestForm(ServiceModelForm):
+class ContestForm(VersionedFormMixin, ServiceModelForm):
     eligible_kinds = forms.MultipleChoiceField(
         label=_("Eligible kinds of organisations"),
         choices=OrganizationKind.choices,
@@ -195,7 +196,7 @@ class ContestForm(ServiceModelForm):
             del self.fields["remove_regulation_file"]
 
     def service_data(self) -> dict[str, Any]:
-        skip = ("regulation_file", "remove_regulation_file", "with_defaults")
+        skip = ("regulation_file", "remove_regulation_file", "with_defaults", VERSION_FIELD)
         data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
         data.setdefault("organiser_region", None)
         for name in SCORING_FIELDS:
@@ -393,7 +394,7 @@ class ApplicationStartForm(forms.Form):
         style(self)
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(VersionedFormMixin, forms.Form):
     """Title, category and one textarea per section of the contest's form."""
 
     project_title = forms.CharField(label=_("Project title"), max_length=500, required=False)
@@ -406,6 +407,7 @@ class ApplicationForm(forms.Form):
             "project_title": application.project_title,
             "category": application.category_id,
             **{f"text_{s.key}": texts.get(s.key, "") for s in contest.sections.all()},
+            VERSION_FIELD: version_token(application),
         }
         kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from novator.core.concurrency import VersionedFormMixin
 from novator.organizations.models import Municipality, Organization, Person
 
 from .models import EventKind, EventLevel, Section, Talk
@@ -105,7 +106,7 @@ def _dt(label: Any, required: bool = True) -> forms.DateTimeField:
     )
 
 
-class EventForm(forms.Form):
+class EventForm(VersionedFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500, widget=forms.TextInput(attrs=_TEXT))
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices, widget=forms.Select(attrs=_SELECT))
     level = forms.ChoiceField(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.concurrency import check_version
 from novator.core.files import check_upload, safe_filename
 from novator.organizations.models import Organization, Person
 
@@ -301,9 +302,17 @@ def attendance_record(*, actor: Any, event: Event, people: Iterable[Person]) -> 
     return made
 
 
-def event_update(*, actor: Any, event: Event, organizers: Iterable[Organization], **data: Any) -> Event:
+def event_update(
+    *,
+    actor: Any,
+    event: Event,
+    organizers: Iterable[Organization],
+    version: str | None = None,
+    **data: Any,
+) -> Event:
     """Change an event's description, dates, place, capacity and organisers. The capacity cannot drop
-    below the places already taken; raising it promotes from the waitlist (in queue order)."""
+    below the places already taken; raising it promotes from the waitlist (in queue order).
+    `version`: the token the edit page was loaded with (novator.core.concurrency); stale → refused."""
     _require(actor, "events.manage_event", event)
     orgs = list(organizers)
     if not orgs:
@@ -316,6 +325,7 @@ def event_update(*, actor: Any, event: Event, organizers: Iterable[Organization]
     promoted: list[Registration] = []
     with transaction.atomic():
         locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
+        check_version(locked, version)
         before = audit.snapshot(locked, EVENT_FIELDS)
         taken = _registered_count(locked)
         capacity = data.get("capacity", locked.capacity)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from novator.accounts.scope import get_scope
+from novator.core.concurrency import VERSION_FIELD, version_token
 from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
@@ -127,6 +128,7 @@ def event_create(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organizers = data.pop("organizers")
+        data.pop(VERSION_FIELD, None)
         try:
             event = services.event_create(actor=request.user, organizers=organizers, **data)
         except ValidationError as exc:
@@ -407,6 +409,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def _event_form_initial(event: Event) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(event, name) for name in services.EVENT_FIELDS}
     initial["organizers"] = [o.pk for o in event.organizers.all()]
+    initial[VERSION_FIELD] = version_token(event)
     return initial
 
 
@@ -425,8 +428,11 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organizers = data.pop("organizers")
+        data.pop(VERSION_FIELD, None)
         try:
-            services.event_update(actor=request.user, event=event, organizers=organizers, **data)
+            services.event_update(
+                actor=request.user, event=event, organizers=organizers, version=form.version_token, **data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except PermissionDenied:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.academic_year import AcademicYear
+from novator.core.concurrency import VersionedFormMixin
 from novator.organizations.models import Organization, Person
 
 from .models import AUDIENCE_KINDS, AdoptionScope, CouncilDecision, Licence, ProductType
@@ -97,7 +98,7 @@ class _OrganizationsField(forms.ModelMultipleChoiceField):
         return f"{obj.short_name} ({obj.municipality.name})"
 
 
-class ProductForm(forms.Form):
+class ProductForm(VersionedFormMixin, forms.Form):
     """A product's description; the council's fields only for those who may record its decision."""
 
     title = forms.CharField(label=_("Title"), max_length=500, widget=forms.TextInput(attrs=_TEXT))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from novator.accounts.scope import get_scope
 from novator.core import audit
+from novator.core.concurrency import check_version
 from novator.core.files import check_upload, safe_filename
 from novator.organizations.models import Organization, Person
 
@@ -165,15 +166,19 @@ def product_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False
 
 
 @transaction.atomic
-def product_update(*, actor: Any, product: MethodProduct, data: Mapping[str, Any]) -> dict[str, list[Any]]:
+def product_update(
+    *, actor: Any, product: MethodProduct, data: Mapping[str, Any], version: str | None = None
+) -> dict[str, list[Any]]:
     """Change a product's description, authors or (for the methodologist) the council's decision.
-    Returns the changes recorded ({} when nothing changed)."""
+    Returns the changes recorded ({} when nothing changed). `version`: the token the edit page was
+    loaded with (novator.core.concurrency); a save from an older page is refused and changes nothing."""
     product = (
         MethodProduct.objects.select_for_update(of=("self",))
         .prefetch_related("author_organizations", "author_people")
         .get(pk=product.pk)
     )
     _require(actor, "library.change_product", product)
+    check_version(product, version)
     before = _snapshot(product)
     organizations = list(data.get("author_organizations") or product.author_organizations.all())
     people = list(data.get("author_people", product.author_people.all()) or [])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from novator.accounts.scope import get_scope
+from novator.core.concurrency import VERSION_FIELD, version_token
 from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
@@ -130,11 +131,14 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "audience_kinds": unpack_kinds(product.audience_kinds),
         "author_organizations": list(product.author_organizations.all()),
         "author_people": list(product.author_people.all()),
+        VERSION_FIELD: version_token(product),
     }
     form = ProductForm(request.POST or None, initial=initial, user=request.user, council=council)
     if request.method == "POST" and form.is_valid():
         try:
-            changes = services.product_update(actor=request.user, product=product, data=form.cleaned_data)
+            changes = services.product_update(
+                actor=request.user, product=product, data=form.cleaned_data, version=form.version_token
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from novator.accounts.scope import get_scope
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
+from novator.core.concurrency import check_version
 from novator.organizations.models import Organization
 
 from . import services
@@ -156,10 +157,13 @@ def _check(response: CampaignResponse, values: Mapping[str, Decimal | None], *, 
 
 
 @transaction.atomic
-def response_save(*, actor: Any, response: CampaignResponse, values: Mapping[str, Any]) -> CampaignResponse:
-    """The coordinator's draft: checked by the rules of the form (incomplete is fine until submitted)."""
+def response_save(
+    *, actor: Any, response: CampaignResponse, values: Mapping[str, Any], version: str | None = None
+) -> CampaignResponse:
+    """The coordinator's draft: checked by the rules of the form (incomplete is fine until submitted).
+    `version`: the token the page was loaded with (novator.core.concurrency); stale → refused."""
     response = (
-        CampaignResponse.objects.select_for_update()
+        CampaignResponse.objects.select_for_update(of=("self",))
         .select_related("campaign", "organization")
         .get(pk=response.pk)
     )
@@ -167,11 +171,12 @@ def response_save(*, actor: Any, response: CampaignResponse, values: Mapping[str
         raise PermissionDenied(_("Only the organisation's coordinator fills in its form."))
     if response.state not in (S.DRAFT, S.RETURNED):
         raise ValidationError(_("The form has been submitted and can no longer be changed."))
+    check_version(response, version)
     allowed = set(response.campaign.elements.values_list("code", flat=True))
     parsed = _parse(values, allowed)
     _check(response, parsed, complete=False)
     response.values = {k: (None if v is None else str(v)) for k, v in parsed.items()}
-    response.save(update_fields=["values"])
+    response.save(update_fields=["values", "updated_at"])
     audit.record(
         actor=actor, action="monitoring.response_saved", obj=response, changes={"values": response.values}
     )
@@ -183,7 +188,7 @@ def response_transition(
     *, actor: Any, response: CampaignResponse, name: str, comment: str = ""
 ) -> CampaignResponse:
     response = (
-        CampaignResponse.objects.select_for_update()
+        CampaignResponse.objects.select_for_update(of=("self",))
         .select_related("campaign", "organization")
         .get(pk=response.pk)
     )

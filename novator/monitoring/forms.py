@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from novator.core.concurrency import VersionedFormMixin
 from novator.organizations.models import Organization
 
 from .models import Indicator
@@ -82,7 +83,7 @@ class CampaignForm(forms.Form):
         field.label_from_instance = lambda o: f"{o.short_name} ({o.municipality.name})"  # type: ignore[attr-defined]
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(VersionedFormMixin, forms.Form):
     """The values of a campaign's form; the rules are checked by the service."""
 
     def __init__(

@@ -232,6 +232,8 @@ class CampaignResponse(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: the version of the draft for the edit page's optimistic locking (novator.core.concurrency)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("campaign response")

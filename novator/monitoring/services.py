@@ -235,7 +235,7 @@ def data_values_record(
 @transaction.atomic
 def year_publish(*, actor: Any, academic_year: str, published: bool = True) -> MonitoringYear:
     _require(actor, "monitoring.manage")
-    year = MonitoringYear.objects.select_for_update().filter(academic_year=academic_year).first()
+    year = MonitoringYear.objects.select_for_update(of=("self",)).filter(academic_year=academic_year).first()
     if year is None or year.computed_at is None:
         raise ValidationError(
             _("The values of %(year)s have not been computed yet.") % {"year": academic_year}

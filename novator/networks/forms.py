@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from novator.core.concurrency import VersionedFormMixin
 from novator.events.models import Event
 from novator.organizations.models import Organization
 
@@ -70,8 +71,12 @@ class PlanItemForm(forms.Form):
     )
 
 
-class AgreementEditForm(AgreementForm):
+class AgreementEditForm(VersionedFormMixin, AgreementForm):
     remove_file = forms.BooleanField(label=_("Remove the file"), required=False)
+
+
+class PlanItemEditForm(VersionedFormMixin, PlanItemForm):
+    """A plan item's edit page: with the version token of the item."""
 
 
 class ReportForm(forms.Form):

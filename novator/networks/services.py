@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
+from novator.core.concurrency import check_version
 from novator.core.files import check_upload
 from novator.events.models import Event
 from novator.organizations.models import Organization
@@ -196,8 +197,10 @@ def agreement_update(
     valid_to: datetime.date,
     upload: Any = None,
     remove_file: bool = False,
+    version: str | None = None,
 ) -> Agreement:
-    """Correct an agreement; a new file replaces the old one, `remove_file` drops it."""
+    """Correct an agreement; a new file replaces the old one, `remove_file` drops it.
+    `version`: the token the edit page was loaded with (novator.core.concurrency); stale → refused."""
     _require(actor, "networks.change_network", agreement.network)
     errors: dict[str, str] = {}
     if not number.strip():
@@ -213,6 +216,7 @@ def agreement_update(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        check_version(agreement, version)
         before = audit.snapshot(agreement, ("number", "signed_on", "valid_from", "valid_to", "file_type"))
         old_file = agreement.file.name if agreement.file else ""
         agreement.number = number.strip()
@@ -247,13 +251,20 @@ def agreement_delete(*, actor: Any, agreement: Agreement) -> None:
 
 
 def plan_item_update(
-    *, actor: Any, item: PlanItem, title: str, planned_on: datetime.date, event: Event | None = None
+    *,
+    actor: Any,
+    item: PlanItem,
+    title: str,
+    planned_on: datetime.date,
+    event: Event | None = None,
+    version: str | None = None,
 ) -> PlanItem:
-    """Change a plan item; its academic year follows the new date."""
+    """Change a plan item; its academic year follows the new date. `version`: see agreement_update."""
     _require(actor, "networks.change_network", item.network)
     if not title.strip():
         raise ValidationError({"title": _("Write what is planned.")})
     with transaction.atomic():
+        check_version(item, version)
         before = audit.snapshot(item, ("title", "planned_on", "academic_year", "event_id"))
         item.title = title.strip()
         item.planned_on = planned_on

@@ -18,13 +18,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from novator.accounts.scope import get_scope
 from novator.core.academic_year import AcademicYear
+from novator.core.concurrency import VERSION_FIELD, version_token
 from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization
 
 from . import report, selectors, services
-from .forms import AgreementEditForm, AgreementForm, NetworkForm, PartnerForm, PlanItemForm, ReportForm
+from .forms import (
+    AgreementEditForm,
+    AgreementForm,
+    NetworkForm,
+    PartnerForm,
+    PlanItemEditForm,
+    PlanItemForm,
+    ReportForm,
+)
 from .models import Agreement, Network, Partnership, PlanItem
 
 
@@ -259,6 +268,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         "signed_on": agreement.signed_on,
         "valid_from": agreement.valid_from,
         "valid_to": agreement.valid_to,
+        VERSION_FIELD: version_token(agreement),
     }
     form = AgreementEditForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -273,6 +283,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
                 valid_to=data["valid_to"],
                 upload=data.get("file"),
                 remove_file=data.get("remove_file", False),
+                version=form.version_token,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -313,11 +324,17 @@ def _changeable_item(request: HttpRequest, pk: int) -> PlanItem:
 @require_http_methods(["GET", "POST"])
 def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     item = _changeable_item(request, pk)
-    initial = {"title": item.title, "planned_on": item.planned_on, "event": item.event_id}
-    form = PlanItemForm(request.POST or None, initial=initial)
+    initial = {
+        "title": item.title,
+        "planned_on": item.planned_on,
+        "event": item.event_id,
+        VERSION_FIELD: version_token(item),
+    }
+    form = PlanItemEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
         try:
-            services.plan_item_update(actor=request.user, item=item, **form.cleaned_data)
+            services.plan_item_update(actor=request.user, item=item, **data, version=form.version_token)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

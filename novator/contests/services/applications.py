@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.concurrency import check_version
 from novator.core.files import check_upload, safe_filename
 
 from .. import notifications
@@ -305,8 +306,14 @@ def application_create(
 
 
 @transaction.atomic
-def application_update(*, actor: Any, application: Application, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Change the title, the category or text sections of a draft or returned application."""
+def application_update(
+    *, actor: Any, application: Application, data: Mapping[str, Any], version: str | None = None
+) -> dict[str, Any]:
+    """Change the title, the category or text sections of a draft or returned application.
+
+    `version` is the token the edit page was loaded with (novator.core.concurrency): a save from a page
+    older than the last save (another tab, a colleague) is refused and changes nothing.
+    """
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("contest", "organization")
@@ -314,6 +321,7 @@ def application_update(*, actor: Any, application: Application, data: Mapping[st
     )
     require(actor, "contests.apply", application)
     _check_editable(application)
+    check_version(application, version)
     before = audit.snapshot(application, APPLICATION_FIELDS)
     if "project_title" in data:
         application.project_title = (data["project_title"] or "").strip()

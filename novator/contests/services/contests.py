@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
+from novator.core.concurrency import check_version
 from novator.core.files import check_upload, safe_filename
 
 from ..models import (
@@ -132,9 +133,15 @@ def contest_create(
 
 
 @transaction.atomic
-def contest_update(*, actor: Any, contest: Contest, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Change a contest while it is a draft or announced. `regulation_file=False` removes the file."""
+def contest_update(
+    *, actor: Any, contest: Contest, data: Mapping[str, Any], version: str | None = None
+) -> dict[str, Any]:
+    """Change a contest while it is a draft or announced. `regulation_file=False` removes the file.
+
+    `version`: the token the edit page was loaded with (novator.core.concurrency); stale → refused.
+    """
     require(actor, "contests.manage_contest", contest)
+    check_version(contest, version)
     contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
     if contest.state not in (ContestState.DRAFT, ContestState.ANNOUNCED):
         raise ValidationError(_("The contest can no longer be changed: the expertise has started."))

@@ -189,7 +189,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             changes = services.application_update(
-                actor=request.user, application=application, data=form.service_data()
+                actor=request.user,
+                application=application,
+                data=form.service_data(),
+                version=form.version_token,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)

@@ -100,7 +100,9 @@ def contest_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContestForm(request.POST or None, request.FILES or None, instance=contest, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            changes = services.contest_update(actor=request.user, contest=contest, data=form.service_data())
+            changes = services.contest_update(
+                actor=request.user, contest=contest, data=form.service_data(), version=form.version_token
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except PermissionDenied as exc:

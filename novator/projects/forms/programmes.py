@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from novator.accounts.scope import get_scope
+from novator.core.concurrency import VersionedFormMixin
 from novator.organizations.models import Municipality, Organization
 
 from .. import metrics
@@ -17,7 +18,7 @@ from .common import DATE_FORMAT, ServiceModelForm
 TYPED = ""
 
 
-class ProgrammeForm(ServiceModelForm):
+class ProgrammeForm(VersionedFormMixin, ServiceModelForm):
     class Meta:
         model = Programme
         fields = [

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from novator.accounts.scope import get_scope
 from novator.contests.models import Application
 from novator.core.academic_year import AcademicYear
+from novator.core.concurrency import VersionedFormMixin
 from novator.organizations.models import Organization, Person
 from novator.statuses.models import StatusAssignment
 
@@ -50,7 +51,7 @@ def _statuses(organizations: Any) -> Any:
     )
 
 
-class ProjectLinksForm(StyledForm):
+class ProjectLinksForm(VersionedFormMixin, StyledForm):
     application = ApplicationChoiceField(
         label=_("Contest application the project came with"),
         queryset=Application.objects.none(),

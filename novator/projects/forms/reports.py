@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from novator.core.concurrency import VERSION_FIELD, VersionedFormMixin, version_token
 from novator.core.files import DOCUMENT_TYPES, FILE_TYPES, check_upload
 
 from ..models import ProjectReport, ReportState
@@ -34,7 +35,7 @@ def report_rows(report: ProjectReport) -> tuple[list[dict[str, Any]], list[dict[
     return stages, indicators
 
 
-class ReportForm(StyledForm):
+class ReportForm(VersionedFormMixin, StyledForm):
     summary = text_field(
         _("Summary of the year"),
         rows=5,
@@ -58,6 +59,7 @@ class ReportForm(StyledForm):
             "summary": content.get("summary", ""),
             "products": content.get("products", ""),
             "events": content.get("events", ""),
+            VERSION_FIELD: version_token(report),
         }
         for i, stage in enumerate(self.stages):
             initial[f"stage_{i}"] = stage.get("done", "")

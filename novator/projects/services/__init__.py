@@ -12,6 +12,7 @@ from .programmes import (
 )
 from .projects import (
     open_version,
+    passport_token,
     passport_update,
     project_create,
     project_update,
@@ -46,6 +47,7 @@ __all__ = [
     "has_answered",
     "open_version",
     "participant_key",
+    "passport_token",
     "passport_update",
     "programme_create",
     "programme_update",

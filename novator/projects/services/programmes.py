@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.concurrency import check_version
 
 from .. import metrics
 from ..models import Programme, ProgrammeResult, ProgrammeStage
@@ -70,8 +71,12 @@ def programme_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = Fal
 
 
 @transaction.atomic
-def programme_update(*, actor: Any, programme: Programme, data: Mapping[str, Any]) -> dict[str, Any]:
+def programme_update(
+    *, actor: Any, programme: Programme, data: Mapping[str, Any], version: str | None = None
+) -> dict[str, Any]:
+    """Change a programme. `version`: the token its edit page was loaded with; stale → refused."""
     require(actor, "projects.manage_programme", programme)
+    check_version(programme, version)
     fields = tuple(f for f in PROGRAMME_FIELDS if f in data)
     before = audit.snapshot(programme, fields)
     _assign(programme, data, fields)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from novator.contests.models import Application
 from novator.core import audit
+from novator.core.concurrency import check_version
 from novator.organizations.models import Organization
 from novator.statuses.models import StatusAssignment
 
@@ -142,14 +145,20 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, actor: Any, project: InnovationProject, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Change the term or the links to the application and the status."""
+def project_update(
+    *, actor: Any, project: InnovationProject, data: Mapping[str, Any], version: str | None = None
+) -> dict[str, Any]:
+    """Change the term or the links to the application and the status.
+
+    `version`: the token the edit page was loaded with (novator.core.concurrency); stale → refused.
+    """
     project = (
         InnovationProject.objects.select_for_update(of=("self",))
         .select_related("organization")
         .get(pk=project.pk)
     )
     require(actor, "projects.edit_project", project)
+    check_version(project, version)
     fields = tuple(f for f in ("starts_on", "ends_on", "application", "status_assignment") if f in data)
     before = audit.snapshot(project, fields)
     for name in fields:
@@ -197,14 +206,38 @@ def version_draft_start(*, actor: Any, project: InnovationProject) -> ProjectVer
     return version
 
 
+def passport_token(passport: Mapping[str, Any], parts: Iterable[str]) -> str:
+    """The version of some parts of a passport: a hash of their content.
+
+    The passport is edited a part at a time (general, indicators, plan, team) and each save replaces only
+    its parts, so the edit page of a part carries the version of that part alone: saving the plan in one
+    tab does not make the team page of another tab stale, saving the plan in two tabs does.
+    """
+    passport = normalised(dict(passport))
+    content = json.dumps({k: passport.get(k) for k in sorted(parts)}, sort_keys=True, default=str)
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
 @transaction.atomic
-def passport_update(*, actor: Any, project: InnovationProject, changes: Mapping[str, Any]) -> ProjectVersion:
-    """Write parts of the passport into the working draft (made if needed); the approved version stays."""
-    version = version_draft_start(actor=actor, project=project)
-    version = ProjectVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
-    if not version.is_editable:
+def passport_update(
+    *,
+    actor: Any,
+    project: InnovationProject,
+    changes: Mapping[str, Any],
+    version: str | None = None,
+) -> ProjectVersion:
+    """Write parts of the passport into the working draft (made if needed); the approved version stays.
+
+    `version` is `passport_token` of the changed parts as the edit page showed them: when someone saved
+    those parts since, the save is refused (StaleVersionError) and nothing changes. None skips the check.
+    """
+    draft = version_draft_start(actor=actor, project=project)
+    draft = ProjectVersion.objects.select_for_update(of=("self",)).get(pk=draft.pk)
+    if not draft.is_editable:
         raise ValidationError(_("The passport is awaiting approval and cannot be changed now."))
-    passport = normalised(version.passport)
+    passport = normalised(draft.passport)
+    if version is not None and passport_token(passport, changes) != version:
+        check_version(draft, "")  # a token that never matches: raises the usual "changed by someone" error
     unknown = set(changes) - set(passport)
     if unknown:
         raise ValidationError(
@@ -212,19 +245,19 @@ def passport_update(*, actor: Any, project: InnovationProject, changes: Mapping[
         )
     changed = [key for key, value in changes.items() if passport[key] != value]
     if not changed:
-        return version
+        return draft
     passport.update(changes)
-    version.passport = passport
-    version.save(update_fields=["passport", "updated_at"])
+    draft.passport = passport
+    draft.save(update_fields=["passport", "updated_at"])
     if "theme" in changed and not project.is_approved:
         InnovationProject.objects.filter(pk=project.pk).update(title=passport["theme"][:500])
     audit.record(
         actor=actor,
         action="project.passport_update",
         obj=project,
-        changes={"version": [None, version.number], "sections": [None, sorted(changed)]},
+        changes={"version": [None, draft.number], "sections": [None, sorted(changed)]},
     )
-    return version
+    return draft
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.concurrency import check_version
 from novator.core.files import DOCUMENT_TYPES, check_upload, safe_filename
 
 from .. import notifications
@@ -118,7 +119,10 @@ def _clean_content(content: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def report_update(*, actor: Any, report: ProjectReport, content: Mapping[str, Any]) -> ProjectReport:
+def report_update(
+    *, actor: Any, report: ProjectReport, content: Mapping[str, Any], version: str | None = None
+) -> ProjectReport:
+    """Save the draft of a report. `version`: the token its page was loaded with; stale → refused."""
     report = (
         ProjectReport.objects.select_for_update(of=("self",))
         .select_related("project__organization")
@@ -127,6 +131,7 @@ def report_update(*, actor: Any, report: ProjectReport, content: Mapping[str, An
     require(actor, "projects.fill_report", report)
     if not report.is_editable:
         raise ValidationError(_("A submitted report cannot be changed."))
+    check_version(report, version)
     new = _clean_content(content)
     if new == report.content:
         return report

@@ -77,7 +77,9 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_update(actor=request.user, programme=programme, data=form.cleaned_data)
+            services.programme_update(
+                actor=request.user, programme=programme, data=form.cleaned_data, version=form.version_token
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except PermissionDenied as exc:

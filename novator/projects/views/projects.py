@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from novator.core.concurrency import VERSION_FIELD, StaleVersionError, version_token
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
 from novator.organizations.selectors import municipality_choices
@@ -174,11 +175,12 @@ def project_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def project_links(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(pk)
     require(request, "projects.edit_project", project)
-    initial = {
+    initial: dict[str, Any] = {
         "application": project.application,
         "status_assignment": project.status_assignment,
         "starts_on": project.starts_on,
         "ends_on": project.ends_on,
+        VERSION_FIELD: version_token(project),
     }
     form = ProjectLinksForm(request.POST or None, initial=initial, organizations=[project.organization])
     if request.method == "POST" and form.is_valid():
@@ -187,7 +189,9 @@ def project_links(request: HttpRequest, pk: int) -> HttpResponse:
         data["starts_on"] = data.get("starts_on") or (status.starts_on if status else project.starts_on)
         data["ends_on"] = data.get("ends_on") or (status.ends_on if status else project.ends_on)
         try:
-            changes = services.project_update(actor=request.user, project=project, data=data)
+            changes = services.project_update(
+                actor=request.user, project=project, data=data, version=form.version_token
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -231,6 +235,21 @@ def _section_forms(
     }
 
 
+# The parts of the passport each edit page replaces (its version token covers them alone).
+SECTION_PARTS = {
+    "general": tuple(PassportGeneralForm.base_fields),
+    "indicators": ("indicators",),
+    "plan": ("stages",),
+    "team": ("team", "partners"),
+}
+
+
+def _posted_token(request: HttpRequest) -> str | None:
+    """The version token a posted edit page carries (None when absent; garbage simply never matches)."""
+    token = request.POST.get(VERSION_FIELD, "").strip()
+    return token[:64] or None
+
+
 def _section_changes(section: str, forms: dict[str, Any]) -> dict[str, Any] | None:
     """The passport's new parts, or None when a form has errors."""
     if not all(f.is_valid() for f in forms.values()):
@@ -257,11 +276,18 @@ def passport_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     source = draft or project.approved_version
     passport = normalised(source.passport if source else {})
     forms = _section_forms(project, section, passport, request.POST if request.method == "POST" else None)
+    token = services.passport_token(passport, SECTION_PARTS[section])
+    stale = None
     if request.method == "POST":
+        token = _posted_token(request) or token
         changes = _section_changes(section, forms)
         if changes is not None:
             try:
-                services.passport_update(actor=request.user, project=project, changes=changes)
+                services.passport_update(
+                    actor=request.user, project=project, changes=changes, version=_posted_token(request)
+                )
+            except StaleVersionError as exc:
+                stale = exc.messages[0]
             except ValidationError as exc:
                 target = forms.get("form")
                 if target is not None:
@@ -289,6 +315,8 @@ def passport_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "section_title": SECTION_TITLES[section],
             "sections": [(k, SECTION_TITLES[k]) for k in SECTIONS],
             "years": project.academic_years,
+            "version_token": token,
+            "stale": stale,
             **forms,
         },
     )

@@ -108,7 +108,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST, report=report)
     if form.is_valid():
         try:
-            services.report_update(actor=request.user, report=report, content=form.content())
+            services.report_update(
+                actor=request.user, report=report, content=form.content(), version=form.version_token
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
