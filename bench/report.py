@@ -20,6 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 MARKDOWN = ROOT / "docs" / "benchmarks.md"
+#: Appended to docs/benchmarks.md as it is (written by hand, unlike the table).
+APPENDIX = ROOT / "bench" / "findings.md"
 KEYS = ("name", "scale", "db", "value", "unit", "baseline", "ratio")
 
 
@@ -111,6 +113,8 @@ def markdown(rows: list[dict[str, Any]], host: Mapping[str, Any], notes: Iterabl
     notes = list(notes)
     if notes:
         lines += ["", *[f"- {note}" for note in notes]]
+    if APPENDIX.exists():  # the hand-written part: method, the country run, what the figures found
+        lines += ["", APPENDIX.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
 
 
