@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -341,11 +342,21 @@ class ConfirmForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args: Any, ranking: selectors.Ranking, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        ranking: selectors.Ranking,
+        application_ids: Collection[int] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`application_ids`: the applications that get override fields (the visible page of a long
+        ranking and whatever was posted); None: every application."""
         super().__init__(*args, **kwargs)
         self.ranking = ranking
         for row in ranking.rows:
             pk = row.application.pk
+            if application_ids is not None and pk not in application_ids:
+                continue
             self.fields[f"override_{pk}"] = forms.ChoiceField(
                 label=_("Decision for %(app)s") % {"app": row.application},
                 choices=OVERRIDE_CHOICES,

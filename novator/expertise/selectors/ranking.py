@@ -24,7 +24,7 @@ from novator.contests import scoring
 from novator.contests.models import Application, Category, Contest, Criterion, OfficialRanking
 
 from .. import agreement, calibration
-from ..models import Assignment, Expert, Score
+from ..models import Assignment, Expert
 from ._common import SUBMITTED, accepted_applications, criterion_specs
 
 CENT = Decimal("0.01")
@@ -220,26 +220,47 @@ def contest_ranking(contest: Contest) -> Ranking:
     criteria = list(contest.criteria.all())
     specs = criterion_specs(criteria)
     categories = list(Category.objects.filter(contest=contest).order_by("position", "pk"))
-    applications = list(accepted_applications(contest))
+    # the texts of the application forms are not shown here (and may be long: 10,000 of them per contest)
+    applications = list(accepted_applications(contest).defer("texts", "return_reason", "reject_reason"))
     assigned: dict[int, int] = defaultdict(int)
     submitted_sheets: dict[int, list[tuple[int, int]]] = defaultdict(list)  # app → [(sheet, expert)]
-    experts: dict[int, Expert] = {}
-    for assignment in Assignment.objects.filter(application__contest=contest).select_related(
-        "expert__user", "sheet"
-    ):
-        assigned[assignment.application_id] += 1
-        sheet = getattr(assignment, "sheet", None)
-        if sheet is not None and sheet.state == SUBMITTED:
-            submitted_sheets[assignment.application_id].append((sheet.pk, assignment.expert_id))
-            experts.setdefault(assignment.expert_id, assignment.expert)
     points: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for sheet_id, criterion_id, value in Score.objects.filter(
-        sheet__state=SUBMITTED, sheet__assignment__application__contest=contest
-    ).values_list("sheet_id", "criterion_id", "points"):
-        if value is not None:
+    # One pass over plain tuples (no model instances: 50,000 sheets would build 200,000 of them): every
+    # assignment with its sheet and the sheet's scores (LEFT JOINs, so one row per score, or one row for
+    # an assignment without a sheet or a sheet without scores).
+    previous: int | None = None  # the rows come by assignment
+    for assignment_id, application_id, expert_id, sheet_id, state, criterion_id, value in (
+        Assignment.objects.filter(application__contest=contest)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "application_id",
+            "expert_id",
+            "sheet__id",
+            "sheet__state",
+            "sheet__scores__criterion_id",
+            "sheet__scores__points",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        if assignment_id != previous:
+            previous = assignment_id
+            assigned[application_id] += 1
+            if sheet_id is not None and state == SUBMITTED:
+                submitted_sheets[application_id].append((sheet_id, expert_id))
+        if state == SUBMITTED and criterion_id is not None and value is not None:
             points[sheet_id][criterion_id] = value
+    experts: dict[int, Expert] = {
+        expert.pk: expert
+        for expert in Expert.objects.filter(
+            pk__in=Assignment.objects.filter(application__contest=contest, sheet__state=SUBMITTED).values(
+                "expert_id"
+            )
+        ).select_related("user")
+    }
     data = []
     raw_sheets: list[tuple[int, int, float]] = []
+    raw_totals: dict[int, list[Decimal]] = {}  # the sheet totals, computed once for both uses
     for a in applications:
         sheets = sorted(submitted_sheets[a.pk])
         data.append(
@@ -251,7 +272,8 @@ def contest_ranking(contest: Contest) -> Ranking:
                 sheets=tuple(scoring.SheetScores(points[s], s) for s, _e in sheets),
             )
         )
-        raw_sheets += [(e, a.pk, float(scoring.sheet_total(points[s], specs))) for s, e in sheets]
+        totals = raw_totals[a.pk] = [scoring.sheet_total(points[s], specs) for s, _e in sheets]
+        raw_sheets += [(e, a.pk, float(t)) for (_s, e), t in zip(sheets, totals, strict=True)]
     quotas: dict[int | None, int | None] = {c.pk: c.quota for c in categories}
     if not categories or any(a.category_id is None for a in applications):
         quotas[None] = None
@@ -269,7 +291,7 @@ def contest_ranking(contest: Contest) -> Ranking:
         for a in applications:
             for _sheet, e in sorted(submitted_sheets[a.pk]):
                 calibrated_totals[a.pk].append(_decimal(cal.calibrated_sheets[(e, a.pk)]))
-    raw = scoring.rank_contest(data, specs, threshold=threshold, quotas=quotas)
+    raw = scoring.rank_contest(data, specs, threshold=threshold, quotas=quotas, sheet_totals=raw_totals)
     calibrated = scoring.rank_contest(
         data, specs, threshold=threshold, quotas=quotas, sheet_totals=calibrated_totals
     )

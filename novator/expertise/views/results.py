@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,12 +27,46 @@ from ._common import error_messages, form_errors, get_contest
 DECIDED_STATES = (ContestState.DECIDED, ContestState.PUBLISHED)
 
 
-def _tables(ranking: selectors.Ranking, form: ConfirmForm | None) -> list[dict[str, Any]]:
+#: rows of one category per page of the ranking (the totals above each table cover the whole category)
+RANKING_PAGE_SIZE = 100
+
+
+def _page_param(category: selectors.CategoryRanking) -> str:
+    return f"page-{category.category.pk if category.category else 0}"
+
+
+def _ranking_pages(request: HttpRequest, ranking: selectors.Ranking) -> dict[str, Page[Any]]:
+    """The visible page of each category (the `page-<category id>` parameter; a bad one gives page 1)."""
+    return {
+        _page_param(category): Paginator(category.rows, RANKING_PAGE_SIZE).get_page(
+            request.GET.get(_page_param(category))
+        )
+        for category in ranking.categories
+    }
+
+
+def _visible_ids(pages: dict[str, Page[Any]], data: Any) -> set[int]:
+    """Applications whose override inputs are drawn (the visible pages) or were posted."""
+    ids = {row.application.pk for page in pages.values() for row in page.object_list}
+    for key in data or ():
+        if key.startswith("override_") and key[len("override_") :].isdigit():
+            ids.add(int(key[len("override_") :]))
+    return ids
+
+
+def _tables(
+    request: HttpRequest,
+    ranking: selectors.Ranking,
+    pages: dict[str, Page[Any]],
+    form: ConfirmForm | None,
+) -> list[dict[str, Any]]:
     tables = []
     for category in ranking.categories:
-        rows = []
+        param = _page_param(category)
+        page = pages[param]
         line = category.threshold_index
-        for index, row in enumerate(category.rows):
+        rows = []
+        for index, row in enumerate(page.object_list, start=(page.number - 1) * RANKING_PAGE_SIZE):
             pk = row.application.pk
             rows.append(
                 {
@@ -41,12 +76,23 @@ def _tables(ranking: selectors.Ranking, form: ConfirmForm | None) -> list[dict[s
                     "reason": form[reason_field(pk)] if form else None,
                 }
             )
+        others = request.GET.copy()
+        others.pop(param, None)
+        # the page that shows the threshold line, when it is drawn on another page
+        line_page = line // RANKING_PAGE_SIZE + 1 if 0 < line < len(category.rows) else None
         tables.append(
             {
                 "category": category,
                 "rows": rows,
-                "all_below": line == 0 and bool(rows),
-                "none_below": line == len(rows),
+                "all_below": line == 0 and bool(category.rows) and page.number == 1,
+                "none_below": line == len(category.rows),
+                "count": len(category.rows),
+                "passing": sum(1 for r in category.rows if r.result.passes_threshold),
+                "proposed": sum(1 for r in category.rows if r.result.proposed),
+                "page": page,
+                "param": param,
+                "query": others.urlencode(),
+                "line_page": line_page if line_page != page.number else None,
             }
         )
     return tables
@@ -64,8 +110,13 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.view_commission")
     user = request.user
     ranking = selectors.contest_ranking(contest)
+    pages = _ranking_pages(request, ranking)
     can_confirm = contest.state == ContestState.EXPERTISE and user.has_perm("contests.chair_contest", contest)
-    form = ConfirmForm(request.POST or None, ranking=ranking) if can_confirm else None
+    form = (
+        ConfirmForm(request.POST or None, ranking=ranking, application_ids=_visible_ids(pages, request.POST))
+        if can_confirm
+        else None
+    )
     if request.method == "POST":
         if form is None:
             messages.error(request, _("Only the chair confirms the results during the expertise."))
@@ -84,6 +135,14 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The results are confirmed."))
                 return redirect("expertise:ranking", pk=contest.pk)
+    if form is not None and form.is_bound:
+        # errors of rows posted from another page of the ranking: their inputs are not drawn here
+        shown = {row.application.pk for page in pages.values() for row in page.object_list}
+        for name, errors in form.errors.items():
+            row_id = name.rpartition("_")[2]
+            if name.startswith(("override_", "reason_")) and row_id.isdigit() and int(row_id) not in shown:
+                for error in errors:
+                    messages.error(request, f"{form.fields[name].label}: {error}")
     decided = contest.state in DECIDED_STATES
     can_reopen = contest.state == ContestState.DECIDED and user.has_perm("contests.chair_contest", contest)
     can_configure = user.has_perm("contests.manage_contest", contest) and not decided
@@ -96,7 +155,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "ranking": ranking,
             "agreement": ranking.agreement,
             "leniency_chart": ranking.agreement.chart() if ranking.agreement else None,
-            "tables": _tables(ranking, form),
+            "tables": _tables(request, ranking, pages, form),
             "form": form,
             "decided": decided,
             "can_reopen": can_reopen,
