@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from novator.core.api import StrictCharField
+from novator.core.api import StandardPagination, StrictCharField
 from novator.organizations.models import Organization
 
 from . import selectors
@@ -277,6 +277,8 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Contest]:
+        if self.action == "results":  # the rows need the contest only, not its categories and criteria
+            return selectors.contest_list(user=self.request.user)
         if self.action != "list" or getattr(self, "swagger_fake_view", False):
             return selectors.contest_list(user=self.request.user, with_setup=True)
         params = ContestFilterSerializer(data=self.request.query_params.dict())
@@ -286,22 +288,22 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary=_("Published results of a contest"),
         description=_(
-            "One row per application that took part in the expertise, by category and rank. Answers 404 "
-            "until the results are published."
+            "One row per application that took part in the expertise, by category and rank, a page at a "
+            "time like every list (`page`, `page_size`). Answers 404 until the results are published."
         ),
         responses={
             200: ResultRowSerializer(many=True),
             404: OpenApiResponse(description=_("No such contest, or its results are not published yet.")),
         },
     )
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=StandardPagination)
     def results(self, request: Request, pk: str | None = None) -> Response:
         contest = self.get_object()
         if not selectors.results_are_public(contest):
             raise exceptions.NotFound(_("The results of this contest are not published yet."))
-        rows = selectors.contest_results(contest=contest)
+        rows = self.paginate_queryset(selectors.contest_results(contest=contest))
         context = {"request": request, "professional": contest.kind == ContestKind.PROFESSIONAL}
-        return Response(ResultRowSerializer(rows, many=True, context=context).data)
+        return self.get_paginated_response(ResultRowSerializer(rows, many=True, context=context).data)
 
 
 @extend_schema_view(

@@ -12,6 +12,7 @@ from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD, VersionedFormMixin, version_token
 from novator.core.files import DOCUMENT_TYPES, FILE_TYPES
 from novator.organizations.models import Municipality, Organization, OrganizationKind, Person, Region
+from novator.portal.filters import MunicipalityOptions, municipality_options
 from novator.statuses.models import StatusKind
 
 from .models import (
@@ -170,6 +171,7 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
         scope = get_scope(user)
         municipalities = Municipality.objects.select_related("region").order_by("name")
         self.fields["eligible_municipalities"].queryset = municipalities  # type: ignore[attr-defined]
+        offered = self._offered_municipalities(user)
         self.fields["status_kind"].queryset = StatusKind.objects.all()  # type: ignore[attr-defined]
         organiser = self.fields["organiser_municipality"]
         if scope.is_admin:
@@ -181,6 +183,17 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             organiser.queryset = municipalities.filter(pk__in=scope.methodologist_municipalities)  # type: ignore[attr-defined]
             organiser.required = True
             organiser.empty_label = None  # type: ignore[attr-defined]
+        # The lists render the municipalities read once (all of them, or when there are too many those
+        # of the contest's region(s) and the ones already chosen); validation goes by the querysets.
+        eligible: Any = self.fields["eligible_municipalities"]
+        eligible.widget.choices = [(m.pk, str(m)) for m in offered.municipalities]
+        if offered.limited:
+            eligible.help_text = _("The municipalities of the organiser's region; save the organiser first.")
+        if scope.is_admin:
+            organiser.widget.choices = [
+                ("", organiser.empty_label),  # type: ignore[attr-defined]
+                *((m.pk, str(m)) for m in offered.municipalities),
+            ]
         for name in (
             *SCORING_FIELDS,
             *PROFESSIONAL_FIELDS,
@@ -194,6 +207,30 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             ) % {"name": self.instance.regulation_file.name.rsplit("/", 1)[-1]}
         else:
             del self.fields["remove_regulation_file"]
+
+    def _offered_municipalities(self, user: Any) -> MunicipalityOptions:
+        """The municipalities the form's lists offer when there are too many to list them all (two
+        queries): those of the organiser's region (the contest's, the one being chosen, or the
+        methodologist's own), and the ones already chosen."""
+        scope = get_scope(user)
+        instance = self.instance
+        regions: list[Any] = [instance.organiser_region_id]
+        if instance.organiser_municipality_id:
+            regions.append(instance.organiser_municipality.region_id)
+        selected: list[Any] = [instance.organiser_municipality_id]
+        if self.is_bound:
+            region = self.data.get(self.add_prefix("organiser_region"), "")
+            regions.append(int(region) if isinstance(region, str) and region.isdigit() else None)
+            selected.append(self.data.get(self.add_prefix("organiser_municipality"), ""))
+            key = self.add_prefix("eligible_municipalities")
+            chosen = self.data.getlist(key) if hasattr(self.data, "getlist") else self.data.get(key)
+            selected.extend(chosen if isinstance(chosen, list | tuple) else [chosen])
+        else:
+            selected.extend(getattr(m, "pk", m) for m in self.initial.get("eligible_municipalities") or [])
+        if scope.methodologist_municipalities and not scope.is_admin:
+            own = Municipality.objects.filter(pk__in=scope.methodologist_municipalities).values("region_id")
+            return municipality_options(user=user, regions=own, selected=selected)
+        return municipality_options(user=user, regions=regions, selected=selected)
 
     def service_data(self) -> dict[str, Any]:
         skip = ("regulation_file", "remove_regulation_file", "with_defaults", VERSION_FIELD)

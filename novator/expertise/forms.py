@@ -354,7 +354,7 @@ class ConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.ranking = ranking
         for row in ranking.rows:
-            pk = row.application.pk
+            pk = row.application_id
             if application_ids is not None and pk not in application_ids:
                 continue
             self.fields[f"override_{pk}"] = forms.ChoiceField(
@@ -379,7 +379,7 @@ class ConfirmForm(forms.Form):
     def overrides(self) -> dict[int, dict[str, Any]]:
         result = {}
         for row in self.ranking.rows:
-            pk = row.application.pk
+            pk = row.application_id
             choice = self.cleaned_data.get(f"override_{pk}")
             if choice:
                 result[pk] = {

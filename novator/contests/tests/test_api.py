@@ -151,7 +151,9 @@ def test_results_after_publication(api, decided, org_a):
     decided.save()
     response = api.get(f"{CONTESTS}{decided.pk}/results/")
     assert response.status_code == 200
-    rows = response.json()
+    body = response.json()
+    assert (body["count"], body["next"], body["previous"]) == (2, None, None)
+    rows = body["results"]
     assert len(rows) == 2
     school = next(r for r in rows if r["organization"]["id"] == org_a.pk)
     assert school["organization"] == {"id": org_a.pk, "short_name": org_a.short_name, "kind": "school"}
@@ -161,13 +163,49 @@ def test_results_after_publication(api, decided, org_a):
     assert (preschool["organization"]["kind"], preschool["awarded"]) == ("preschool", False)
 
 
-def test_results_query_count(api, decided, django_assert_max_num_queries):
+@pytest.mark.parametrize("extra", [3, 60])
+def test_results_query_count(api, decided, django_assert_num_queries, extra):
     decided.state = "published"
     decided.save()
-    for _ in range(10):
+    for _ in range(extra):
         ApplicationFactory(contest=decided, accepted=True)
-    with django_assert_max_num_queries(4):  # contest, categories, criteria, rows
-        assert api.get(f"{CONTESTS}{decided.pk}/results/").status_code == 200
+    with django_assert_num_queries(3):  # the contest, the count, the rows of the page
+        response = api.get(f"{CONTESTS}{decided.pk}/results/")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(2 + extra, 50)
+
+
+def test_results_are_paginated_like_every_list(api, decided):
+    decided.state = "published"
+    decided.save()
+    for _ in range(4):
+        ApplicationFactory(contest=decided, accepted=True)
+    url = f"{CONTESTS}{decided.pk}/results/"
+    first = api.get(url, {"page_size": 4}).json()
+    assert first["count"] == 6 and len(first["results"]) == 4 and first["previous"] is None
+    assert "page=2" in first["next"]
+    second = api.get(url, {"page_size": 4, "page": 2}).json()
+    assert len(second["results"]) == 2 and second["next"] is None
+    # the pages follow the order of the results (category, rank) without repeating a row
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    whole = [r["id"] for r in api.get(url, {"page_size": 200}).json()["results"]]
+    assert ids == whole and len(set(ids)) == 6
+    assert api.get(url, {"page": 9}).status_code == 404
+    assert api.get(url, {"page": "x"}).status_code == 404
+    too_large = api.get(url, {"page_size": 10_000}).json()
+    assert len(too_large["results"]) == 6  # capped at 200 a page
+
+
+def test_the_schema_of_the_results_is_paginated():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/contests/{id}/results/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"page", "page_size"}
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert page["properties"]["results"]["items"]["$ref"].endswith("/ResultRow")
 
 
 # ---------------------------------------------------------------------------------------------------

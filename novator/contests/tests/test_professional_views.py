@@ -194,7 +194,7 @@ def test_api_results_are_consent_aware_and_name_nomination_and_round(
     with django_assert_max_num_queries(5):
         response = client.get(f"/api/v1/contests/{contest.pk}/results/")
     assert response.status_code == 200
-    rows = {row["id"]: row for row in response.json()}
+    rows = {row["id"]: row for row in response.json()["results"]}
     assert rows[winner.pk]["nominee"] == winner.applicant.full_name
     assert rows[winner.pk]["nomination"]["name"] == "Математика"
     assert rows[winner.pk]["round"]["position"] == 2

@@ -10,29 +10,62 @@ application, Kendall's W, ICC and the leniency of each expert (`agreement.py`) â
 
 from __future__ import annotations
 
+import gc
+import hashlib
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 import numpy as np
-from django.db.models import Prefetch, prefetch_related_objects
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from novator.contests import scoring
 from novator.contests.models import Application, Category, Contest, Criterion, OfficialRanking
 
 from .. import agreement, calibration
-from ..models import Assignment, Expert
+from ..models import Assignment, Expert, ScoreSheet
 from ._common import SUBMITTED, accepted_applications, criterion_specs
 
 CENT = Decimal("0.01")
 
 
+class RankedApplications:
+    """The application instances of a ranking, read when first needed.
+
+    A ranking rebuilt from the cache knows only the ids: `load(ids)` reads the given ones (the visible page)
+    in one query, and the first `row.application` of an unread one reads all the others (one query).
+    """
+
+    def __init__(self, contest: Contest, ids: list[int], loaded: dict[int, Application] | None = None):
+        self.contest = contest
+        self.ids = ids
+        self.loaded: dict[int, Application] = dict(loaded or {})
+
+    def load(self, ids: Iterable[int]) -> None:
+        missing = [pk for pk in ids if pk not in self.loaded]
+        if missing:
+            # the texts of the application forms are not shown here (and may be long)
+            for application in (
+                accepted_applications(self.contest)
+                .filter(pk__in=missing)
+                .defer("texts", "return_reason", "reject_reason")
+            ):
+                self.loaded[application.pk] = application
+
+    def __getitem__(self, pk: int) -> Application:
+        if pk not in self.loaded:
+            self.load(self.ids)
+        return self.loaded[pk]
+
+
 @dataclass
 class RankingRow:
-    application: Application
+    application_id: int
     #: the official result (raw or calibrated, as the contest decides)
     result: scoring.RankedRow
     assigned: int
@@ -40,6 +73,12 @@ class RankingRow:
     raw: scoring.RankedRow | None = None
     calibrated: scoring.RankedRow | None = None
     spread: agreement.Spread | None = None
+    applications: RankedApplications | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def application(self) -> Application:
+        assert self.applications is not None
+        return self.applications[self.application_id]
 
     @property
     def complete(self) -> bool:
@@ -177,6 +216,15 @@ class Ranking:
     def is_calibrated(self) -> bool:
         return self.official == OfficialRanking.CALIBRATED
 
+    def load_applications(self, rows: Iterable[RankingRow]) -> None:
+        """Read the applications of these rows at once (one query; none when they are already read)."""
+        ids = [row.application_id for row in rows]
+        for category in self.categories:
+            for row in category.rows:
+                if row.applications is not None:
+                    row.applications.load(ids)
+                    return
+
 
 def _decimal(value: float) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -212,14 +260,9 @@ def _agreement(
     return result
 
 
-def contest_ranking(contest: Contest) -> Ranking:
-    """The proposed rankings from the submitted sheets, with the agreement figures (five queries)."""
-    prefetch_related_objects(
-        [contest], Prefetch("criteria", queryset=Criterion.objects.order_by("position", "pk"))
-    )
-    criteria = list(contest.criteria.all())
+def _compute(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> Ranking:
+    """The rankings computed from the submitted sheets (three queries)."""
     specs = criterion_specs(criteria)
-    categories = list(Category.objects.filter(contest=contest).order_by("position", "pk"))
     # the texts of the application forms are not shown here (and may be long: 10,000 of them per contest)
     applications = list(accepted_applications(contest).defer("texts", "return_reason", "reject_reason"))
     assigned: dict[int, int] = defaultdict(int)
@@ -308,7 +351,7 @@ def contest_ranking(contest: Contest) -> Ranking:
     spreads = {s.application: s for s in agreement.spreads(raw_sheets, float(agreement_figures.threshold))}
     agreement_figures.flagged = sum(1 for s in spreads.values() if s.flagged)
 
-    by_id = {a.pk: a for a in applications}
+    by_id = RankedApplications(contest, [a.pk for a in applications], {a.pk: a for a in applications})
     category_by_id: dict[int | None, Category | None] = {c.pk: c for c in categories}
     category_by_id.setdefault(None, None)
     result = []
@@ -318,13 +361,14 @@ def contest_ranking(contest: Contest) -> Ranking:
                 category=category_by_id.get(category_id),
                 rows=[
                     RankingRow(
-                        application=by_id[r.application_id],
+                        application_id=r.application_id,
                         result=r,
                         assigned=assigned[r.application_id],
                         submitted=r.sheets,
                         raw=raw_by_app[r.application_id],
                         calibrated=cal_by_app[r.application_id],
                         spread=spreads.get(r.application_id),
+                        applications=by_id,
                     )
                     for r in rows
                 ],
@@ -340,3 +384,209 @@ def contest_ranking(contest: Contest) -> Ranking:
         calibrated_experts=len(calibrated_experts),
         agreement=agreement_figures,
     )
+
+
+# --- the cache --------------------------------------------------------------------------------------------
+#
+# Computing the ranking of a 10,000-application contest takes seconds; it only changes when a sheet, an
+# assignment, an application or the contest's settings change. The computed figures (plain data: ids,
+# decimals, the scoring dataclasses; no model instances) are cached under a fingerprint of all of these:
+# the contest's `updated_at`, the count and the latest `updated_at` of its applications, assignments and
+# sheets (one aggregate query), and the criteria and categories themselves (read anyway, both are small).
+# A hit rebuilds the ranking from the figures; the applications are read when shown (the visible page).
+
+#: bump when the cached structure changes
+CACHE_VERSION = 1
+CACHE_TIMEOUT = 24 * 60 * 60
+#: the contest's fields the ranking reads
+RANKING_SETTINGS = (
+    "threshold_kind",
+    "threshold_value",
+    "official_ranking",
+    "calibration_min_sheets",
+    "spread_threshold_percent",
+    "score_formula",
+)
+
+
+def _latest(queryset: Any, contest_field: str) -> tuple[Subquery, Subquery]:
+    """The count and the latest `updated_at` of the rows (grouped by their contest: one group)."""
+    rows = queryset.order_by().values(contest_field)
+    return (
+        Subquery(rows.annotate(n=Count("pk")).values("n")[:1]),
+        Subquery(rows.annotate(m=Max("updated_at")).values("m")[:1]),
+    )
+
+
+def ranking_fingerprint(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> str:
+    """What the ranking depends on, hashed (one query)."""
+    applications = _latest(Application.objects.filter(contest=OuterRef("pk")), "contest")
+    assignments = _latest(
+        Assignment.objects.filter(application__contest=OuterRef("pk")), "application__contest"
+    )
+    sheets = _latest(
+        ScoreSheet.objects.filter(assignment__application__contest=OuterRef("pk")),
+        "assignment__application__contest",
+    )
+    state = (
+        Contest.objects.filter(pk=contest.pk)
+        .annotate(
+            applications_n=applications[0],
+            applications_m=applications[1],
+            assignments_n=assignments[0],
+            assignments_m=assignments[1],
+            sheets_n=sheets[0],
+            sheets_m=sheets[1],
+        )
+        .values_list(
+            "updated_at",
+            "applications_n",
+            "applications_m",
+            "assignments_n",
+            "assignments_m",
+            "sheets_n",
+            "sheets_m",
+        )
+        .first()
+    )
+    parts = [
+        state,
+        # the settings as given (a caller may pass a contest changed but not saved yet)
+        [getattr(contest, name) for name in RANKING_SETTINGS],
+        [(c.pk, c.position, c.max_points, c.weight) for c in criteria],
+        [(c.pk, c.position, c.quota) for c in categories],
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _cache_key(contest: Contest, fingerprint: str) -> str:
+    return f"expertise:ranking:{CACHE_VERSION}:{contest.pk}:{fingerprint}"
+
+
+def _to_plain(ranking: Ranking) -> dict[str, Any]:
+    """The computed figures of a ranking, without model instances."""
+    figures = ranking.agreement
+    return {
+        "threshold": ranking.threshold,
+        "max_total": ranking.max_total,
+        "official": str(ranking.official),
+        "calibrated_experts": ranking.calibrated_experts,
+        "ids": [row.application_id for row in ranking.rows],
+        "categories": [
+            (
+                category.category.pk if category.category else None,
+                [
+                    (row.application_id, row.assigned, row.submitted, row.raw, row.calibrated, row.spread)
+                    for row in category.rows
+                ],
+            )
+            for category in ranking.categories
+        ],
+        "agreement": None
+        if figures is None
+        else {
+            "threshold": figures.threshold,
+            "concordance": figures.concordance,
+            "experts": figures.experts,
+            "applications": figures.applications,
+            "icc1": figures.icc1,
+            "icc2_1": figures.icc2_1,
+            "leniency": [
+                (item.expert.pk, item.applications, item.mean_deviation, item.se, item.calibrated)
+                for item in figures.leniency
+            ],
+            "flagged": figures.flagged,
+        },
+    }
+
+
+def _from_plain(
+    contest: Contest, criteria: list[Criterion], categories: list[Category], plain: dict[str, Any]
+) -> Ranking:
+    """The ranking rebuilt from its cached figures (one query for the experts of the agreement)."""
+    applications = RankedApplications(contest, plain["ids"])
+    official = plain["official"]
+    category_by_id: dict[int | None, Category | None] = {c.pk: c for c in categories}
+    rows_of = []
+    for category_id, rows in plain["categories"]:
+        rows_of.append(
+            CategoryRanking(
+                category=category_by_id.get(category_id),
+                rows=[
+                    RankingRow(
+                        application_id=pk,
+                        result=calibrated if official == OfficialRanking.CALIBRATED else raw,
+                        assigned=assigned,
+                        submitted=submitted,
+                        raw=raw,
+                        calibrated=calibrated,
+                        spread=spread,
+                        applications=applications,
+                    )
+                    for pk, assigned, submitted, raw, calibrated, spread in rows
+                ],
+            )
+        )
+    figures = None
+    cached = plain["agreement"]
+    if cached is not None:
+        ids = [item[0] for item in cached["leniency"]]
+        experts = Expert.objects.select_related("user").in_bulk(ids) if ids else {}
+        figures = Agreement(
+            threshold=cached["threshold"],
+            concordance=cached["concordance"],
+            experts=cached["experts"],
+            applications=cached["applications"],
+            icc1=cached["icc1"],
+            icc2_1=cached["icc2_1"],
+            leniency=[
+                ExpertLeniency(experts[pk], n, deviation, se, calibrated)
+                for pk, n, deviation, se, calibrated in cached["leniency"]
+                if pk in experts
+            ],
+            flagged=cached["flagged"],
+        )
+    return Ranking(
+        contest=contest,
+        criteria=criteria,
+        threshold=plain["threshold"],
+        max_total=plain["max_total"],
+        categories=rows_of,
+        official=official,
+        calibrated_experts=plain["calibrated_experts"],
+        agreement=figures,
+    )
+
+
+def contest_ranking(contest: Contest) -> Ranking:
+    """The proposed rankings from the submitted sheets, with the agreement figures.
+
+    Cached (see above): a miss takes six queries whatever the size, a hit four (plus one for the
+    applications when they are shown).
+    """
+    prefetch_related_objects(
+        [contest], Prefetch("criteria", queryset=Criterion.objects.order_by("position", "pk"))
+    )
+    criteria = list(contest.criteria.all())
+    categories = list(Category.objects.filter(contest=contest).order_by("position", "pk"))
+    key = _cache_key(contest, ranking_fingerprint(contest, criteria, categories))
+    with _no_gc():
+        # the figures of 10,000 rows are some 100,000 small objects: without the cyclic collector running
+        # over and over while they are made, reading them is four times faster
+        plain = cache.get(key)
+        if plain is not None:
+            return _from_plain(contest, criteria, categories, plain)
+    ranking = _compute(contest, criteria, categories)
+    cache.set(key, _to_plain(ranking), CACHE_TIMEOUT)
+    return ranking

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -31,6 +32,14 @@ from .factories import (
 def _english() -> Any:
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """The cached rankings of one test are not seen by the next (ids repeat after a rollback)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def _ranking_pages(request: HttpRequest, ranking: selectors.Ranking) -> dict[str
 
 def _visible_ids(pages: dict[str, Page[Any]], data: Any) -> set[int]:
     """Applications whose override inputs are drawn (the visible pages) or were posted."""
-    ids = {row.application.pk for page in pages.values() for row in page.object_list}
+    ids = {row.application_id for page in pages.values() for row in page.object_list}
     for key in data or ():
         if key.startswith("override_") and key[len("override_") :].isdigit():
             ids.add(int(key[len("override_") :]))
@@ -67,7 +67,7 @@ def _tables(
         line = category.threshold_index
         rows = []
         for index, row in enumerate(page.object_list, start=(page.number - 1) * RANKING_PAGE_SIZE):
-            pk = row.application.pk
+            pk = row.application_id
             rows.append(
                 {
                     "row": row,
@@ -111,6 +111,8 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     ranking = selectors.contest_ranking(contest)
     pages = _ranking_pages(request, ranking)
+    # the applications of the visible pages only (a cached ranking of 10,000 has not read them)
+    ranking.load_applications(row for page in pages.values() for row in page.object_list)
     can_confirm = contest.state == ContestState.EXPERTISE and user.has_perm("contests.chair_contest", contest)
     form = (
         ConfirmForm(request.POST or None, ranking=ranking, application_ids=_visible_ids(pages, request.POST))
@@ -137,7 +139,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("expertise:ranking", pk=contest.pk)
     if form is not None and form.is_bound:
         # errors of rows posted from another page of the ranking: their inputs are not drawn here
-        shown = {row.application.pk for page in pages.values() for row in page.object_list}
+        shown = {row.application_id for page in pages.values() for row in page.object_list}
         for name, errors in form.errors.items():
             row_id = name.rpartition("_")[2]
             if name.startswith(("override_", "reason_")) and row_id.isdigit() and int(row_id) not in shown:

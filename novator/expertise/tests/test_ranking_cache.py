@@ -1,0 +1,212 @@
+"""The ranking is cached per contest under a fingerprint of everything it depends on.
+
+Any change to a sheet, an assignment, an application, a category, a criterion or the contest computes it
+afresh; without a change the cached figures are used, and they rebuild the same ranking.
+"""
+
+from __future__ import annotations
+
+import pickle
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from novator.contests.models import Application, OfficialRanking
+from novator.contests.tests.factories import ApplicationFactory
+from novator.expertise.models import Assignment, ScoreSheet
+from novator.expertise.selectors import ranking as ranking_module
+from novator.expertise.selectors._common import contest_criteria
+from novator.organizations.tests.factories import OrganizationFactory
+
+from .factories import AssignmentFactory, ExpertFactory, submit_sheet
+
+pytestmark = pytest.mark.django_db
+
+compute = ranking_module._compute
+
+
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the computations (misses of the cache)."""
+    calls: list[int] = []
+
+    def counting(*args: Any) -> Any:
+        calls.append(1)
+        return compute(*args)
+
+    monkeypatch.setattr(ranking_module, "_compute", counting)
+    return calls
+
+
+def figures(ranking: ranking_module.Ranking) -> Any:
+    """Everything the ranking shows, with the applications and experts by id."""
+    agreement = ranking.agreement
+    return (
+        ranking.threshold,
+        ranking.max_total,
+        str(ranking.official),
+        ranking.calibrated_experts,
+        [c.pk for c in ranking.criteria],
+        [
+            (
+                category.category.pk if category.category else None,
+                category.quota,
+                [
+                    (
+                        row.application.pk,
+                        row.application.number,
+                        row.result,
+                        row.raw,
+                        row.calibrated,
+                        row.spread,
+                        row.assigned,
+                        row.submitted,
+                    )
+                    for row in category.rows
+                ],
+            )
+            for category in ranking.categories
+        ],
+        None
+        if agreement is None
+        else (
+            agreement.threshold,
+            agreement.concordance,
+            agreement.experts,
+            agreement.applications,
+            agreement.icc1,
+            agreement.icc2_1,
+            agreement.flagged,
+            [(i.expert.pk, i.applications, i.mean_deviation, i.se, i.calibrated) for i in agreement.leniency],
+        ),
+    )
+
+
+def fresh(contest: Any) -> Any:
+    criteria = contest_criteria(contest)
+    categories = list(contest.categories.order_by("position", "pk"))
+    return figures(compute(contest, criteria, categories))
+
+
+def test_without_a_change_the_cached_ranking_is_used_and_equals_a_fresh_one(
+    scored: Any, contest: Any, computed: list[int], django_assert_num_queries: Any
+) -> None:
+    contest.calibration_min_sheets = 2
+    contest.save()
+    first = ranking_module.contest_ranking(contest)
+    assert len(computed) == 1
+    contest.__dict__.pop("_prefetched_objects_cache", None)  # as in a new request
+    # criteria, categories, the fingerprint; the experts of the agreement; the applications when shown
+    with django_assert_num_queries(5):
+        cached = ranking_module.contest_ranking(contest)
+        shown = figures(cached)
+    assert shown == figures(first) == fresh(contest)
+    assert len(computed) == 1
+    assert first.agreement is not None and first.agreement.leniency
+    assert cached.rows[0].application is not first.rows[0].application  # read afresh, not cached
+
+
+def test_the_cached_figures_are_plain_data(scored: Any, contest: Any) -> None:
+    plain = ranking_module._to_plain(ranking_module.contest_ranking(contest))
+    data = pickle.dumps(plain)
+    assert b"django.db.models" not in data and b"novator.contests.models\nApplication" not in data
+    assert b"Application" not in data and b"Expert\n" not in data
+    assert pickle.loads(data) == plain
+
+
+def test_only_the_visible_applications_are_read_from_a_cached_ranking(
+    scored: Any, contest: Any, django_assert_num_queries: Any
+) -> None:
+    ranking_module.contest_ranking(contest)
+    cached = ranking_module.contest_ranking(contest)
+    rows = cached.rows
+    with django_assert_num_queries(1):
+        cached.load_applications(rows[:2])
+        assert [row.application.pk for row in rows[:2]] == [row.application_id for row in rows[:2]]
+    with django_assert_num_queries(1):  # the rest at once
+        assert {row.application.pk for row in rows} == {a.pk for a in scored}
+
+
+def change_sheet(contest: Any, scored: Any) -> None:
+    sheet = ScoreSheet.objects.filter(assignment__application=scored[0]).first()
+    assert sheet is not None
+    sheet.state = ScoreSheet.State.DRAFT
+    sheet.save()
+
+
+def add_assignment(contest: Any, scored: Any) -> None:
+    AssignmentFactory(application=scored[1], expert=ExpertFactory())
+
+
+def delete_assignment(contest: Any, scored: Any) -> None:
+    Assignment.objects.filter(application=scored[0]).first().delete()  # type: ignore[union-attr]
+
+
+def add_application(contest: Any, scored: Any) -> None:
+    application = ApplicationFactory(
+        contest=contest,
+        organization=OrganizationFactory(municipality=scored[0].organization.municipality),
+        accepted=True,
+    )
+    assignment: Any = AssignmentFactory(application=application, expert=ExpertFactory())
+    submit_sheet(assignment, [1, 1])
+
+
+def change_application(contest: Any, scored: Any) -> None:
+    application = Application.objects.get(pk=scored[1].pk)
+    application.category = scored[0].category
+    application.save()
+
+
+def change_category(contest: Any, scored: Any) -> None:
+    contest.categories.filter(pk=scored[1].category_id).update(quota=2)
+
+
+def change_criterion(contest: Any, scored: Any) -> None:
+    criterion = contest.criteria.order_by("position").last()
+    criterion.weight = Decimal("1.5")
+    criterion.save()
+
+
+def change_contest(contest: Any, scored: Any) -> None:
+    contest.official_ranking = OfficialRanking.CALIBRATED
+    contest.calibration_min_sheets = 2
+    contest.save()
+
+
+def change_contest_unsaved(contest: Any, scored: Any) -> None:
+    contest.threshold_value = Decimal("90")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_sheet,
+        add_assignment,
+        delete_assignment,
+        add_application,
+        change_application,
+        change_category,
+        change_criterion,
+        change_contest,
+        change_contest_unsaved,
+    ],
+)
+def test_a_change_computes_the_ranking_afresh(
+    change: Any, scored: Any, contest: Any, computed: list[int]
+) -> None:
+    before = figures(ranking_module.contest_ranking(contest))
+    assert figures(ranking_module.contest_ranking(contest)) == before
+    assert len(computed) == 1
+    change(contest, scored)
+    if change is not change_contest_unsaved:
+        contest.refresh_from_db()
+    contest.__dict__.pop("_prefetched_objects_cache", None)
+    after = ranking_module.contest_ranking(contest)
+    assert len(computed) == 2
+    assert figures(after) == fresh(contest)
+    assert figures(after) != before
+    # and cached again
+    assert figures(ranking_module.contest_ranking(contest)) == figures(after)
+    assert len(computed) == 2
