@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run dev test lint format check assets install install-test migrate demo bench clean messages
+.PHONY: run dev test lint format check assets install install-test migrate demo bench clean messages reliability guide
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,9 +64,21 @@ format: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Security and reliability tests; their figures (endpoints × roles, payloads, faults, clients, rows
+# restored) go to var/reliability.json and docs/reliability.md. Set DATABASE_URL for PostgreSQL.
+reliability: install-test
+	rm -f var/reliability.json
+	mkdir -p var
+	NOVATOR_FIGURES=$(CURDIR)/var/reliability.json DJANGO_SETTINGS_MODULE=config.settings.test \
+		$(VENV)/bin/pytest tests/security tests/reliability -q -p no:cacheprovider
+	$(PY) tests/reliability/render.py var/reliability.json docs/reliability.md \
+		"$(if $(DATABASE_URL),PostgreSQL,SQLite)"
+
 # Benchmarks: figures go to bench/results.json and docs/benchmarks.md (see docs/assignment.md).
+# BENCH_SCALE=district|region|country (default region); PostgreSQL too with BENCH_POSTGRES_URL=postgres://…
+BENCH_SCALE ?= region
 bench: install
-	$(PY) -m bench
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) -m bench
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/static/vendor staticfiles
@@ -76,3 +88,7 @@ clean:
 messages: install-test
 	$(PY) manage.py makemessages -l ru -l en --ignore='.venv/*' --ignore='frontend/*' --ignore='e2e/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore='.venv/*'
+
+# The operator's guide: the browser tests of every role take the screenshots into docs/guide/img/.
+guide: install-test
+	NOVATOR_GUIDE_IMG=docs/guide/img DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest e2e/test_roles.py -q

@@ -18,6 +18,8 @@ urlpatterns = [
     path("networks/", include("novator.networks.urls")),
     path("events/", include("novator.events.urls")),
     path("monitoring/", include("novator.monitoring.urls")),
+    path("notifications/", include("novator.notifications.urls")),
+    path("privacy/", include("novator.privacy.urls")),
     path("", include("novator.core.urls")),
     path("", include("novator.portal.urls")),
 ]

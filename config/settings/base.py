@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "novator.monitoring",
     "novator.notifications",
     "novator.portal",
+    "novator.privacy",
+    "novator.synthetic",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Logs who read personal data on the pages listed in PERSONAL_DATA_PAGES (152-ФЗ).
+    "novator.privacy.middleware.PersonalDataAccessMiddleware",
     # django-axes must be last: it turns a locked-out login into a clear page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -118,7 +122,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -211,6 +215,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -224,6 +231,29 @@ DEFAULT_FROM_EMAIL = "novator@localhost"
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
 NOVATOR_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 NOVATOR_IMPORT_MAX_ROWS = 20_000
+
+# Uploaded files are scanned by ClamAV when its daemon's socket is configured (novator.core.files).
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+
+# Personal data (152-ФЗ, docs/personal-data.md): how long it is kept; `manage.py purge_personal_data`.
+PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEARS", "5"))
+PERSONAL_DATA_WITHDRAWN_GRACE_DAYS = int(os.environ.get("PERSONAL_DATA_WITHDRAWN_GRACE_DAYS", "30"))
+PERSONAL_DATA_ACCESS_LOG_RETENTION_YEARS = int(
+    os.environ.get("PERSONAL_DATA_ACCESS_LOG_RETENTION_YEARS", "3")
+)
+# Pages and API endpoints that show one person's data: each read is logged (novator.privacy.middleware).
+PERSONAL_DATA_PAGES = {
+    "organizations:person_edit": {"model": "organizations.Person"},
+    "privacy:person": {"model": "organizations.Person"},
+    "event-registration-detail": {"model": "events.Registration", "person": "person_id"},
+    "events:ticket": {"model": "events.Registration", "person": "person_id"},
+    "events:certificate": {
+        "model": "events.Certificate",
+        "kwarg": "code",
+        "lookup": "code",
+        "person": "person_id",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from novator.core.concurrency import VersionedFormMixin
 from novator.organizations.models import Municipality, Organization, Person
+from novator.portal.filters import chosen_region, municipality_options, region_field, setup_region_filter
 
 from .models import EventKind, EventLevel, Section, Talk
 
@@ -36,10 +37,11 @@ class EventFilterForm(forms.Form):
         choices=[("", _("any")), *list(EventLevel.choices)],
         widget=forms.Select(attrs=_SELECT),
     )
+    region = region_field()  # only when there are too many municipalities to list (novator.portal.filters)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         required=False,
-        queryset=Municipality.objects.order_by("name"),
+        queryset=Municipality.objects.order_by("name"),  # validation: any municipality, by id
         widget=forms.Select(attrs=_SELECT),
     )
     date_from = forms.DateField(
@@ -48,6 +50,15 @@ class EventFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        asked = self.data.get(self.add_prefix("municipality"), "") if self.is_bound else ""
+        options = municipality_options(user=user, region_code=chosen_region(self), selected=[asked])
+        # the page offers a limited list (two queries); validation still accepts any municipality
+        field: Any = self.fields["municipality"]
+        field.widget.choices = [("", field.empty_label), *((m.pk, m.name) for m in options.municipalities)]
+        setup_region_filter(self, options, before="municipality")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -67,6 +78,7 @@ class EventFilterForm(forms.Form):
             "kind": data.get("kind") or "",
             "level": data.get("level") or "",
             "municipality": municipality.pk if municipality else None,
+            "region": data.get("region") or "",
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
         }

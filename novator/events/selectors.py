@@ -7,7 +7,8 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,9 +52,21 @@ def _with_joins(qs: QuerySet[Event]) -> QuerySet[Event]:
         Prefetch(
             "organizers", queryset=Organization.objects.select_related("municipality").order_by("short_name")
         )
-    ).annotate(
-        registered_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED))
+    ).annotate(registered_count=_registered_count())
+
+
+def _registered_count() -> Coalesce:
+    """The event's registrations, as a correlated subquery rather than a join + GROUP BY: the list needs
+    no DISTINCT/GROUP BY over every event column, and the paginator's COUNT(*) leaves the unused
+    annotation out, so counting the list reads no registration."""
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), status=RegistrationStatus.REGISTERED)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def event_list(
@@ -63,6 +76,33 @@ def event_list(
     kind: str = "",
     level: str = "",
     municipality: int | None = None,
+    region: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Event]:
+    """Events the user may see, filtered, with their organisers and registration counts, by start."""
+    qs = _filtered(
+        user=user,
+        query=query,
+        kind=kind,
+        level=level,
+        municipality=municipality,
+        region=region,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    # `visible_to` and the municipality filter go through `pk__in`: no join, so no DISTINCT
+    return _with_joins(qs).order_by("starts_at", "pk")
+
+
+def _filtered(
+    *,
+    user: Any,
+    query: str = "",
+    kind: str = "",
+    level: str = "",
+    municipality: int | None = None,
+    region: str = "",
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[Event]:
@@ -75,6 +115,10 @@ def event_list(
         qs = qs.filter(level=level)
     if municipality:
         qs = qs.filter(pk__in=Event.objects.filter(organizers__municipality=municipality).values("pk"))
+    if region:  # ОКТМО code of the organisers' region
+        qs = qs.filter(
+            pk__in=Event.objects.filter(organizers__municipality__region__code=region).values("pk")
+        )
     tz = timezone.get_current_timezone()
     if date_from:
         qs = qs.filter(ends_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
@@ -83,7 +127,7 @@ def event_list(
             starts_at__lt=datetime.datetime.combine(date_to, datetime.time.min, tzinfo=tz)
             + datetime.timedelta(days=1)
         )
-    return _with_joins(qs.distinct()).order_by("starts_at", "pk")
+    return qs
 
 
 def event_detail(*, pk: int, user: Any) -> Event:
@@ -100,12 +144,23 @@ def event_detail(*, pk: int, user: Any) -> Event:
     )
 
 
+#: A day of the calendar shows this many events, then "and N more" (a link to the day's list).
+CALENDAR_DAY_LIMIT = 4
+
+
 def month_grid(*, user: Any, year: int, month: int, **filters: Any) -> list[list[dict[str, Any]]]:
-    """Weeks (Monday first) of {day, in_month, events} for one month, in the current time zone."""
+    """Weeks (Monday first) of {day, in_month, events, more} for one month, in the current time zone
+    (one query: the cells show the time and title only, so no organisers and no registration counts;
+    at most `CALENDAR_DAY_LIMIT` events a day, `more` counts the others)."""
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
     by_day: dict[datetime.date, list[Event]] = defaultdict(list)
-    for event in event_list(user=user, date_from=first, date_to=last, **filters):
+    events = (
+        _filtered(user=user, date_from=first, date_to=last, **filters)
+        .only("pk", "title", "starts_at", "ends_at")
+        .order_by("starts_at", "pk")
+    )
+    for event in events:
         start = max(timezone.localdate(event.starts_at), first)
         end = min(timezone.localdate(event.ends_at), last)
         day = start
@@ -113,7 +168,15 @@ def month_grid(*, user: Any, year: int, month: int, **filters: Any) -> list[list
             by_day[day].append(event)
             day += datetime.timedelta(days=1)
     return [
-        [{"day": d, "in_month": d.month == month, "events": by_day.get(d, [])} for d in week]
+        [
+            {
+                "day": d,
+                "in_month": d.month == month,
+                "events": by_day.get(d, [])[:CALENDAR_DAY_LIMIT],
+                "more": max(0, len(by_day.get(d, [])) - CALENDAR_DAY_LIMIT),
+            }
+            for d in week
+        ]
         for week in weeks
     ]
 

@@ -56,7 +56,7 @@ def _error_text(exc: ValidationError) -> str:
 
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET)
+    form = EventFilterForm(request.GET, user=request.user)
     kwargs = form.selector_kwargs()
     if not request.GET:
         kwargs["date_from"] = timezone.localdate()
@@ -76,7 +76,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def event_calendar(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET)
+    form = EventFilterForm(request.GET, user=request.user)
     kwargs = form.selector_kwargs()
     kwargs.pop("date_from")
     kwargs.pop("date_to")
@@ -222,7 +222,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def feed_ics(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET)
+    form = EventFilterForm(request.GET, user=request.user)
     events = selectors.event_list(user=request.user, **form.selector_kwargs())[:500]
     body = ical.calendar(
         events,

@@ -138,9 +138,14 @@ class _Fts5Rank(Func):
         pk_sql, pk_params = compiler.compile(self.source_expressions[1])
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         # table name and weights are constants; the MATCH expression and the pk are parameters
+        # The ranks come from one pass over the FTS table (a subquery in FROM that SQLite runs once and
+        # indexes automatically), looked up by rowid for each product. A `MATCH … AND rowid = pk` per
+        # product made FTS5 recompute bm25's statistics over every match for every row: quadratic in the
+        # matches (3.5 s instead of 16 ms for 5,000 matches); `LIMIT -1` keeps SQLite from flattening it.
         sql = (
-            f"(SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH {match_sql} AND {FTS_TABLE}.rowid = {pk_sql})"
+            f"(SELECT fts_rank.r FROM (SELECT rowid AS rid, -bm25({FTS_TABLE}, {weights}) AS r "  # noqa: S608
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {match_sql} LIMIT -1) AS fts_rank "
+            f"WHERE fts_rank.rid = {pk_sql})"
         )
         return sql, [*match_params, *pk_params]
 

@@ -13,11 +13,13 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
@@ -37,7 +39,11 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "title": ("title", "id"),
 }
 DEFAULT_SORT = "relevance"
+#: Columns lists of products never show (the cards show the title, type, authors and figures).
+_LONG_COLUMNS = ("annotation", "search_vector")
 FACETS = ("type", "audience", "municipality", "year")
+#: The municipality facet shows this many municipalities (the chosen one, then those with most products).
+MUNICIPALITY_FACET_LIMIT = 30
 
 
 def academic_start_year(field_name: str) -> Case:
@@ -179,13 +185,20 @@ def product_facets(
     facets.audience = [FacetValue(k, str(label), kinds[k]) for k, label in AUDIENCE_KINDS.choices if kinds[k]]
 
     through = MethodProduct.author_organizations.through.objects
+    chosen_first = Case(
+        When(organization__municipality__oktmo=municipality, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     places = (
         through.filter(methodproduct__in=_base(query, user, filters, "municipality").values("pk"))
-        .order_by("organization__municipality__name")
         .values_list("organization__municipality__oktmo", "organization__municipality__name")
-        .annotate(n=Count("methodproduct", distinct=True))
+        .annotate(n=Count("methodproduct", distinct=True), chosen=Min(chosen_first))
+        # the chosen municipality, then those with most products (a country-wide search matches
+        # products of 1,000+ municipalities: a page of links nobody reads, ~350 KB)
+        .order_by("chosen", "-n", "organization__municipality__name")[:MUNICIPALITY_FACET_LIMIT]
     )
-    facets.municipality = [FacetValue(oktmo, name, n) for oktmo, name, n in places]
+    facets.municipality = [FacetValue(oktmo, name, n) for oktmo, name, n, _chosen in places]
 
     years = (
         _base(query, user, filters, "year")
@@ -253,7 +266,8 @@ def adoption_detail(*, pk: int, user: Any) -> Adoption:
 def top_products(limit: int = 5) -> QuerySet[MethodProduct]:
     """The most adopted and best rated published products, for the public home page (two queries)."""
     adopted = Exists(Adoption.objects.filter(product=OuterRef("pk")))
-    qs = with_adoption_figures(MethodProduct.objects.published().filter(adopted))
+    # the cards show the title, type and authors: leave the long texts in the database
+    qs = with_adoption_figures(MethodProduct.objects.published().filter(adopted)).defer(*_LONG_COLUMNS)
     return _listing(qs).order_by(*SORTS["adopted"])[:limit]
 
 

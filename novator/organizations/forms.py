@@ -6,6 +6,9 @@ from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from novator.core.concurrency import VersionedFormMixin
+from novator.core.files import scan_for_viruses
+
 from .importing import ImportFileError, max_bytes, read_table, too_large_error
 from .models import Municipality, Organization, OrganizationKind, OrganizationSubtype, Person
 from .selectors import SORTS, municipality_choices
@@ -87,7 +90,7 @@ class RegistryFilterForm(forms.Form):
         }
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(VersionedFormMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
@@ -135,7 +138,7 @@ class OrganizationForm(forms.ModelForm):
         pass
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -145,11 +148,15 @@ class PersonForm(forms.ModelForm):
             "position",
             "email",
             "processing_consent_on",
+            "processing_consent_withdrawn_on",
             "publication_consent_on",
+            "publication_consent_withdrawn_on",
         ]
         widgets = {
             "processing_consent_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "processing_consent_withdrawn_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "publication_consent_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "publication_consent_withdrawn_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -179,6 +186,7 @@ class ImportUploadForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > max_bytes():
             raise forms.ValidationError(too_large_error(uploaded.size).message, code="too_large")
+        scan_for_viruses(uploaded)  # ClamAV when settings.CLAMD_SOCKET is set; raises a clear message
         uploaded.seek(0)
         self.content: bytes = uploaded.read()
         try:

@@ -175,6 +175,15 @@ class Person(TimeStampedModel):
     publication_consent_on = models.DateField(
         _("consent to publication of name, photo and results given on"), null=True, blank=True
     )
+    processing_consent_withdrawn_on = models.DateField(
+        _("consent to processing withdrawn on"), null=True, blank=True
+    )
+    publication_consent_withdrawn_on = models.DateField(
+        _("consent to publication withdrawn on"), null=True, blank=True
+    )
+    # Set when an operator erased the person's data (152-ФЗ): names and contacts are replaced, the record
+    # stays so that contest results and statistics keep their rows.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     objects = PersonQuerySet.as_manager()
@@ -187,7 +196,17 @@ class Person(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(publication_consent_on__isnull=True) | Q(processing_consent_on__isnull=False),
                 name="person_publication_needs_processing_consent",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(processing_consent_withdrawn_on__isnull=True)
+                | Q(processing_consent_on__isnull=False),
+                name="person_processing_withdrawal_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_consent_withdrawn_on__isnull=True)
+                | Q(publication_consent_on__isnull=False),
+                name="person_publication_withdrawal_needs_consent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,9 +217,23 @@ class Person(TimeStampedModel):
         return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
 
     @property
+    def has_processing_consent(self) -> bool:
+        """Consent to processing given and not withdrawn."""
+        return bool(self.processing_consent_on) and not self.processing_consent_withdrawn_on
+
+    @property
+    def has_publication_consent(self) -> bool:
+        """Consent to publication given and not withdrawn (withdrawing processing withdraws it too)."""
+        return (
+            bool(self.publication_consent_on)
+            and not self.publication_consent_withdrawn_on
+            and self.has_processing_consent
+        )
+
+    @property
     def public_name(self) -> str:
         """The name as it may be published: in full only with consent to publication."""
-        if self.publication_consent_on:
+        if self.has_publication_consent:
             return self.full_name
         return f"{self.last_name[:1]}. {self.first_name[:1]}." if self.last_name else "—"
 

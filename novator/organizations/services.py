@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.concurrency import check_version
 
 from .models import SUBTYPES_BY_KIND, Municipality, Organization, Person, Region
 
@@ -43,7 +44,9 @@ PERSON_FIELDS = (
     "position",
     "email",
     "processing_consent_on",
+    "processing_consent_withdrawn_on",
     "publication_consent_on",
+    "publication_consent_withdrawn_on",
 )
 
 
@@ -106,8 +109,15 @@ def organization_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = 
 
 
 @transaction.atomic
-def organization_update(*, actor: Any, organization: Organization, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Change an organisation; returns the changed fields ({} when nothing changed)."""
+def organization_update(
+    *, actor: Any, organization: Organization, data: Mapping[str, Any], version: str | None = None
+) -> dict[str, Any]:
+    """Change an organisation; returns the changed fields ({} when nothing changed).
+
+    `version` is the token the edit page was loaded with (novator.core.concurrency): a save from a page
+    older than the last save is refused with a clear message and changes nothing.
+    """
+    check_version(organization, version)
     if actor is not None:
         _require(actor, "organizations.change_organization", organization)
         if not actor.has_perm("organizations.manage_organization", organization):
@@ -166,6 +176,15 @@ def _validate_person(person: Person) -> None:
         raise ValidationError(
             {"publication_consent_on": _("Consent to publication requires consent to processing.")}
         )
+    for given, withdrawn in (
+        ("processing_consent_on", "processing_consent_withdrawn_on"),
+        ("publication_consent_on", "publication_consent_withdrawn_on"),
+    ):
+        given_on, withdrawn_on = getattr(person, given), getattr(person, withdrawn)
+        if withdrawn_on and not given_on:
+            raise ValidationError({withdrawn: _("A consent can be withdrawn only after it was given.")})
+        if withdrawn_on and given_on and withdrawn_on < given_on:
+            raise ValidationError({withdrawn: _("The consent cannot be withdrawn before it was given.")})
 
 
 @transaction.atomic
@@ -183,7 +202,11 @@ def person_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False)
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
+def person_update(
+    *, actor: Any, person: Person, data: Mapping[str, Any], version: str | None = None
+) -> dict[str, Any]:
+    """Change a staff record; `version` is the edit page's token (a stale page is refused)."""
+    check_version(person, version)
     if actor is not None:
         _require(actor, "organizations.change_person", person.organization)
     before = audit.snapshot(person, PERSON_FIELDS)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.academic_year import AcademicYear
-from novator.organizations.selectors import municipality_choices
+from novator.portal.filters import chosen_region, municipality_options, region_field, setup_region_filter
 
 from .models import StatusState
 from .selectors import DEFAULT_SORT, SORTS, register_years, status_kind_list
@@ -27,8 +27,9 @@ def _academic_year(value: Any) -> AcademicYear | None:
 class RegisterFilterForm(forms.Form):
     """The register's search, filters and sorting; used by the page and the export alike.
 
-    Each choice list is read once (one query each) when the form is made, so validating and rendering
-    ask the database nothing more.
+    Each choice list is read once (one query each; the municipalities two, see
+    `novator.portal.filters`) when the form is made, so validating and rendering ask the database
+    nothing more. `user`: whose municipalities to offer when there are too many to list them all.
     """
 
     q = forms.CharField(
@@ -42,6 +43,7 @@ class RegisterFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Status"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
+    region = region_field()  # only when there are too many municipalities to list (novator.portal.filters)
     municipality = forms.ChoiceField(
         label=_("Municipality"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
@@ -60,7 +62,7 @@ class RegisterFilterForm(forms.Form):
         label=_("Sort"), required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kind_field: Any = self.fields["kind"]
         kind_field.choices = [
@@ -68,10 +70,15 @@ class RegisterFilterForm(forms.Form):
             *((k.code, f"{k.abbreviation} — {k.name}") for k in status_kind_list()),
         ]
         municipality_field: Any = self.fields["municipality"]
+        asked_oktmo = self.data.get(self.add_prefix("municipality"), "") if self.is_bound else ""
+        options = municipality_options(
+            user=user, region_code=chosen_region(self), selected=[asked_oktmo], key="oktmo"
+        )
         municipality_field.choices = [
             ("", _("All municipalities")),
-            *((m.oktmo, m.name) for m in municipality_choices()),
+            *((m.oktmo, m.name) for m in options.municipalities),
         ]
+        setup_region_filter(self, options, before="municipality")
         years = [str(year) for year in register_years()]
         asked = _academic_year(self.data.get(self.add_prefix("year"), "") if self.is_bound else "")
         if asked is not None and str(asked) not in years:
@@ -98,6 +105,7 @@ class RegisterFilterForm(forms.Form):
             "search": data.get("q") or "",
             "kind_code": data.get("kind") or "",
             "municipality_oktmo": data.get("municipality") or "",
+            "region_code": data.get("region") or "",
             "academic_year": data.get("year"),
             "state": data.get("state") or "",
             "sort": data.get("sort") or DEFAULT_SORT,

@@ -99,7 +99,13 @@ class StatusAssignment(TimeStampedModel):
         verbose_name = _("status assignment")
         verbose_name_plural = _("register of statuses")
         ordering = ["-starts_on", "organization__short_name", "id"]
-        indexes = [models.Index(fields=["kind", "ends_on"]), models.Index(fields=["organization", "ends_on"])]
+        indexes = [
+            models.Index(fields=["kind", "ends_on"]),
+            models.Index(fields=["organization", "ends_on"]),
+            # the register's default order (newest first): a page is read from the index, only the ties
+            # of a day are sorted, instead of sorting every assignment joined with its organisation
+            models.Index(fields=["-starts_on", "-id"], name="status_register_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),

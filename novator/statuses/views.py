@@ -27,7 +27,7 @@ PAGE_SIZE = 25
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    form = RegisterFilterForm(request.GET)
+    form = RegisterFilterForm(request.GET, user=request.user)
     kwargs = form.selector_kwargs()
     assignments = selectors.status_list(user=request.user, **kwargs)
     page = paginate(request, assignments, per_page=PAGE_SIZE)
@@ -52,7 +52,7 @@ def register_export(request: HttpRequest) -> HttpResponseBase:
     file_format = request.GET.get("format", "xlsx")
     if file_format not in FORMATS:
         return HttpResponseBadRequest(_("Unknown format: choose xlsx or csv."))
-    form = RegisterFilterForm(request.GET)
+    form = RegisterFilterForm(request.GET, user=request.user)
     assignments = selectors.status_list(user=request.user, **form.selector_kwargs())
     filename = f"statuses-{timezone.localdate():%Y-%m-%d}.{file_format}"
     return export_response(assignments, file_format=file_format, filename=filename)

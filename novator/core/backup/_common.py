@@ -18,9 +18,17 @@ DATABASE_MEMBERS = {"sqlite": "database/db.sqlite3", "postgresql": "database/db.
 FILES_PREFIX = "files/"
 
 #: Tables that `migrate` fills by itself; rows there do not make an instance "not empty".
-#: statuses_statuskind holds the kinds created by the data migration statuses/0002.
+#: statuses_statuskind holds the kinds created by the data migration statuses/0002; the default survey
+#: questionnaire and its items come from projects/0002.
 SEEDED_TABLES = frozenset(
-    {"django_migrations", "django_content_type", "auth_permission", "statuses_statuskind"}
+    {
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        "statuses_statuskind",
+        "projects_surveyquestionnaire",
+        "projects_surveyitem",
+    }
 )
 
 _CHUNK = 1024 * 1024

@@ -26,8 +26,9 @@ def _march_event(org, day):
 
 
 # anonymous: the list counts, reads events and prefetches organisers (+ their municipality filter's
-# choices); a logged-in page adds the session, the user and the user's roles
-@pytest.mark.parametrize("logged_in,queries", [(False, 4), (True, 7)])
+# choices: the regions and the municipalities offered, two queries whatever the data); a logged-in page
+# adds the session, the user and the user's roles
+@pytest.mark.parametrize("logged_in,queries", [(False, 5), (True, 8)])
 def test_list_and_calendar(client, org_a, teacher, django_assert_num_queries, logged_in, queries):
     if logged_in:
         client.force_login(teacher)
@@ -36,14 +37,14 @@ def test_list_and_calendar(client, org_a, teacher, django_assert_num_queries, lo
     params = {"date_from": "2024-03-01", "date_to": "2024-03-31"}
     with django_assert_num_queries(queries):
         client.get(reverse("events:list"), params)
-    with django_assert_num_queries(queries - 1):
+    with django_assert_num_queries(queries - 2):  # one query for the month's events, no prefetch
         client.get(reverse("events:calendar"), {"month": "2024-03"})
     for day in (4, 5, 6, 20, 28):
         _march_event(org_a, day)
     with django_assert_num_queries(queries):
         response = client.get(reverse("events:list"), params)
     assert len(response.context["page"].object_list) == 7
-    with django_assert_num_queries(queries - 1):
+    with django_assert_num_queries(queries - 2):  # one query for the month's events, no prefetch
         client.get(reverse("events:calendar"), {"month": "2024-03"})
 
 
@@ -101,3 +102,18 @@ def test_my_registrations_with_certificates(
     with django_assert_num_queries(6):
         html = client.get(reverse("events:my")).content.decode()
     assert html.count("data-certificate=") == 5
+
+
+def test_calendar_day_shows_a_few_events_and_a_link_to_the_rest(client, org_a, monkeypatch):
+    from novator.events import selectors
+
+    monkeypatch.setattr(selectors, "CALENDAR_DAY_LIMIT", 2)
+    for _ in range(5):
+        _march_event(org_a, 12)
+    response = client.get(reverse("events:calendar"), {"month": "2024-03"})
+    cell = next(
+        c for week in response.context["weeks"] for c in week if c["day"] == datetime.date(2024, 3, 12)
+    )
+    assert len(cell["events"]) == 2 and cell["more"] == 3
+    html = response.content.decode()
+    assert 'data-more="3"' in html and "date_from=2024-03-12&amp;date_to=2024-03-12" in html

@@ -47,6 +47,16 @@ def test_facet_counts(catalogue, django_assert_max_num_queries):
     assert counts(facets.year) == {"2022/23": 1, "2021/22": 1}
 
 
+def test_municipality_facet_is_limited_to_the_chosen_and_the_largest(catalogue, monkeypatch):
+    from novator.library import selectors
+
+    monkeypatch.setattr(selectors, "MUNICIPALITY_FACET_LIMIT", 1)
+    # guides: 2 of Выселковский район, 1 of Тихорецкий район
+    assert counts(product_facets(type="guide").municipality) == {"03612000": 2}
+    # the chosen municipality always shows, even when others have more products
+    assert counts(product_facets(type="guide", municipality="03654000").municipality) == {"03654000": 1}
+
+
 def test_a_chosen_facet_narrows_the_others_but_not_itself(catalogue):
     facets = product_facets(type="guide")
     assert counts(facets.type) == {"guide": 2, "programme": 1}

@@ -82,3 +82,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
         consented = factory.Trait(
             processing_consent_on=datetime.date(2024, 9, 1),
         )
+        published = factory.Trait(
+            processing_consent_on=datetime.date(2024, 9, 1),
+            publication_consent_on=datetime.date(2024, 9, 1),
+        )

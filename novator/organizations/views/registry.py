@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from novator.core.audit import history_for
+from novator.core.concurrency import VERSION_FIELD
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
 
@@ -90,7 +91,10 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             changes = services.organization_update(
-                actor=request.user, organization=organization, data=form.cleaned_data
+                actor=request.user,
+                organization=organization,
+                data={k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
+                version=form.version_token,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -152,7 +156,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(actor=request.user, person=person, data=form.cleaned_data)
+            services.person_update(
+                actor=request.user, person=person, data=form.cleaned_data, version=form.version_token
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

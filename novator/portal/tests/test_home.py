@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _queries(client, url="/"):
+    """Queries of a page with an empty cache (the public figures and lists are cached for 5 minutes)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -74,6 +77,7 @@ def test_public_home_query_count_is_pinned(client, municipality, django_assert_n
     large, response = _queries(client)
     assert small == large
     assert len(response.context["public"]["events"]) == 5
+    cache.clear()
     with django_assert_num_queries(large):
         client.get("/")
     # figures (2), programmes, statuses, results, open contests, events, library top products
@@ -194,3 +198,27 @@ def test_admin_sees_failed_jobs(client, admin_user):
     client.force_login(admin_user)
     response = client.get("/")
     assert response.context["admin_section"]["failed_jobs"] == [job]
+
+
+def test_public_figures_and_lists_are_cached_for_five_minutes(client, municipality, coordinator):
+    """The figures, the public lists and the library's top products are the same for every visitor: a
+    second anonymous visit asks the database nothing; a new organisation shows once the cache expires."""
+    from novator.portal import selectors
+
+    _public_data(municipality, 2)
+    first, response = _queries(client)
+    total = response.context["figures"]["total"]
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/")
+    assert len(ctx) == 0 < first
+    OrganizationFactory(municipality=municipality)
+    assert again.context["figures"]["total"] == total  # within the 5 minutes: the cached figure
+    assert selectors.PUBLIC_CACHE_SECONDS <= 300
+    cache.clear()  # what the expiry does
+    assert client.get("/").context["figures"]["total"] == total + 1
+    # signed-in users get the cached figures and top products, and their own lists fresh
+    client.force_login(coordinator)
+    signed_in, _ = _queries(client)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/")
+    assert len(ctx) == signed_in - 3  # figures (2) and the top products (1) come from the cache
