@@ -169,7 +169,7 @@ class Person(TimeStampedModel):
     last_name = models.CharField(_("last name"), max_length=150)
     first_name = models.CharField(_("first name"), max_length=150)
     middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
-    position = models.CharField(_("position"), max_length=255)
+    position = models.CharField(_("job title"), max_length=255)
     email = models.EmailField(_("e-mail"), blank=True)
     processing_consent_on = models.DateField(_("consent to processing given on"), null=True, blank=True)
     publication_consent_on = models.DateField(
