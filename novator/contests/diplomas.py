@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Diploma, Distinction
 
@@ -25,10 +27,11 @@ body { font-family: "DejaVu Serif", "Liberation Serif", serif; color: #1b2a41; }
 .verify { font-size: 9pt; margin-top: 20mm; color: #555; }
 """
 
+# Lazy: translated when a diploma is rendered (in Russian), not when the module is imported.
 TITLES: dict[str, Any] = {
-    Distinction.WINNER: _("DIPLOMA OF THE WINNER"),
-    Distinction.LAUREATE: _("DIPLOMA OF THE LAUREATE"),
-    Distinction.PARTICIPANT: _("CERTIFICATE OF PARTICIPATION"),
+    Distinction.WINNER: gettext_lazy("DIPLOMA OF THE WINNER"),
+    Distinction.LAUREATE: gettext_lazy("DIPLOMA OF THE LAUREATE"),
+    Distinction.PARTICIPANT: gettext_lazy("CERTIFICATE OF PARTICIPATION"),
 }
 
 
@@ -37,18 +40,21 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
 
 
 def diploma_html(diploma: Diploma, *, verify_url: str) -> str:
+    """The diploma as HTML, always in Russian: an official document of a Russian contest, whatever the
+    language of the person who downloads it."""
     application = diploma.application
-    return render_to_string(
-        "contests/diploma_pdf.html",
-        {
-            "diploma": diploma,
-            "title": str(TITLES.get(diploma.kind, "")),
-            "application": application,
-            "contest": application.contest,
-            "person": application.applicant,
-            "verify_url": verify_url,
-        },
-    )
+    with translation.override("ru"):
+        return render_to_string(
+            "contests/diploma_pdf.html",
+            {
+                "diploma": diploma,
+                "title": str(TITLES.get(diploma.kind, "")),
+                "application": application,
+                "contest": application.contest,
+                "person": application.applicant,
+                "verify_url": verify_url,
+            },
+        )
 
 
 def render_pdf(diploma: Diploma, *, verify_url: str) -> bytes:

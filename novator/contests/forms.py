@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD, VersionedFormMixin, version_token
 from novator.core.files import DOCUMENT_TYPES, FILE_TYPES
+from novator.organizations.filters import MunicipalityOptions, municipality_options
 from novator.organizations.models import Municipality, Organization, OrganizationKind, Person, Region
-from novator.portal.filters import MunicipalityOptions, municipality_options
 from novator.statuses.models import StatusKind
 
 from .models import (

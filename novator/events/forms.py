@@ -8,8 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.concurrency import VersionedFormMixin
+from novator.organizations.filters import (
+    chosen_region,
+    municipality_options,
+    region_field,
+    setup_region_filter,
+)
 from novator.organizations.models import Municipality, Organization, Person
-from novator.portal.filters import chosen_region, municipality_options, region_field, setup_region_filter
 
 from .models import EventKind, EventLevel, Section, Talk
 
@@ -37,7 +42,9 @@ class EventFilterForm(forms.Form):
         choices=[("", _("any")), *list(EventLevel.choices)],
         widget=forms.Select(attrs=_SELECT),
     )
-    region = region_field()  # only when there are too many municipalities to list (novator.portal.filters)
+    region = (
+        region_field()
+    )  # only when there are too many municipalities to list (novator.organizations.filters)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         required=False,

@@ -23,7 +23,7 @@ from novator.organizations.models import Organization, OrganizationKind
 from . import selectors
 from .exporting import FORMATS, export_response
 from .forms import SORT_CHOICES, parse_year
-from .models import Adoption, AdoptionScope, MethodProduct, ProductFile, ProductType
+from .models import Adoption, AdoptionScope, CouncilDecision, MethodProduct, ProductFile, ProductType
 
 
 class LibraryOrganizationSerializer(serializers.ModelSerializer):
@@ -60,6 +60,10 @@ class ProductSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text=_("Average rating, 1–5.")
     )
     files = ProductFileSerializer(many=True, read_only=True)
+    # Blank until the methodological council has decided; declared so that the schema allows "".
+    council_decision = serializers.ChoiceField(
+        choices=CouncilDecision.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = MethodProduct

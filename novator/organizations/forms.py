@@ -4,19 +4,29 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.concurrency import VersionedFormMixin
 from novator.core.files import scan_for_viruses
 
+from .filters import MunicipalityOptions, chosen_region, municipality_options, region_field
 from .importing import ImportFileError, max_bytes, read_table, too_large_error
-from .models import Municipality, Organization, OrganizationKind, OrganizationSubtype, Person
-from .selectors import SORTS, municipality_choices
+from .models import Municipality, Organization, OrganizationKind, OrganizationSubtype, Person, Region
+from .selectors import SORTS
 from .services import COORDINATOR_FIELDS
 
 
 class RegistryFilterForm(forms.Form):
-    """The registry's search, filters and sorting; used by the page, the export and the API alike."""
+    """The registry's search, filters and sorting; used by the page, the export and the API alike.
+
+    The municipality is chosen by its id (`?municipality=<pk>`, as links have always had it), checked
+    with one query when given. The municipalities offered (and the regions, see
+    `novator.organizations.filters`) are read only when the form is rendered, in two queries: every
+    municipality in a small deployment; above the limit a region filter and the municipalities of the
+    chosen region or of the user's scope, plus the chosen one. `user`: whose scope to offer."""
+
+    region = region_field()
 
     q = forms.CharField(
         label=_("Search"),
@@ -28,7 +38,7 @@ class RegistryFilterForm(forms.Form):
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
-        queryset=Municipality.objects.none(),
+        queryset=Municipality.objects.all(),
         required=False,
         empty_label=_("All municipalities"),
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -55,10 +65,39 @@ class RegistryFilterForm(forms.Form):
         label=_("Sort"), required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipality_choices()  # type: ignore[attr-defined]
+        self.user = user
+        # Both lists are read when first needed (rendering, or a region to check), not for the export.
+        region: Any = self.fields["region"]
+        region.choices = self._region_choices
+        self.fields["municipality"].widget.choices = self._municipality_choices
         self._load_status_choices()
+
+    @cached_property
+    def municipality_options(self) -> MunicipalityOptions:
+        asked = self.data.get(self.add_prefix("municipality"), "") if self.is_bound else ""
+        return municipality_options(
+            user=self.user, region_code=chosen_region(self), selected=[asked], key="pk"
+        )
+
+    @property
+    def region_filter_shown(self) -> bool:
+        """Not every municipality is offered: the page shows the region filter."""
+        return self.municipality_options.limited
+
+    def _region_choices(self) -> list[tuple[str, str]]:
+        return [("", str(_("All regions"))), *((r.code, r.name) for r in self.municipality_options.regions)]
+
+    def _municipality_choices(self) -> list[tuple[Any, str]]:
+        return [
+            ("", str(_("All municipalities"))),
+            *((m.pk, m.name) for m in self.municipality_options.municipalities),
+        ]
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data.get("region") or ""
+        return next((r for r in self.municipality_options.regions if r.code == code), None) if code else None
 
     def _load_status_choices(self) -> None:
         """The status kinds (МИП, МЛСВ …) in one query, read through the app registry: the registry
@@ -78,11 +117,13 @@ class RegistryFilterForm(forms.Form):
 
     def selector_kwargs(self) -> dict[str, Any]:
         """Arguments for `selectors.organization_list`; invalid filters are ignored, not fatal."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # a bad filter is reported on its field and left out, the others still apply
+        data = self.cleaned_data
         active = data.get("active")
         return {
             "search": data.get("q") or "",
             "municipality": data.get("municipality"),
+            "region": data.get("region"),
             "kind": data.get("kind") or "",
             "active": None if active in (None, "") else active == "1",
             "status": data.get("status") or "",
@@ -118,7 +159,7 @@ class OrganizationForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, limited: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipality_choices()  # type: ignore[attr-defined]
+        self._limit_municipalities(user)
         self.fields["parent"].queryset = Organization.objects.select_related("municipality").only(  # type: ignore[attr-defined]
             "id", "short_name", "municipality__name"
         )
@@ -132,6 +173,36 @@ class OrganizationForm(VersionedFormMixin, forms.ModelForm):
             if isinstance(field.widget, forms.CheckboxInput):
                 css = "form-check-input"
             field.widget.attrs.setdefault("class", css)
+
+    def _limit_municipalities(self, user: Any) -> None:
+        """Every municipality in a small deployment. Above the limit (`filters`): the municipalities of
+        the organisation's region and of the user's scope, plus the current and the submitted one (the
+        service checks the user may put the organisation there); an administrator adding an organisation
+        with no scope of their own still gets every municipality."""
+        field: Any = self.fields.get("municipality")
+        if field is None:
+            return
+        current = self.instance.municipality_id if self.instance.pk else None
+        submitted = self.data.get(self.add_prefix("municipality"), "") if self.is_bound else ""
+        options = municipality_options(
+            user=user,
+            selected=[current, submitted],
+            regions=[self.instance.municipality.region_id] if current else (),
+        )
+        if options.limited and current is None and not options.municipalities:
+            field.queryset = Municipality.objects.select_related("region").order_by("region__name", "name")
+            return
+        offered = options.municipalities
+        # validated with one query by id; offered from the list already read
+        field.queryset = (
+            Municipality.objects.all()
+            if not options.limited
+            else Municipality.objects.filter(pk__in=[m.pk for m in offered])
+        )
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((m.pk, field.label_from_instance(m)) for m in offered),
+        ]
 
     def _post_clean(self) -> None:
         # Model validation (ИНН, ОГРН, uniqueness) runs in the service, which reports into the form.

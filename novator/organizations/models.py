@@ -7,8 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from novator.core.models import TimeStampedModel
 from novator.core.text import fold
@@ -235,7 +235,8 @@ class Person(TimeStampedModel):
         """The name as it may be published: in full only with consent to publication."""
         if self.has_publication_consent:
             return self.full_name
-        return f"{self.last_name[:1]}. {self.first_name[:1]}." if self.last_name else "—"
+        # Not even initials: with the organisation beside them they can identify a person.
+        return gettext("name not published")
 
 
 class OrganizationImport(models.Model):

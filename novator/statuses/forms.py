@@ -7,7 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.academic_year import AcademicYear
-from novator.portal.filters import chosen_region, municipality_options, region_field, setup_region_filter
+from novator.organizations.filters import (
+    chosen_region,
+    municipality_options,
+    region_field,
+    setup_region_filter,
+)
 
 from .models import StatusState
 from .selectors import DEFAULT_SORT, SORTS, register_years, status_kind_list
@@ -28,7 +33,7 @@ class RegisterFilterForm(forms.Form):
     """The register's search, filters and sorting; used by the page and the export alike.
 
     Each choice list is read once (one query each; the municipalities two, see
-    `novator.portal.filters`) when the form is made, so validating and rendering ask the database
+    `novator.organizations.filters`) when the form is made, so validating and rendering ask the database
     nothing more. `user`: whose municipalities to offer when there are too many to list them all.
     """
 
@@ -43,7 +48,9 @@ class RegisterFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Status"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
-    region = region_field()  # only when there are too many municipalities to list (novator.portal.filters)
+    region = (
+        region_field()
+    )  # only when there are too many municipalities to list (novator.organizations.filters)
     municipality = forms.ChoiceField(
         label=_("Municipality"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )

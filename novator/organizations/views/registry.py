@@ -20,7 +20,7 @@ from ..models import Organization, Person
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
-    form = RegistryFilterForm(request.GET or None)
+    form = RegistryFilterForm(request.GET or None, user=request.user)
     kwargs = form.selector_kwargs() if form.is_bound else {"sort": "name"}
     organizations = selectors.organization_list(user=request.user, **kwargs)
     page = paginate(request, organizations, per_page=25)
@@ -65,7 +65,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("organizations.add_organization"):
         raise PermissionDenied
-    form = OrganizationForm(request.POST or None)
+    form = OrganizationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             organization = services.organization_create(actor=request.user, data=form.cleaned_data)
@@ -87,7 +87,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("organizations.change_organization", organization):
         raise PermissionDenied
     limited = not request.user.has_perm("organizations.manage_organization", organization)
-    form = OrganizationForm(request.POST or None, instance=organization, limited=limited)
+    form = OrganizationForm(request.POST or None, instance=organization, user=request.user, limited=limited)
     if request.method == "POST" and form.is_valid():
         try:
             changes = services.organization_update(
@@ -167,5 +167,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "organizations/person_form.html",
-        {"form": form, "organization": person.organization, "person": person},
+        {
+            "form": form,
+            "organization": person.organization,
+            "person": person,
+            "can_view_personal_data": request.user.has_perm("privacy.view_person_data", person),
+        },
     )

@@ -297,3 +297,20 @@ def test_reading_a_certificate_page_is_logged(client, org_a, coordinator):
     response = client.get(reverse("events:certificate", args=[certificate.code]))
     assert response.status_code == 200
     assert PersonalDataAccess.objects.filter(person=person, actor=coordinator).count() == 1
+
+
+@pytest.mark.parametrize(("who", "linked"), [("methodologist", True), ("admin_user", True), ("coordinator", False)])
+def test_the_staff_page_links_to_the_personal_data_card_for_those_who_may_see_it(
+    client, request, org_a, who, linked
+):
+    person = PersonFactory(organization=org_a)
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("organizations:person_edit", args=[person.pk]))
+    assert response.status_code == 200
+    assert (reverse("privacy:person", args=[person.pk]) in response.content.decode()) is linked
+
+
+def test_without_publication_consent_not_even_initials_are_published(org_a):
+    person = PersonFactory(organization=org_a, last_name="Иванова", first_name="Анна", publication_consent_on=None)
+    assert "И." not in person.public_name
+    assert person.public_name == gettext("name not published")

@@ -1,6 +1,7 @@
-"""The municipality filter of list pages (register of statuses, events) and of forms that choose
-municipalities (contests): a `<select>` of every municipality is fine for one region (tens of them)
-but not for the whole country (2,300 options, ~100 ms of template time and ~150 KB on every request).
+"""The municipality filter of list pages (the registry of organisations, the register of statuses,
+events) and of forms that choose municipalities (contests, the organisation form): a `<select>` of
+every municipality is fine for one region (tens of them) but not for the whole country (2,300 options,
+~100 ms of template time and ~150 KB on every request).
 
 Up to `MUNICIPALITY_CHOICES_LIMIT` municipalities everything is offered, as before. Above it the forms
 get a region filter, and the municipality list holds the municipalities of the chosen region, else
@@ -19,7 +20,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from novator.accounts.scope import get_scope
-from novator.organizations.models import Municipality, Organization, Region
+
+from .models import Municipality, Organization, Region
 
 #: Up to this many municipalities in the database, every one of them is offered.
 MUNICIPALITY_CHOICES_LIMIT = 100
