@@ -28,6 +28,9 @@ Rows:
   ratio is the price of doing it in Python with the writes — it should stay a small constant, not grow
   with N.
 - ``monitoring.recompute_per_org`` — milliseconds per organisation (no baseline).
+- ``monitoring.recompute_peak_mb`` — the peak of the memory Python allocated during one more
+  recomputation (`tracemalloc`, MB; no baseline): the recomputation works in chunks of organisations
+  and keeps one 64-bit integer per organisation and indicator, so this grows slowly with N.
 - ``monitoring.index_max_abs_diff`` — the largest difference between the index computed by Novator and
   by the SQL query, in points; 0 means both compute the same thing (no baseline).
 """
@@ -39,6 +42,7 @@ import os
 import random
 import sys
 import time
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -210,6 +214,12 @@ def run(scale_orgs: int) -> list[dict[str, Any]]:
                 started = time.perf_counter()
                 services.values_recompute(actor=None, academic_year=YEAR)
                 recompute.append(time.perf_counter() - started)
+            tracemalloc.start()
+            try:
+                services.values_recompute(actor=None, academic_year=YEAR)
+                _current, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
             baseline = []
             result: list[Any] = []
             for _ in range(3):
@@ -245,6 +255,7 @@ def run(scale_orgs: int) -> list[dict[str, Any]]:
                     None,
                     db=db,
                 ),
+                figure("monitoring.recompute_peak_mb", scale, peak / 2**20, "MB", None, db=db),
                 figure("monitoring.index_max_abs_diff", scale, diff, "points", None, db=db),
             ]
             raise _Rollback
