@@ -299,7 +299,9 @@ def test_reading_a_certificate_page_is_logged(client, org_a, coordinator):
     assert PersonalDataAccess.objects.filter(person=person, actor=coordinator).count() == 1
 
 
-@pytest.mark.parametrize(("who", "linked"), [("methodologist", True), ("admin_user", True), ("coordinator", False)])
+@pytest.mark.parametrize(
+    ("who", "linked"), [("methodologist", True), ("admin_user", True), ("coordinator", False)]
+)
 def test_the_staff_page_links_to_the_personal_data_card_for_those_who_may_see_it(
     client, request, org_a, who, linked
 ):
@@ -311,6 +313,8 @@ def test_the_staff_page_links_to_the_personal_data_card_for_those_who_may_see_it
 
 
 def test_without_publication_consent_not_even_initials_are_published(org_a):
-    person = PersonFactory(organization=org_a, last_name="Иванова", first_name="Анна", publication_consent_on=None)
+    person = PersonFactory(
+        organization=org_a, last_name="Иванова", first_name="Анна", publication_consent_on=None
+    )
     assert "И." not in person.public_name
     assert person.public_name == gettext("name not published")
