@@ -229,8 +229,8 @@ DEFAULT_FROM_EMAIL = "novator@localhost"
 
 # Novator's own settings
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
-NOVATOR_IMPORT_MAX_BYTES = 5 * 1024 * 1024
-NOVATOR_IMPORT_MAX_ROWS = 20_000
+NOVATOR_IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a national registry (85,000 rows) is ~40 MB of CSV
+NOVATOR_IMPORT_MAX_ROWS = 100_000
 
 # Uploaded files are scanned by ClamAV when its daemon's socket is configured (novator.core.files).
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")

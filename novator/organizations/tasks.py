@@ -20,10 +20,16 @@ def import_summary(counts: dict[str, int]) -> str:
     }
 
 
+def _batch_done(progress: Any, rows: list[Any]) -> None:
+    """Progress after each committed batch of the import (written to the job row every batch)."""
+    progress.step(len(rows), message=_("Row %(row)d") % {"row": rows[-1].number})
+    progress.flush()
+
+
 @task()
 def import_organizations_task(import_id: int, job_id: str) -> dict[str, Any]:
     """Import a confirmed upload: read the stored file again, plan it against the database as it is now
-    and apply it row by row. Safe to run again: rows already imported come out unchanged."""
+    and apply it in batches. Safe to run again: rows already imported come out unchanged."""
     upload = OrganizationImport.objects.select_related("created_by").get(pk=import_id)
     try:
         with job_running(job_id) as progress:
@@ -37,7 +43,7 @@ def import_organizations_task(import_id: int, job_id: str) -> dict[str, Any]:
             counts = apply_plan(
                 plan,
                 actor=actor,
-                on_row=lambda row: progress.step(message=_("Row %(row)d") % {"row": row.number}),
+                on_batch=lambda rows: _batch_done(progress, rows),
             )
             progress.job.message = ""
             progress.job.result = {"summary": import_summary(counts), **counts}

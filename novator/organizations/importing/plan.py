@@ -2,8 +2,9 @@
 
 `build_plan` only reads the database: the preview shows exactly what `apply_plan` will do. The checks
 are the model's own validators and the services' rules (kind/subtype, parents, scope); `apply_plan`
-then writes every row through `services.organization_create` / `organization_update`, which validate
-once more in full, each row in its own transaction.
+then writes the rows in batches through `services.organization_create_many` / `organization_update_many`
+(one transaction per batch), falling back to `organization_create` / `organization_update` row by row,
+which validate once more in full, for a batch that fails.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -57,6 +59,10 @@ TEXT_FIELDS = (
     "website",
 )
 _CHUNK = 500
+#: Rows written per transaction by `apply_plan` (settings.NOVATOR_IMPORT_BATCH_SIZE overrides it).
+DEFAULT_BATCH_SIZE = 1000
+#: Below this many rows to write, `apply_plan` goes row by row: nothing to gain from batches.
+BATCH_MIN_ROWS = 50
 _SCIENTIFIC_HINT = "sci"
 
 
@@ -511,31 +517,128 @@ def _error_text(exc: Exception) -> str:
     return _("The row conflicts with another organisation (the same ИНН or ОГРН).")
 
 
-def apply_plan(
-    plan: Plan, *, actor: Any, on_row: Callable[[PlannedRow], None] | None = None
-) -> dict[str, int]:
-    """Carry out a plan through the services, each row in its own transaction; returns the counts.
+def _apply_row(row: PlannedRow, actor: Any, created: dict[str, Organization]) -> None:
+    """One row through the services in its own transaction; a failure rejects the row with the reason."""
+    try:
+        with transaction.atomic():
+            data = dict(row.data)
+            if row.pending_parent_inn:
+                data["parent"] = Organization.objects.get(inn=row.pending_parent_inn)
+            if row.action == CREATE:
+                created[row.inn] = services.organization_create(actor=actor, data=data)
+            else:
+                assert row.organization is not None
+                services.organization_update(actor=actor, organization=row.organization, data=data)
+    except Organization.DoesNotExist:
+        row.action, row.reason = REJECT, _("The parent organisation was not created.")
+    except (ValidationError, PermissionDenied, IntegrityError) as exc:
+        row.action, row.reason = REJECT, _error_text(exc)
 
-    A row that fails now (the database changed since the preview) is rejected alone, with the reason.
+
+def _resolve_parents(rows: list[PlannedRow], created: dict[str, Organization]) -> None:
+    """Parents that earlier rows of the file created: from this run's memory, else one query."""
+    missing = {r.pending_parent_inn for r in rows if r.pending_parent_inn} - set(created)
+    batch_inns = {r.inn for r in rows if r.action == CREATE}
+    lookup = sorted(missing - batch_inns)
+    for chunk in _chunks(lookup):
+        for org in Organization.objects.filter(inn__in=chunk):
+            created[org.inn] = org
+
+
+def _write_batch(rows: list[PlannedRow], actor: Any, created: dict[str, Organization]) -> None:
+    """All rows of a batch in one transaction: creates level by level (a parent before its branches),
+    then updates. Raises on any failure, leaving nothing of the batch."""
+    _resolve_parents(rows, created)
+    in_batch = {r.inn for r in rows if r.action == CREATE}
+    for r in rows:
+        parent = r.pending_parent_inn
+        if parent and parent not in created and parent not in in_batch:
+            r.action, r.reason = REJECT, _("The parent organisation was not created.")
+    creates = [r for r in rows if r.action == CREATE]
+    updates = [r for r in rows if r.action == UPDATE]
+    with transaction.atomic():
+        waiting = creates
+        while waiting:
+            # rows whose parent is known now; the rest wait for their parent's INSERT
+            ready = [r for r in waiting if not r.pending_parent_inn or r.pending_parent_inn in created]
+            if not ready:
+                raise Organization.DoesNotExist  # a parent that is nowhere: the per-row path names the rows
+            datas = []
+            for r in ready:
+                data = dict(r.data)
+                if r.pending_parent_inn:
+                    data["parent"] = created[r.pending_parent_inn]
+                datas.append(data)
+            for r, org in zip(ready, services.organization_create_many(actor=actor, rows=datas), strict=True):
+                created[r.inn] = org
+            done = {id(r) for r in ready}
+            waiting = [r for r in waiting if id(r) not in done]
+        items = []
+        for r in updates:
+            assert r.organization is not None
+            data = dict(r.data)
+            if r.pending_parent_inn:
+                if r.pending_parent_inn not in created:
+                    raise Organization.DoesNotExist
+                data["parent"] = created[r.pending_parent_inn]
+            items.append((r.organization, data))
+        if items:
+            services.organization_update_many(actor=actor, items=items)
+
+
+def _reload(rows: list[PlannedRow]) -> None:
+    """The organisations of UPDATE rows as the database has them (a failed batch changed them in memory)."""
+    ids = [r.organization.pk for r in rows if r.action == UPDATE and r.organization is not None]
+    fresh = Organization.objects.select_related("municipality", "parent").in_bulk(ids)
+    for r in rows:
+        if r.action == UPDATE and r.organization is not None and r.organization.pk in fresh:
+            r.organization = fresh[r.organization.pk]
+
+
+def apply_plan(
+    plan: Plan,
+    *,
+    actor: Any,
+    on_row: Callable[[PlannedRow], None] | None = None,
+    on_batch: Callable[[list[PlannedRow]], None] | None = None,
+    batch_size: int | None = None,
+) -> dict[str, int]:
+    """Carry out a plan through the services; returns the counts.
+
+    Rows are written in batches of `batch_size` (settings.NOVATOR_IMPORT_BATCH_SIZE, 1,000), each batch
+    in one transaction with one INSERT/UPDATE for the organisations and one for the audit: a crash
+    leaves whole batches, and running the file again finds them unchanged. A batch that fails (the
+    database changed since the preview) is written again row by row, each row in its own transaction,
+    so that only the failing row is rejected, with its reason. A file with fewer than
+    `BATCH_MIN_ROWS` rows to write goes row by row from the start. `on_row` is called for every row
+    and `on_batch` once per batch, after the batch is committed.
     """
+    size = max(1, batch_size or int(getattr(settings, "NOVATOR_IMPORT_BATCH_SIZE", DEFAULT_BATCH_SIZE)))
+    work = sum(1 for row in plan.rows if row.action in (CREATE, UPDATE))
+    row_by_row = size == 1 or (batch_size is None and work < BATCH_MIN_ROWS)
+    created: dict[str, Organization] = {}
     counts = dict.fromkeys(COUNT_KEYS.values(), 0)
-    for row in plan.rows:
-        if row.action in (CREATE, UPDATE):
+    for start in range(0, len(plan.rows), size):
+        batch = plan.rows[start : start + size]
+        writes = [row for row in batch if row.action in (CREATE, UPDATE)]
+        if row_by_row or len(writes) == 1:
+            for row in writes:
+                _apply_row(row, actor, created)
+        elif writes:
             try:
-                with transaction.atomic():
-                    data = dict(row.data)
-                    if row.pending_parent_inn:
-                        data["parent"] = Organization.objects.get(inn=row.pending_parent_inn)
+                _write_batch(writes, actor, created)
+            except (ValidationError, PermissionDenied, IntegrityError, Organization.DoesNotExist):
+                for row in writes:
                     if row.action == CREATE:
-                        services.organization_create(actor=actor, data=data)
-                    else:
-                        assert row.organization is not None
-                        services.organization_update(actor=actor, organization=row.organization, data=data)
-            except Organization.DoesNotExist:
-                row.action, row.reason = REJECT, _("The parent organisation was not created.")
-            except (ValidationError, PermissionDenied, IntegrityError) as exc:
-                row.action, row.reason = REJECT, _error_text(exc)
-        counts[COUNT_KEYS[row.action]] += 1
-        if on_row is not None:
-            on_row(row)
+                        created.pop(row.inn, None)  # rolled back with the batch
+                _reload(writes)
+                for row in writes:
+                    if row.action in (CREATE, UPDATE):
+                        _apply_row(row, actor, created)
+        for row in batch:
+            counts[COUNT_KEYS[row.action]] += 1
+            if on_row is not None:
+                on_row(row)
+        if on_batch is not None:
+            on_batch(batch)
     return counts
