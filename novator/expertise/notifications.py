@@ -61,6 +61,15 @@ def conflict_declared(application: Any, expert: Any, reason: str, assignment_rem
     notify(subject, body, organiser_recipients(contest), kind="expertise.assignment")
 
 
+def _outcome(contest: Any, application: Any) -> str:
+    """A status contest awards a status; a professional contest a distinction (winner, laureate…)."""
+    from novator.contests.models import ContestKind
+
+    if contest.kind == ContestKind.PROFESSIONAL:
+        return str(application.get_distinction_display()) if application.distinction else "—"
+    return str(_("awarded") if application.awarded else _("not awarded"))
+
+
 def results_published(contest: Any, applications: Iterable[Any]) -> None:
     """Every applicant that took part in the expertise learns its total, rank and the outcome."""
     for application in applications:
@@ -69,7 +78,7 @@ def results_published(contest: Any, applications: Iterable[Any]) -> None:
             "app": application,
             "total": application.total if application.total is not None else "—",
             "rank": application.rank or "—",
-            "outcome": _("awarded") if application.awarded else _("not awarded"),
+            "outcome": _outcome(contest, application),
         }
         notify(
             subject,

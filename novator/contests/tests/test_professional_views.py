@@ -276,3 +276,18 @@ def test_public_results_page_query_count_does_not_grow(
         RoundEntry.objects.create(round=contest.rounds.get(position=1), application=app)
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_results_notification_of_a_professional_contest_names_the_distinction_not_a_status(
+    published: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from novator.expertise import notifications
+
+    contest, (winner, _laureate) = published
+    winner.organization.email = "school@example.org"
+    winner.organization.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.results_published(contest, [winner])
+    bodies = " ".join(message.body for message in mailoutbox)
+    assert str(winner.get_distinction_display()) in bodies
+    assert gettext("awarded") not in bodies
