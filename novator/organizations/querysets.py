@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from novator.accounts.scope import get_scope
 from novator.core.text import fold
+
+#: the SQLite FTS5 trigram table over Organization.search_text (migration 0005_search_index)
+SEARCH_FTS = "organizations_organization_fts"
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -24,11 +28,26 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> OrganizationQuerySet:
-        """Every word of the query must occur in names, ИНН, ОГРН or address (case- and ё/е-insensitive)."""
+        """Every word of the query must occur in names, ИНН, ОГРН or address (case- and ё/е-insensitive).
+
+        A substring search, served by a trigram index (migration 0005): on PostgreSQL `LIKE '%…%'` uses
+        the GIN index by itself; on SQLite the words of three letters or more are looked up in the FTS5
+        trigram table, the shorter ones (which a trigram cannot find) are matched by `LIKE`."""
+        words = fold(query).split()[:8]
         qs = self
-        for word in fold(query).split()[:8]:
+        if self.db_vendor() == "sqlite":
+            long_words = [word for word in words if len(word) >= 3]
+            if long_words:
+                phrase = " AND ".join('"{}"'.format(word.replace('"', '""')) for word in long_words)
+                match = f"SELECT rowid FROM {SEARCH_FTS} WHERE {SEARCH_FTS} MATCH %s"  # noqa: S608 - a constant
+                qs = qs.filter(pk__in=RawSQL(match, [phrase]))  # noqa: S611 - the words are a parameter
+            words = [word for word in words if len(word) < 3]
+        for word in words:
             qs = qs.filter(search_text__contains=word)
         return qs
+
+    def db_vendor(self) -> str:
+        return connections[self.db].vendor
 
     def in_municipality_oktmo(self, oktmo: str) -> OrganizationQuerySet:
         return self.filter(municipality__oktmo=oktmo)

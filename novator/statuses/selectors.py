@@ -69,8 +69,8 @@ def status_list(
         qs = qs.filter(starts_on__gte=academic_year.starts, starts_on__lte=academic_year.ends)
     if state:
         qs = qs.in_state(state, on)
-    for word in fold(search).split()[:8]:
-        qs = qs.filter(organization__search_text__contains=word)
+    if fold(search).split():
+        qs = qs.filter(organization__in=Organization.objects.search(search).values("pk"))
     return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 

@@ -1,0 +1,101 @@
+"""The registry's substring search through its trigram index (migration 0005_search_index): the same
+answers as a plain substring match, kept in step with every way rows are written."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from novator.core.text import fold
+from novator.organizations.models import Organization
+from novator.organizations.querysets import SEARCH_FTS
+from novator.organizations.tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query: str) -> set[str]:
+    return set(Organization.objects.search(query).values_list("short_name", flat=True))
+
+
+def expected(query: str) -> set[str]:
+    """What a plain scan would answer: every word a substring of search_text."""
+    words = fold(query).split()
+    return {o.short_name for o in Organization.objects.all() if all(w in o.search_text for w in words)}
+
+
+@pytest.fixture
+def orgs(municipality):
+    names = [
+        "МБДОУ детский сад № 7 «Берёзка»",
+        "МБОУ СОШ № 2 имени Героя Советского Союза",
+        "МБОУ ООШ № 15",
+        "МБУ ДО Центр детского творчества",
+        "МАОУ гимназия № 1 «Олимп»",
+    ]
+    return [OrganizationFactory(municipality=municipality, short_name=name) for name in names]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "березка",
+        "БЕРЁЗКА",
+        "сош",
+        "№ 7",
+        "7",
+        "№",
+        "детск сад",
+        "героя союза",
+        "олимп 1",
+        "лимп",
+        "нет такой",
+        'сад"',
+        "100%",
+        "сад_7",
+        "a OR b",
+        "NEAR(сад)",
+        "*",
+    ],
+)
+def test_the_index_answers_as_a_plain_substring_match(orgs, query):
+    assert found(query) == expected(query)
+
+
+def test_an_inn_is_found_by_its_digits(orgs):
+    org = orgs[2]
+    assert found(org.inn[3:9]) == {org.short_name}
+
+
+def test_a_renamed_organisation_is_found_by_its_new_name_only(orgs):
+    org = orgs[0]
+    org.short_name = "МБДОУ детский сад № 7 «Ромашка»"
+    org.full_name = "Муниципальное бюджетное дошкольное образовательное учреждение детский сад № 7 «Ромашка»"
+    org.search_text = org.build_search_text()
+    org.save()
+    assert found("ромашка") == {org.short_name}
+    assert found("березка") == set()
+
+
+def test_bulk_inserts_and_deletes_reach_the_index(municipality):
+    rows = [
+        OrganizationFactory.build(municipality=municipality, short_name=f"МБОУ Лицей «Вектор-{n}»")
+        for n in range(30)
+    ]
+    Organization.objects.bulk_create(rows)
+    assert len(found("вектор")) == 30
+    Organization.objects.filter(short_name__endswith="-1»").delete()
+    assert found("вектор-1»") == set()
+    assert len(found("вектор")) == 29
+
+
+def test_search_uses_the_index(orgs):
+    if connection.vendor == "sqlite":
+        sql = str(Organization.objects.search("березка").query)
+        assert SEARCH_FTS in sql
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {SEARCH_FTS}({SEARCH_FTS}) VALUES ('integrity-check')")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'organizations_search_trgm'")
+            assert "gin_trgm_ops" in cursor.fetchone()[0]
