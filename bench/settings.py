@@ -34,6 +34,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "novator_cache",
+        # sessions and the chunks of cached rankings: Django's default of 300 entries would cull them
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

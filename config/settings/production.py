@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from .base import *  # noqa: F403
 
@@ -28,6 +29,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 # Several gunicorn instances on several machines serve the same PostgreSQL: nothing may live in one
 # process's memory. The cache is Redis when REDIS_URL is set, else a table in the database
 # (`manage.py createcachetable`); sessions are written to the database and read through the cache.
+CACHES: dict[str, dict[str, Any]]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -41,6 +43,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "novator_cache",
+            # sessions and the chunks of cached rankings: Django's default of 300 entries would cull them
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

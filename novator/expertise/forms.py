@@ -353,10 +353,8 @@ class ConfirmForm(forms.Form):
         ranking and whatever was posted); None: every application."""
         super().__init__(*args, **kwargs)
         self.ranking = ranking
-        for row in ranking.rows:
+        for row in ranking.rows if application_ids is None else ranking.rows_for(application_ids):
             pk = row.application_id
-            if application_ids is not None and pk not in application_ids:
-                continue
             self.fields[f"override_{pk}"] = forms.ChoiceField(
                 label=_("Decision for %(app)s") % {"app": row.application},
                 choices=OVERRIDE_CHOICES,

@@ -10,14 +10,12 @@ application, Kendall's W, ICC and the leniency of each expert (`agreement.py`) â
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, cast
+from typing import Any, cast, overload
 
 import numpy as np
 from django.core.cache import cache
@@ -100,7 +98,10 @@ class RankingRow:
 @dataclass
 class CategoryRanking:
     category: Category | None
-    rows: list[RankingRow]
+    #: a list, or the `CachedRows` of a ranking read from the cache (read in chunks as they are shown)
+    rows: Sequence[RankingRow]
+    #: the whole category's figures, known without reading its rows when the ranking comes from the cache
+    summary: CategorySummary | None = None
 
     @property
     def quota(self) -> int | None:
@@ -113,10 +114,44 @@ class CategoryRanking:
     @property
     def threshold_index(self) -> int:
         """Index of the first scored row below the threshold (where the threshold line is drawn)."""
-        for index, row in enumerate(self.rows):
+        return self.figures.threshold_index
+
+    @property
+    def passing(self) -> int:
+        """Applications at or above the threshold."""
+        return self.figures.passing
+
+    @property
+    def proposed(self) -> int:
+        return self.figures.proposed
+
+    @property
+    def figures(self) -> CategorySummary:
+        if self.summary is None:
+            self.summary = CategorySummary.of(self.rows)
+        return self.summary
+
+
+@dataclass(frozen=True)
+class CategorySummary:
+    count: int
+    passing: int
+    proposed: int
+    threshold_index: int
+
+    @classmethod
+    def of(cls, rows: Sequence[RankingRow]) -> CategorySummary:
+        line = len(rows)
+        for index, row in enumerate(rows):
             if row.result.total is not None and not row.result.passes_threshold:
-                return index
-        return len(self.rows)
+                line = index
+                break
+        return cls(
+            count=len(rows),
+            passing=sum(1 for r in rows if r.result.passes_threshold),
+            proposed=sum(1 for r in rows if r.result.proposed),
+            threshold_index=line,
+        )
 
 
 @dataclass
@@ -198,6 +233,11 @@ class Ranking:
     official: str = OfficialRanking.RAW
     calibrated_experts: int = 0
     agreement: Agreement | None = None
+    applications: RankedApplications | None = field(default=None, repr=False, compare=False)
+    #: sheets assigned but not submitted, and the applications without a submitted sheet (known without
+    #: reading the rows when the ranking comes from the cache)
+    pending_sheets: int | None = None
+    without_sheets_ids: list[int] | None = None
 
     @property
     def rows(self) -> list[RankingRow]:
@@ -206,24 +246,41 @@ class Ranking:
     @property
     def pending(self) -> int:
         """Sheets assigned but not submitted."""
-        return sum(r.assigned - r.submitted for r in self.rows)
+        if self.pending_sheets is None:
+            self.pending_sheets = sum(r.assigned - r.submitted for r in self.rows)
+        return self.pending_sheets
 
     @property
     def without_sheets(self) -> list[Application]:
-        return [r.application for r in self.rows if r.submitted == 0]
+        if self.without_sheets_ids is None:
+            self.without_sheets_ids = [r.application_id for r in self.rows if r.submitted == 0]
+        if self.applications is None:  # pragma: no cover - both constructors set it
+            return [r.application for r in self.rows if r.submitted == 0]
+        self.applications.load(self.without_sheets_ids)
+        return [self.applications[pk] for pk in self.without_sheets_ids]
 
     @property
     def is_calibrated(self) -> bool:
         return self.official == OfficialRanking.CALIBRATED
 
+    def rows_for(self, ids: Collection[int]) -> list[RankingRow]:
+        """The rows of these applications in the ranking's order (unknown ids are left out), from the rows
+        already read when they hold them all (the visible page of a cached ranking), else from all."""
+        wanted = set(ids)
+        read = [
+            row
+            for category in self.categories
+            for row in (category.rows.read_rows() if isinstance(category.rows, CachedRows) else category.rows)
+            if row.application_id in wanted
+        ]
+        if len(read) == len(wanted):
+            return read
+        return [row for row in self.rows if row.application_id in wanted]
+
     def load_applications(self, rows: Iterable[RankingRow]) -> None:
         """Read the applications of these rows at once (one query; none when they are already read)."""
-        ids = [row.application_id for row in rows]
-        for category in self.categories:
-            for row in category.rows:
-                if row.applications is not None:
-                    row.applications.load(ids)
-                    return
+        if self.applications is not None:
+            self.applications.load(row.application_id for row in rows)
 
 
 def _decimal(value: float) -> Decimal:
@@ -383,6 +440,7 @@ def _compute(contest: Contest, criteria: list[Criterion], categories: list[Categ
         official=official,
         calibrated_experts=len(calibrated_experts),
         agreement=agreement_figures,
+        applications=by_id,
     )
 
 
@@ -393,10 +451,14 @@ def _compute(contest: Contest, criteria: list[Criterion], categories: list[Categ
 # decimals, the scoring dataclasses; no model instances) are cached under a fingerprint of all of these:
 # the contest's `updated_at`, the count and the latest `updated_at` of its applications, assignments and
 # sheets (one aggregate query), and the criteria and categories themselves (read anyway, both are small).
-# A hit rebuilds the ranking from the figures; the applications are read when shown (the visible page).
+# A hit rebuilds the ranking from a small summary (the figures above and around the tables); the rows are
+# kept in chunks of `CHUNK` under keys of their own and read when shown (the visible page), and so are the
+# applications.
 
 #: bump when the cached structure changes
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+#: rows per cached chunk (the page shows 50 rows of a category: one or two chunks)
+CHUNK = 100
 CACHE_TIMEOUT = 24 * 60 * 60
 #: the contest's fields the ranking reads
 RANKING_SETTINGS = (
@@ -459,38 +521,31 @@ def ranking_fingerprint(contest: Contest, criteria: list[Criterion], categories:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _cache_key(contest: Contest, fingerprint: str) -> str:
     return f"expertise:ranking:{CACHE_VERSION}:{contest.pk}:{fingerprint}"
 
 
+def _chunk_key(key: str, category: int, chunk: int) -> str:
+    return f"{key}:rows:{category}:{chunk}"
+
+
+PlainRow = tuple[int, int, int, Any, Any, Any]
+
+
 def _to_plain(ranking: Ranking) -> dict[str, Any]:
-    """The computed figures of a ranking, without model instances."""
+    """The computed figures of a ranking, without model instances: a summary (everything the page shows
+    above and around the tables) and the rows of each category in chunks of `CHUNK`."""
     figures = ranking.agreement
-    return {
+    summary = {
         "threshold": ranking.threshold,
         "max_total": ranking.max_total,
         "official": str(ranking.official),
         "calibrated_experts": ranking.calibrated_experts,
         "ids": [row.application_id for row in ranking.rows],
+        "pending": ranking.pending,
+        "without_sheets": [row.application_id for row in ranking.rows if row.submitted == 0],
         "categories": [
-            (
-                category.category.pk if category.category else None,
-                [
-                    (row.application_id, row.assigned, row.submitted, row.raw, row.calibrated, row.spread)
-                    for row in category.rows
-                ],
-            )
+            (category.category.pk if category.category else None, category.figures)
             for category in ranking.categories
         ],
         "agreement": None
@@ -509,37 +564,138 @@ def _to_plain(ranking: Ranking) -> dict[str, Any]:
             "flagged": figures.flagged,
         },
     }
+    chunks: list[list[list[PlainRow]]] = []
+    for category in ranking.categories:
+        rows: list[PlainRow] = [
+            (row.application_id, row.assigned, row.submitted, row.raw, row.calibrated, row.spread)
+            for row in category.rows
+        ]
+        chunks.append([rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)])
+    return {"summary": summary, "chunks": chunks}
+
+
+def _store(key: str, plain: dict[str, Any]) -> None:
+    entries: dict[str, Any] = {key: plain["summary"]}
+    for c, chunks in enumerate(plain["chunks"]):
+        for n, chunk in enumerate(chunks):
+            entries[_chunk_key(key, c, n)] = chunk
+    # the rows first: a reader that finds the summary finds its rows (unless the cache evicts them)
+    cache.set_many({k: v for k, v in entries.items() if k != key}, CACHE_TIMEOUT)
+    cache.set(key, plain["summary"], CACHE_TIMEOUT)
+
+
+class CachedRows(Sequence[RankingRow]):
+    """The rows of one category of a cached ranking, read from the cache a chunk at a time as they are
+    needed: the visible page of a 10,000-row category reads one or two chunks, not all of them."""
+
+    def __init__(self, source: _CachedSource, category: int, size: int):
+        self.source = source
+        self.category = category
+        self.size = size
+        self.chunks: dict[int, list[RankingRow]] = {}
+
+    def __len__(self) -> int:
+        return self.size
+
+    def _read(self, first: int, last: int) -> None:
+        wanted = [n for n in range(first, last + 1) if n not in self.chunks]
+        if wanted:
+            self.chunks.update(self.source.read(self.category, wanted))
+
+    @overload
+    def __getitem__(self, index: int) -> RankingRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RankingRow]: ...
+
+    def __getitem__(self, index: int | slice) -> RankingRow | list[RankingRow]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.size)
+            positions = range(start, stop, step)
+            if not positions:
+                return []
+            self._read(min(positions) // CHUNK, max(positions) // CHUNK)
+            return [self.chunks[i // CHUNK][i % CHUNK] for i in positions]
+        position = index + self.size if index < 0 else index
+        if not 0 <= position < self.size:
+            raise IndexError(index)
+        self._read(position // CHUNK, position // CHUNK)
+        return self.chunks[position // CHUNK][position % CHUNK]
+
+    def read_rows(self) -> Iterator[RankingRow]:
+        """The rows read so far, in order."""
+        for n in sorted(self.chunks):
+            yield from self.chunks[n]
+
+    def __iter__(self) -> Iterator[RankingRow]:
+        if self.size:
+            self._read(0, (self.size - 1) // CHUNK)
+        for n in range(0, (self.size - 1) // CHUNK + 1 if self.size else 0):
+            yield from self.chunks[n]
+
+
+class _CachedSource:
+    """Reads the chunks of a cached ranking; should the cache have lost one, computes the ranking again
+    (and caches it anew) and takes the rows from there."""
+
+    def __init__(self, key: str, official: str, applications: RankedApplications, recompute: Any):
+        self.key = key
+        self.official = official
+        self.applications = applications
+        self.recompute = recompute
+        self.fresh: Ranking | None = None
+
+    def _row(self, plain: PlainRow) -> RankingRow:
+        pk, assigned, submitted, raw, calibrated, spread = plain
+        return RankingRow(
+            application_id=pk,
+            result=calibrated if self.official == OfficialRanking.CALIBRATED else raw,
+            assigned=assigned,
+            submitted=submitted,
+            raw=raw,
+            calibrated=calibrated,
+            spread=spread,
+            applications=self.applications,
+        )
+
+    def read(self, category: int, chunks: list[int]) -> dict[int, list[RankingRow]]:
+        if self.fresh is None:
+            keys = {n: _chunk_key(self.key, category, n) for n in chunks}
+            found = cache.get_many(list(keys.values()))
+            if all(key in found for key in keys.values()):
+                return {n: [self._row(plain) for plain in found[key]] for n, key in keys.items()}
+            self.fresh = self.recompute()
+        rows = list(self.fresh.categories[category].rows)
+        for row in rows:
+            row.applications = self.applications
+        return {n: rows[n * CHUNK : (n + 1) * CHUNK] for n in chunks}
 
 
 def _from_plain(
-    contest: Contest, criteria: list[Criterion], categories: list[Category], plain: dict[str, Any]
+    contest: Contest,
+    criteria: list[Criterion],
+    categories: list[Category],
+    summary: dict[str, Any],
+    source: _CachedSource | None = None,
 ) -> Ranking:
-    """The ranking rebuilt from its cached figures (one query for the experts of the agreement)."""
-    applications = RankedApplications(contest, plain["ids"])
-    official = plain["official"]
+    """The ranking rebuilt from its cached summary (one query for the experts of the agreement); the rows
+    are read from the cache as they are used."""
+    applications = RankedApplications(contest, summary["ids"])
+    official = summary["official"]
+    if source is None:  # pragma: no cover - contest_ranking always passes one
+        source = _CachedSource("", official, applications, lambda: None)
+    source.applications = applications
     category_by_id: dict[int | None, Category | None] = {c.pk: c for c in categories}
-    rows_of = []
-    for category_id, rows in plain["categories"]:
-        rows_of.append(
-            CategoryRanking(
-                category=category_by_id.get(category_id),
-                rows=[
-                    RankingRow(
-                        application_id=pk,
-                        result=calibrated if official == OfficialRanking.CALIBRATED else raw,
-                        assigned=assigned,
-                        submitted=submitted,
-                        raw=raw,
-                        calibrated=calibrated,
-                        spread=spread,
-                        applications=applications,
-                    )
-                    for pk, assigned, submitted, raw, calibrated, spread in rows
-                ],
-            )
+    rows_of = [
+        CategoryRanking(
+            category=category_by_id.get(category_id),
+            rows=CachedRows(source, index, figures.count),
+            summary=figures,
         )
+        for index, (category_id, figures) in enumerate(summary["categories"])
+    ]
     figures = None
-    cached = plain["agreement"]
+    cached = summary["agreement"]
     if cached is not None:
         ids = [item[0] for item in cached["leniency"]]
         experts = Expert.objects.select_related("user").in_bulk(ids) if ids else {}
@@ -560,12 +716,15 @@ def _from_plain(
     return Ranking(
         contest=contest,
         criteria=criteria,
-        threshold=plain["threshold"],
-        max_total=plain["max_total"],
+        threshold=summary["threshold"],
+        max_total=summary["max_total"],
         categories=rows_of,
         official=official,
-        calibrated_experts=plain["calibrated_experts"],
+        calibrated_experts=summary["calibrated_experts"],
         agreement=figures,
+        applications=applications,
+        pending_sheets=summary["pending"],
+        without_sheets_ids=list(summary["without_sheets"]),
     )
 
 
@@ -573,7 +732,7 @@ def contest_ranking(contest: Contest) -> Ranking:
     """The proposed rankings from the submitted sheets, with the agreement figures.
 
     Cached (see above): a miss takes six queries whatever the size, a hit four (plus one for the
-    applications when they are shown).
+    applications when they are shown, and one for the chunks of rows that are used).
     """
     prefetch_related_objects(
         [contest], Prefetch("criteria", queryset=Criterion.objects.order_by("position", "pk"))
@@ -581,12 +740,14 @@ def contest_ranking(contest: Contest) -> Ranking:
     criteria = list(contest.criteria.all())
     categories = list(Category.objects.filter(contest=contest).order_by("position", "pk"))
     key = _cache_key(contest, ranking_fingerprint(contest, criteria, categories))
-    with _no_gc():
-        # the figures of 10,000 rows are some 100,000 small objects: without the cyclic collector running
-        # over and over while they are made, reading them is four times faster
-        plain = cache.get(key)
-        if plain is not None:
-            return _from_plain(contest, criteria, categories, plain)
-    ranking = _compute(contest, criteria, categories)
-    cache.set(key, _to_plain(ranking), CACHE_TIMEOUT)
-    return ranking
+
+    def compute() -> Ranking:
+        ranking = _compute(contest, criteria, categories)
+        _store(key, _to_plain(ranking))
+        return ranking
+
+    summary = cache.get(key)
+    if summary is not None:
+        source = _CachedSource(key, summary["official"], RankedApplications(contest, []), compute)
+        return _from_plain(contest, criteria, categories, summary, source)
+    return compute()

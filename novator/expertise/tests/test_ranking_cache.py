@@ -210,3 +210,55 @@ def test_a_change_computes_the_ranking_afresh(
     # and cached again
     assert figures(ranking_module.contest_ranking(contest)) == figures(after)
     assert len(computed) == 2
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Chunks of one row, and the cache keys read by each `get_many`."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr(ranking_module, "CHUNK", 1)
+    reads: list[list[str]] = []
+    get_many = cache.get_many
+
+    def counting(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    return reads
+
+
+def test_a_cached_ranking_reads_only_the_chunks_of_rows_it_shows(
+    scored: Any, contest: Any, small_chunks: list[list[str]], computed: list[int]
+) -> None:
+    first = ranking_module.contest_ranking(contest)
+    cached = ranking_module.contest_ranking(contest)
+    assert len(computed) == 1 and not small_chunks
+    # the summary answers without reading a row
+    assert [(c.figures.count, c.passing, c.proposed, c.threshold_index) for c in cached.categories] == [
+        (c.figures.count, c.passing, c.proposed, c.threshold_index) for c in first.categories
+    ]
+    assert cached.pending == first.pending and not small_chunks
+    rows = cached.categories[0].rows
+    assert isinstance(rows, ranking_module.CachedRows)
+    assert [row.application_id for row in rows[1:2]] == [first.categories[0].rows[1].application_id]
+    assert small_chunks == [[ranking_module._chunk_key(rows.source.key, 0, 1)]]
+    assert figures(cached) == figures(first)
+
+
+def test_a_chunk_lost_from_the_cache_computes_the_ranking_again(
+    scored: Any, contest: Any, small_chunks: list[list[str]], computed: list[int]
+) -> None:
+    from django.core.cache import cache
+
+    first = ranking_module.contest_ranking(contest)
+    cached = ranking_module.contest_ranking(contest)
+    rows = cached.categories[0].rows
+    assert isinstance(rows, ranking_module.CachedRows)
+    cache.delete(ranking_module._chunk_key(rows.source.key, 0, 0))
+    assert figures(cached) == figures(first)
+    assert len(computed) == 2
+    # and stored again whole
+    assert figures(ranking_module.contest_ranking(contest)) == figures(first)
+    assert len(computed) == 2

@@ -148,3 +148,72 @@ def test_an_error_of_a_row_on_another_page_is_shown_as_a_message(
     assert len(errors) == 1 and str(scored[1]) in errors[0].message
     contest.refresh_from_db()
     assert contest.state == ContestState.EXPERTISE
+
+
+def test_a_long_ranking_is_shown_one_category_at_a_time(
+    client: Any,
+    chair: Any,
+    scored: Any,
+    low: Any,
+    contest: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+) -> None:
+    monkeypatch.setattr(results_views, "RANKING_ALL_CATEGORIES_UP_TO", 3)
+    dou = contest.categories.get(name="ДОУ")
+    sosh = contest.categories.get(name="СОШ")
+    client.force_login(chair.user)
+    first = page(client, contest)
+    assert "data-ranking-categories" in first
+    assert f'href="?category={dou.pk}"' in first and f'href="?category={sosh.pk}"' in first
+    # the first category only: its rows and its override inputs
+    assert 'data-ranking-summary="3 2 1"' in first and 'data-ranking-summary="1 1 1"' not in first
+    assert f'name="override_{low.pk}"' in first and f'name="override_{scored[0].pk}"' not in first
+
+    second = page(client, contest, f"?category={sosh.pk}")
+    assert 'data-ranking-summary="1 1 1"' in second and 'data-ranking-summary="3 2 1"' not in second
+    assert f'name="override_{scored[0].pk}"' in second and f'name="override_{low.pk}"' not in second
+    assert 'aria-current="page"' in second
+
+    for bad in ("abc", "-1", "999999", "<script>"):
+        body = page(client, contest, f"?category={bad}")
+        assert 'data-ranking-summary="3 2 1"' in body and "<script>" not in body
+
+    # a decision posted from one category's page about another's application is confirmed
+    data = {
+        "minutes_number": "3",
+        "minutes_date": "2023-06-01",
+        f"override_{scored[1].pk}": "award",
+        f"reason_{scored[1].pk}": "Квота увеличена",
+    }
+    response = client.post(reverse("expertise:ranking", args=[contest.pk]) + f"?category={sosh.pk}", data)
+    assert response.status_code == 302
+    assert Application.objects.get(pk=scored[1].pk).awarded
+
+
+def test_all_categories_are_shown_when_the_ranking_is_short(
+    client: Any, chair: Any, scored: Any, contest: Any
+) -> None:
+    client.force_login(chair.user)
+    body = page(client, contest)
+    assert "data-ranking-categories" not in body
+    assert 'data-ranking-summary="2 2 1"' in body and 'data-ranking-summary="1 1 1"' in body
+
+
+def test_a_large_commission_shows_the_experts_who_deviate_most(
+    client: Any, chair: Any, scored: Any, contest: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from novator.expertise.selectors import contest_ranking
+
+    leniency = contest_ranking(contest).agreement.leniency  # type: ignore[union-attr]
+    assert len(leniency) >= 2
+    client.force_login(chair.user)
+    assert "data-leniency-shown" not in page(client, contest)
+    monkeypatch.setattr(results_views, "LENIENCY_TABLE_SIZE", 1)
+    body = page(client, contest)
+    assert 'data-leniency-shown="1"' in body
+    most = max(leniency, key=lambda item: abs(item.mean_deviation))
+    others = [item for item in leniency if item is not most]
+    table = body.split("leniency-data")[0]
+    assert most.expert.user.display_name in table
+    assert all(item.expert.user.display_name not in table.split("<caption>")[1] for item in others)

@@ -28,20 +28,43 @@ DECIDED_STATES = (ContestState.DECIDED, ContestState.PUBLISHED)
 
 
 #: rows of one category per page of the ranking (the totals above each table cover the whole category)
-RANKING_PAGE_SIZE = 100
+RANKING_PAGE_SIZE = 50
+#: a ranking of at most this many applications shows all its categories on one page; a longer one shows
+#: one category at a time, chosen from the list of categories above the table (`?category=<id>`)
+RANKING_ALL_CATEGORIES_UP_TO = 300
+
+
+def _category_key(category: selectors.CategoryRanking) -> str:
+    return str(category.category.pk if category.category else 0)
 
 
 def _page_param(category: selectors.CategoryRanking) -> str:
-    return f"page-{category.category.pk if category.category else 0}"
+    return f"page-{_category_key(category)}"
 
 
-def _ranking_pages(request: HttpRequest, ranking: selectors.Ranking) -> dict[str, Page[Any]]:
+def _shown_categories(
+    request: HttpRequest, ranking: selectors.Ranking
+) -> tuple[list[selectors.CategoryRanking], list[dict[str, Any]]]:
+    """The categories drawn on this page, and the list to choose one from (empty: all are drawn)."""
+    categories = ranking.categories
+    if len(categories) < 2 or sum(c.figures.count for c in categories) <= RANKING_ALL_CATEGORIES_UP_TO:
+        return categories, []
+    wanted = request.GET.get("category", "")
+    chosen = next((c for c in categories if _category_key(c) == wanted), categories[0])
+    choices = [
+        {"category": c, "key": _category_key(c), "active": c is chosen, "figures": c.figures}
+        for c in categories
+    ]
+    return [chosen], choices
+
+
+def _ranking_pages(request: HttpRequest, categories: list[selectors.CategoryRanking]) -> dict[str, Page[Any]]:
     """The visible page of each category (the `page-<category id>` parameter; a bad one gives page 1)."""
     return {
         _page_param(category): Paginator(category.rows, RANKING_PAGE_SIZE).get_page(
             request.GET.get(_page_param(category))
         )
-        for category in ranking.categories
+        for category in categories
     }
 
 
@@ -56,12 +79,12 @@ def _visible_ids(pages: dict[str, Page[Any]], data: Any) -> set[int]:
 
 def _tables(
     request: HttpRequest,
-    ranking: selectors.Ranking,
+    categories: list[selectors.CategoryRanking],
     pages: dict[str, Page[Any]],
     form: ConfirmForm | None,
 ) -> list[dict[str, Any]]:
     tables = []
-    for category in ranking.categories:
+    for category in categories:
         param = _page_param(category)
         page = pages[param]
         line = category.threshold_index
@@ -78,17 +101,18 @@ def _tables(
             )
         others = request.GET.copy()
         others.pop(param, None)
+        count = len(category.rows)
         # the page that shows the threshold line, when it is drawn on another page
-        line_page = line // RANKING_PAGE_SIZE + 1 if 0 < line < len(category.rows) else None
+        line_page = line // RANKING_PAGE_SIZE + 1 if 0 < line < count else None
         tables.append(
             {
                 "category": category,
                 "rows": rows,
-                "all_below": line == 0 and bool(category.rows) and page.number == 1,
-                "none_below": line == len(category.rows),
-                "count": len(category.rows),
-                "passing": sum(1 for r in category.rows if r.result.passes_threshold),
-                "proposed": sum(1 for r in category.rows if r.result.proposed),
+                "all_below": line == 0 and count > 0 and page.number == 1,
+                "none_below": line == count,
+                "count": count,
+                "passing": category.passing,
+                "proposed": category.proposed,
                 "page": page,
                 "param": param,
                 "query": others.urlencode(),
@@ -96,6 +120,21 @@ def _tables(
             }
         )
     return tables
+
+
+#: experts in the leniency table (the chart shows them all): those who deviate most from the others
+LENIENCY_TABLE_SIZE = 25
+
+
+def _leniency_rows(agreement: selectors.Agreement | None) -> list[Any]:
+    """The experts of the leniency table: all of a small commission; of a large one, the
+    `LENIENCY_TABLE_SIZE` who deviate most (in the table's own order)."""
+    items = agreement.leniency if agreement else []
+    if len(items) <= LENIENCY_TABLE_SIZE:
+        return items
+    largest = sorted(items, key=lambda item: -abs(item.mean_deviation))[:LENIENCY_TABLE_SIZE]
+    chosen = {id(item) for item in largest}
+    return [item for item in items if id(item) in chosen]
 
 
 def _commission(contest: Any) -> Commission | None:
@@ -110,7 +149,8 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.view_commission")
     user = request.user
     ranking = selectors.contest_ranking(contest)
-    pages = _ranking_pages(request, ranking)
+    drawn, category_choices = _shown_categories(request, ranking)
+    pages = _ranking_pages(request, drawn)
     # the applications of the visible pages only (a cached ranking of 10,000 has not read them)
     ranking.load_applications(row for page in pages.values() for row in page.object_list)
     can_confirm = contest.state == ContestState.EXPERTISE and user.has_perm("contests.chair_contest", contest)
@@ -157,7 +197,9 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "ranking": ranking,
             "agreement": ranking.agreement,
             "leniency_chart": ranking.agreement.chart() if ranking.agreement else None,
-            "tables": _tables(request, ranking, pages, form),
+            "leniency_rows": _leniency_rows(ranking.agreement),
+            "tables": _tables(request, drawn, pages, form),
+            "category_choices": category_choices,
             "form": form,
             "decided": decided,
             "can_reopen": can_reopen,
