@@ -10,12 +10,13 @@ application, Kendall's W, ICC and the leniency of each expert (`agreement.py`) â
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, cast, overload
+from typing import Any, NamedTuple, cast, overload
 
 import numpy as np
 from django.core.cache import cache
@@ -317,11 +318,24 @@ def _agreement(
     return result
 
 
+class _Applicant(NamedTuple):
+    pk: int
+    category_id: int | None
+    number: int | None
+    submitted_at: datetime.datetime | None
+
+
 def _compute(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> Ranking:
     """The rankings computed from the submitted sheets (three queries)."""
     specs = criterion_specs(criteria)
     # the texts of the application forms are not shown here (and may be long: 10,000 of them per contest)
-    applications = list(accepted_applications(contest).defer("texts", "return_reason", "reject_reason"))
+    # plain tuples, not model instances: the page reads the instances of the rows it shows
+    applications = [
+        _Applicant(*values)
+        for values in accepted_applications(contest).values_list(
+            "pk", "category_id", "number", "submitted_at"
+        )
+    ]
     assigned: dict[int, int] = defaultdict(int)
     submitted_sheets: dict[int, list[tuple[int, int]]] = defaultdict(list)  # app â†’ [(sheet, expert)]
     points: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -408,7 +422,7 @@ def _compute(contest: Contest, criteria: list[Criterion], categories: list[Categ
     spreads = {s.application: s for s in agreement.spreads(raw_sheets, float(agreement_figures.threshold))}
     agreement_figures.flagged = sum(1 for s in spreads.values() if s.flagged)
 
-    by_id = RankedApplications(contest, [a.pk for a in applications], {a.pk: a for a in applications})
+    by_id = RankedApplications(contest, [a.pk for a in applications])
     category_by_id: dict[int | None, Category | None] = {c.pk: c for c in categories}
     category_by_id.setdefault(None, None)
     result = []

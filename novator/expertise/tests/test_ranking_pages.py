@@ -124,8 +124,8 @@ def test_the_query_count_of_a_paginated_ranking_does_not_grow(
         submit_sheet(assignment, [2, 5])
     publish(commission)
     client.force_login(chair.user)
-    # computed (a miss of the ranking cache: the fingerprint, then the figures)
-    with django_assert_num_queries(11):
+    # computed (a miss of the ranking cache: the fingerprint, then the figures; the applications shown)
+    with django_assert_num_queries(12):
         body = page(client, contest)
     assert body.count('name="override_') == 2
     # cached: the fingerprint and the applications of the visible page, not the sheets (nor the experts of

@@ -163,8 +163,8 @@ def test_ranking_page_query_count_does_not_grow_with_agreement(
         submit_sheet(AssignmentFactory(application=application, expert=second), [3, (index * 3) % 10])
     publish(commission)
     client.force_login(methodologist)
-    # computed: the fingerprint of the ranking cache, then the figures
-    with django_assert_num_queries(12):
+    # computed: the fingerprint of the ranking cache, then the figures; the applications shown
+    with django_assert_num_queries(13):
         body = client.get(url("ranking", contest.pk)).content.decode()
     assert 'data-figure="kendall-w"><strong>' in body
     # cached: no sheets read; the experts of the agreement and the applications of the page
