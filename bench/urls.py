@@ -1,6 +1,7 @@
 """The project's URLs plus the trivial view every page is measured against."""
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import include, path
 
 
@@ -9,4 +10,13 @@ def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/trivial/", trivial, name="bench-trivial"), path("", include("config.urls"))]
+def layout(request: HttpRequest) -> HttpResponse:
+    """The second baseline: the site's layout (base.html: navigation, the user's menu) with no content."""
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("bench/trivial/", trivial, name="bench-trivial"),
+    path("bench/layout/", layout, name="bench-layout"),
+    path("", include("config.urls")),
+]

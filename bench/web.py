@@ -5,15 +5,18 @@
     DATABASE_URL=… python -m bench.web measure --scale region --db sqlite   # JSON: figure rows
     DATABASE_URL=… python -m bench.web export --format xlsx        # JSON: seconds and peak memory
 
-Without DATABASE_URL the database is the SQLite file of BENCH_SQLITE. Server time is measured in
-process with `django.test.Client` against the project's WSGI handler (the whole middleware stack,
-sessions, CSRF, templates; no network and no gunicorn): p50/p95 of many requests after a warm-up, next
-to a trivial view (`bench/urls.py`) measured in the same run.
+Without DATABASE_URL the database is the SQLite file of BENCH_SQLITE. Server time is measured through
+gunicorn on loopback (one sync worker, a new connection per request: socket, HTTP parsing, the whole
+middleware stack, sessions, templates): p50/p95 of many requests after a warm-up, next to a trivial view
+(`bench/urls.py`) measured the same way in the same run. BENCH_TRANSPORT=inprocess measures with
+`django.test.Client` against the WSGI handler instead (no socket, no gunicorn).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.client
 import importlib.util
 import json
 import os
@@ -24,6 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -120,6 +124,8 @@ def _targets() -> dict[str, Any]:
 #: (name, user or None, url template, how many requests relative to the standard number; 0: three)
 PAGES: list[tuple[str, str | None, str, float]] = [
     ("trivial", None, "/bench/trivial/", 1),
+    ("layout", None, "/bench/layout/", 1),
+    ("layout.admin", "admin", "/bench/layout/", 1),
     ("registry", None, "/registry/", 1),
     ("registry.search", None, "/registry/?q=школа", 1),
     ("statuses.register", None, "/statuses/", 1),
@@ -144,6 +150,9 @@ PAGES: list[tuple[str, str | None, str, float]] = [
     ("api.applications", "admin", "/api/v1/applications/?contest={typical}", 1),
     ("api.monitoring_values", None, "/api/v1/monitoring/values/", 1),
 ]
+
+
+PAGE_ROLES = {name: role for name, role, _template, _share in PAGES}
 
 
 def _clients(targets: dict[str, Any]) -> dict[str | None, Client]:
@@ -186,28 +195,72 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+class _Http:
+    """Requests through gunicorn on loopback (one sync worker, a new connection per request, as behind a
+    proxy): the whole stack — socket, HTTP parsing, WSGI, every middleware, the view, the template."""
+
+    def __init__(self, base: str):
+        self.host, _sep, port = base.removeprefix("http://").partition(":")
+        self.port = int(port)
+
+    def get(self, url: str, cookie: str) -> int:
+        connection_ = http.client.HTTPConnection(self.host, self.port, timeout=300)
+        try:
+            headers = {"Cookie": cookie} if cookie else {}
+            connection_.request("GET", quote(url, safe="/?=&+%"), headers=headers)
+            response = connection_.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection_.close()
+
+
+def _cookie(client: Client) -> str:
+    from django.conf import settings
+
+    morsel = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    return f"{settings.SESSION_COOKIE_NAME}={morsel.value}" if morsel else ""
+
+
 def measure_pages(scale: str, db: str, requests: int, district_counts: dict[str, int] | None) -> list[dict]:
+    """Query counts in process (CaptureQueriesContext); times through gunicorn (`_Http`), or in process
+    with BENCH_TRANSPORT=inprocess."""
+    from bench import load
+
     targets = _targets()
     clients = _clients(targets)
-    timings: dict[str, list[float]] = {}
     counts: dict[str, int] = {}
-    for name, role, template, share in PAGES:
+    for name, role, template, _share in PAGES:
         url = template.format(**targets)
-        n = max(5, int(requests * share)) if share else 3
-        client = clients[role]
-        _get(client, url)  # warm-up
+        _get(clients[role], url)  # warm-up
         with CaptureQueriesContext(connection) as captured:
-            status, _size = _get(client, url)
+            status, _size = _get(clients[role], url)
         counts[name] = len(captured)
         if status != 200:
             print(f"warning: {name} answered {status}", file=sys.stderr)
-        times = []
-        for _ in range(n):
-            started = time.perf_counter()
-            _get(client, url)
-            times.append((time.perf_counter() - started) * 1000)
-        timings[name] = times
-        print(f"{name}: p50 {statistics.median(times):.1f} ms, {counts[name]} queries", file=sys.stderr)
+    inprocess = os.environ.get("BENCH_TRANSPORT") == "inprocess"
+    timings: dict[str, list[float]] = {}
+    with contextlib.ExitStack() as stack:
+        http_ = None if inprocess else _Http(stack.enter_context(load.gunicorn(dict(os.environ), 8113, 1)))
+        for name, role, template, share in PAGES:
+            url = template.format(**targets)
+            n = max(5, int(requests * share)) if share else 3
+            client, cookie = clients[role], _cookie(clients[role])
+
+            def one(url: str = url, client: Client = client, cookie: str = cookie) -> None:
+                if http_ is None:
+                    _get(client, url)
+                else:
+                    http_.get(url, cookie)
+
+            one()  # warm-up (this worker's caches, the ranking's cache)
+            times = []
+            for _ in range(n):
+                started = time.perf_counter()
+                one()
+                times.append((time.perf_counter() - started) * 1000)
+            timings[name] = times
+            print(f"{name}: p50 {statistics.median(times):.1f} ms, {counts[name]} queries", file=sys.stderr)
     trivial_p50 = statistics.median(timings["trivial"])
     trivial_p95 = _percentile(timings["trivial"], 95)
     rows = []
@@ -218,6 +271,12 @@ def measure_pages(scale: str, db: str, requests: int, district_counts: dict[str,
         p50, p95 = statistics.median(times), _percentile(times, 95)
         rows.append(figure(f"page.{name}.p50", scale, p50, "ms", trivial_p50, db=db))
         rows.append(figure(f"page.{name}.p95", scale, p95, "ms", trivial_p95, db=db))
+        if name.startswith("layout"):
+            continue
+        # the same page's layout for the same user (anonymous or signed in): what the content costs
+        layout = _percentile(timings["layout" if PAGE_ROLES[name] is None else "layout.admin"], 95)
+        rows.append(figure(f"page.{name}.p95_vs_layout", scale, p95, "ms", layout, db=db))
+        rows.append(figure(f"page.{name}.p95_vs_50ms", scale, p95, "ms", 50, db=db))
         baseline = (district_counts or {}).get(name)
         rows.append(figure(f"page.{name}.queries", scale, counts[name], "queries", baseline, db=db))
     return rows
