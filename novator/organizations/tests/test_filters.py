@@ -193,3 +193,30 @@ def test_organisation_form_offers_the_organisations_region_and_the_current_value
     # an administrator adding an organisation, with no scope of their own: every municipality
     form = OrganizationForm(user=admin_user)
     assert len(list(form.fields["municipality"].widget.choices)) == 1 + 5
+
+
+def test_projects_above_the_limit(client, country, org_a):
+    from novator.projects.tests.test_projects import make_project
+
+    far_org = OrganizationFactory(municipality=country["far_b"])
+    here, far = make_project(org_a), make_project(far_org)
+    url = reverse("projects:list")
+    response = client.get(url)
+    assert set(_options(response, "region")) == {"03", "45"}
+    assert _options(response, "municipality") == []
+    response = client.get(url, {"region": "45"})
+    assert _options(response, "municipality") == ["45300000", "45301000"]
+    assert [p.pk for p in response.context["page"].object_list] == [far.pk]
+    response = client.get(url, {"municipality": org_a.municipality.oktmo})
+    assert _options(response, "municipality") == [org_a.municipality.oktmo]
+    assert [p.pk for p in response.context["page"].object_list] == [here.pk]
+    for bad in ("99", "<b>", "1"):
+        response = client.get(url, {"region": bad})
+        assert response.status_code == 200 and "<b>" not in response.content.decode()
+        assert {p.pk for p in response.context["page"].object_list} == {here.pk, far.pk}
+
+
+def test_projects_of_a_small_deployment_offer_every_municipality_and_no_region(client, org_a):
+    response = client.get(reverse("projects:list"))
+    assert _options(response, "region") == []
+    assert org_a.municipality.oktmo in _options(response, "municipality")

@@ -17,6 +17,7 @@ def project_list(
     *,
     user: Any,
     municipality_oktmo: str = "",
+    region_code: str = "",
     status_kind: str = "",
     organization_id: int | None = None,
     search: str = "",
@@ -32,6 +33,8 @@ def project_list(
     )
     if municipality_oktmo:
         qs = qs.filter(organization__municipality__oktmo=municipality_oktmo)
+    if region_code:
+        qs = qs.filter(organization__municipality__region__code=region_code)
     if status_kind:
         qs = qs.filter(status_assignment__kind__code=status_kind)
     if organization_id is not None:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from novator.core.concurrency import VERSION_FIELD, StaleVersionError, version_token
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
-from novator.organizations.selectors import municipality_choices
+from novator.organizations.filters import municipality_options
 from novator.statuses.selectors import status_kind_list
 
 from .. import selectors, services
@@ -50,10 +50,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     municipality = request.GET.get("municipality", "")[:11]
     status = request.GET.get("status", "")[:20]
+    region = request.GET.get("region", "")[:2]
+    region = region if len(region) == 2 and region.isdigit() else ""
+    # every municipality of one region, not the country's 2,300 (organizations/filters.py)
+    options = municipality_options(
+        user=request.user, region_code=region, selected=[municipality], key="oktmo"
+    )
     projects = selectors.project_list(
         user=request.user,
         search=q,
         municipality_oktmo=municipality if municipality.isdigit() else "",
+        # an unknown region filters nothing (as on the other lists)
+        region_code=region if any(r.code == region for r in options.regions) and options.limited else "",
         status_kind=status if status.isalnum() else "",
     )
     page = paginate(request, projects, per_page=25)
@@ -65,7 +73,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "municipality": municipality,
             "status": status,
-            "municipalities": municipality_choices(),
+            "municipalities": options.municipalities,
+            "regions": options.regions if options.limited else [],
+            "region": region,
             "status_kinds": status_kind_list(),
             "query_no_page": query_without(request, "page"),
             "can_add": request.user.has_perm("projects.add_project"),
