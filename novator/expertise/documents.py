@@ -80,7 +80,7 @@ def _agreement_context(ranking: selectors.Ranking) -> dict[str, Any]:
         "flagged": flagged,
         "leniency": [
             {
-                "name": item.expert.user.display_name,
+                "name": item.name,
                 "applications": item.applications,
                 "deviation": _signed(item.mean_deviation),
                 "calibrated": "да" if item.calibrated else "нет",

@@ -157,11 +157,21 @@ class CategorySummary:
 
 @dataclass
 class ExpertLeniency:
-    expert: Expert
+    expert_id: int
+    #: the expert's name as shown (the table, the chart, the minutes): a cached ranking reads no experts
+    name: str
     applications: int
     mean_deviation: float
     se: float | None
     calibrated: bool
+    loaded: Expert | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def expert(self) -> Expert:
+        """The expert (read when first asked: the pages and documents need only the name)."""
+        if self.loaded is None:
+            self.loaded = Expert.objects.select_related("user").get(pk=self.expert_id)
+        return self.loaded
 
 
 @dataclass
@@ -215,11 +225,13 @@ class Agreement:
             }
         return ""
 
-    def chart(self) -> dict[str, Any]:
-        """Data of the leniency chart: names and the mean deviation from the other experts, in points."""
+    def chart(self, items: list[ExpertLeniency] | None = None) -> dict[str, Any]:
+        """Data of the leniency chart: names and the mean deviation from the other experts, in points (of
+        the given experts, else of all)."""
+        items = self.leniency if items is None else items
         return {
-            "names": [str(item.expert) for item in self.leniency],
-            "values": [round(item.mean_deviation, 2) for item in self.leniency],
+            "names": [item.name for item in items],
+            "values": [round(item.mean_deviation, 2) for item in items],
         }
 
 
@@ -310,7 +322,13 @@ def _agreement(
     by_key = cast("dict[Hashable, Expert]", experts)  # the sheets name experts by their int ids
     result.leniency = [
         ExpertLeniency(
-            by_key[item.expert], item.applications, item.mean_deviation, item.se, item.expert in calibrated
+            by_key[item.expert].pk,
+            str(by_key[item.expert]),
+            item.applications,
+            item.mean_deviation,
+            item.se,
+            item.expert in calibrated,
+            loaded=by_key[item.expert],
         )
         for item in agreement.leniency(sheets)
         if item.expert in by_key
@@ -470,7 +488,7 @@ def _compute(contest: Contest, criteria: list[Criterion], categories: list[Categ
 # applications.
 
 #: bump when the cached structure changes
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: rows per cached chunk (the page shows 50 rows of a category: one or two chunks)
 CHUNK = 100
 CACHE_TIMEOUT = 24 * 60 * 60
@@ -572,7 +590,7 @@ def _to_plain(ranking: Ranking) -> dict[str, Any]:
             "icc1": figures.icc1,
             "icc2_1": figures.icc2_1,
             "leniency": [
-                (item.expert.pk, item.applications, item.mean_deviation, item.se, item.calibrated)
+                (item.expert_id, item.name, item.applications, item.mean_deviation, item.se, item.calibrated)
                 for item in figures.leniency
             ],
             "flagged": figures.flagged,
@@ -692,8 +710,8 @@ def _from_plain(
     summary: dict[str, Any],
     source: _CachedSource | None = None,
 ) -> Ranking:
-    """The ranking rebuilt from its cached summary (one query for the experts of the agreement); the rows
-    are read from the cache as they are used."""
+    """The ranking rebuilt from its cached summary (no query); the rows are read from the cache as they are
+    used."""
     applications = RankedApplications(contest, summary["ids"])
     official = summary["official"]
     if source is None:  # pragma: no cover - contest_ranking always passes one
@@ -711,8 +729,6 @@ def _from_plain(
     figures = None
     cached = summary["agreement"]
     if cached is not None:
-        ids = [item[0] for item in cached["leniency"]]
-        experts = Expert.objects.select_related("user").in_bulk(ids) if ids else {}
         figures = Agreement(
             threshold=cached["threshold"],
             concordance=cached["concordance"],
@@ -721,9 +737,8 @@ def _from_plain(
             icc1=cached["icc1"],
             icc2_1=cached["icc2_1"],
             leniency=[
-                ExpertLeniency(experts[pk], n, deviation, se, calibrated)
-                for pk, n, deviation, se, calibrated in cached["leniency"]
-                if pk in experts
+                ExpertLeniency(pk, name, n, deviation, se, calibrated)
+                for pk, name, n, deviation, se, calibrated in cached["leniency"]
             ],
             flagged=cached["flagged"],
         )
@@ -745,7 +760,7 @@ def _from_plain(
 def contest_ranking(contest: Contest) -> Ranking:
     """The proposed rankings from the submitted sheets, with the agreement figures.
 
-    Cached (see above): a miss takes six queries whatever the size, a hit four (plus one for the
+    Cached (see above): a miss takes six queries whatever the size, a hit three (plus one for the
     applications when they are shown, and one for the chunks of rows that are used).
     """
     prefetch_related_objects(

@@ -78,7 +78,10 @@ def figures(ranking: ranking_module.Ranking) -> Any:
             agreement.icc1,
             agreement.icc2_1,
             agreement.flagged,
-            [(i.expert.pk, i.applications, i.mean_deviation, i.se, i.calibrated) for i in agreement.leniency],
+            [
+                (i.expert_id, i.name, i.applications, i.mean_deviation, i.se, i.calibrated)
+                for i in agreement.leniency
+            ],
         ),
     )
 
@@ -97,8 +100,9 @@ def test_without_a_change_the_cached_ranking_is_used_and_equals_a_fresh_one(
     first = ranking_module.contest_ranking(contest)
     assert len(computed) == 1
     contest.__dict__.pop("_prefetched_objects_cache", None)  # as in a new request
-    # criteria, categories, the fingerprint; the experts of the agreement; the applications when shown
-    with django_assert_num_queries(5):
+    # criteria, categories, the fingerprint; the applications when shown (the experts of the agreement are
+    # cached by name)
+    with django_assert_num_queries(4):
         cached = ranking_module.contest_ranking(contest)
         shown = figures(cached)
     assert shown == figures(first) == fresh(contest)

@@ -3,6 +3,7 @@ drawn for the visible rows only, and overrides posted from any page are confirme
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -210,6 +211,7 @@ def test_a_large_commission_shows_the_experts_who_deviate_most(
     client.force_login(chair.user)
     assert "data-leniency-shown" not in page(client, contest)
     monkeypatch.setattr(results_views, "LENIENCY_TABLE_SIZE", 1)
+    monkeypatch.setattr(results_views, "LENIENCY_CHART_SIZE", 1)
     body = page(client, contest)
     assert 'data-leniency-shown="1"' in body
     most = max(leniency, key=lambda item: abs(item.mean_deviation))
@@ -217,3 +219,5 @@ def test_a_large_commission_shows_the_experts_who_deviate_most(
     table = body.split("leniency-data")[0]
     assert most.expert.user.display_name in table
     assert all(item.expert.user.display_name not in table.split("<caption>")[1] for item in others)
+    chart = body.split('id="leniency-data"')[1].split("</script>")[0]
+    assert json.loads(chart.split(">", 1)[1])["names"] == [most.name]

@@ -122,17 +122,18 @@ def _tables(
     return tables
 
 
-#: experts in the leniency table (the chart shows them all): those who deviate most from the others
+#: experts in the leniency table and in the chart: of a large commission, those who deviate most
 LENIENCY_TABLE_SIZE = 25
+LENIENCY_CHART_SIZE = 100
 
 
-def _leniency_rows(agreement: selectors.Agreement | None) -> list[Any]:
-    """The experts of the leniency table: all of a small commission; of a large one, the
-    `LENIENCY_TABLE_SIZE` who deviate most (in the table's own order)."""
+def _leniency_rows(agreement: selectors.Agreement | None, limit: int) -> list[Any]:
+    """All the experts of a small commission; of a large one, the `limit` who deviate most from the
+    others (in the agreement's own order)."""
     items = agreement.leniency if agreement else []
-    if len(items) <= LENIENCY_TABLE_SIZE:
+    if len(items) <= limit:
         return items
-    largest = sorted(items, key=lambda item: -abs(item.mean_deviation))[:LENIENCY_TABLE_SIZE]
+    largest = sorted(items, key=lambda item: -abs(item.mean_deviation))[:limit]
     chosen = {id(item) for item in largest}
     return [item for item in items if id(item) in chosen]
 
@@ -196,8 +197,10 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "ranking": ranking,
             "agreement": ranking.agreement,
-            "leniency_chart": ranking.agreement.chart() if ranking.agreement else None,
-            "leniency_rows": _leniency_rows(ranking.agreement),
+            "leniency_chart": ranking.agreement.chart(_leniency_rows(ranking.agreement, LENIENCY_CHART_SIZE))
+            if ranking.agreement
+            else None,
+            "leniency_rows": _leniency_rows(ranking.agreement, LENIENCY_TABLE_SIZE),
             "tables": _tables(request, drawn, pages, form),
             "category_choices": category_choices,
             "form": form,
