@@ -263,7 +263,7 @@ class OrganizationImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PREVIEWED)
-    # {"rows": [{"row", "action", "inn", "ogrn", "name", "municipality", "reason", "changes"}], "notices": []}
+    # {"notices": [...], "file_type": "csv"}; the planned rows are OrganizationImportRow (one per row)
     preview = models.JSONField(_("preview"), default=dict, blank=True)
     # planned counts at upload ({"created", "updated", "unchanged", "rejected"}) and the counts done
     counts = models.JSONField(_("planned counts"), default=dict, blank=True)
@@ -286,3 +286,28 @@ class OrganizationImport(models.Model):
     @property
     def has_work(self) -> bool:
         return bool(self.counts.get("created") or self.counts.get("updated"))
+
+
+class OrganizationImportRow(models.Model):
+    """One planned row of an import's preview: a row of its own, so that the preview of a national
+    registry (85,000 rows) reads one page of them, not a JSON document of tens of megabytes."""
+
+    upload = models.ForeignKey(
+        OrganizationImport, verbose_name=_("import"), on_delete=models.CASCADE, related_name="rows"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    action = models.CharField(_("action"), max_length=16)
+    # {"row", "action", "inn", "ogrn", "name", "municipality", "reason", "changes"}
+    data = models.JSONField(_("row"), default=dict)
+
+    class Meta:
+        verbose_name = _("planned import row")
+        verbose_name_plural = _("planned import rows")
+        ordering = ["upload", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "position"], name="organizations_import_row_position")
+        ]
+        indexes = [models.Index(fields=["upload", "action", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}:{self.position}"

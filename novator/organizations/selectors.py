@@ -7,7 +7,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from .models import Municipality, Organization, Person, Region
+from .models import Municipality, Organization, OrganizationImport, OrganizationImportRow, Person, Region
 
 SORTS = {
     "name": ("short_name", "id"),
@@ -93,3 +93,11 @@ def municipality_list(*, region: Region | None = None) -> QuerySet[Municipality]
 
 def municipality_choices() -> QuerySet[Municipality]:
     return Municipality.objects.select_related("region").order_by("region__name", "name")
+
+
+def import_rows(*, upload: OrganizationImport, action: str = "") -> QuerySet[OrganizationImportRow]:
+    """The planned rows of an import's preview in file order, of one action when given."""
+    rows = OrganizationImportRow.objects.filter(upload=upload)
+    if action:
+        rows = rows.filter(action=action)
+    return rows.order_by("position")

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.concurrency import check_version
 
-from .models import SUBTYPES_BY_KIND, Municipality, Organization, Person, Region
+if TYPE_CHECKING:
+    from .importing.plan import Plan
+
+from .models import (
+    SUBTYPES_BY_KIND,
+    Municipality,
+    Organization,
+    OrganizationImport,
+    OrganizationImportRow,
+    Person,
+    Region,
+)
 
 ORGANIZATION_FIELDS = (
     "municipality",
@@ -334,3 +347,31 @@ def organization_update_many(
         Organization.objects.bulk_update([org for org, _c in changed], sorted(fields))
         _audit_many(actor=actor, action="organization.update", items=changed)
     return results
+
+
+#: planned rows written per INSERT when an import's preview is stored
+IMPORT_ROWS_BATCH = 2000
+
+
+def organization_import_create(
+    *, actor: Any, original_name: str, file_type: str, content: bytes, plan: Plan
+) -> OrganizationImport:
+    """Store an uploaded registry file with its preview (the planned rows, in batches) for confirmation."""
+    upload = OrganizationImport(
+        original_name=original_name[:255],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        preview={"notices": list(plan.notices), "file_type": file_type},
+        counts=plan.counts(),
+    )
+    # The stored name is random: the user's file name is kept only as text.
+    upload.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(content), save=False)
+    with transaction.atomic():
+        upload.save()
+        OrganizationImportRow.objects.bulk_create(
+            (
+                OrganizationImportRow(upload=upload, position=n, action=row.action, data=row.as_json())
+                for n, row in enumerate(plan.rows)
+            ),
+            batch_size=IMPORT_ROWS_BATCH,
+        )
+    return upload

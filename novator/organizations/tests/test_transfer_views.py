@@ -170,16 +170,54 @@ def test_nothing_to_do_cannot_be_confirmed(client, methodologist, org_a):
     assert not Job.objects.exists()
 
 
-def test_preview_of_a_big_file_is_paginated(client, admin_user, municipality, django_assert_max_num_queries):
+def test_preview_of_a_big_file_is_paginated(client, admin_user, municipality, django_assert_num_queries):
     client.force_login(admin_user)
     upload(client, files.csv_bytes([files.org_row() for _ in range(230)]), "big.csv")
     item = OrganizationImport.objects.get()
-    with django_assert_max_num_queries(5):
+    # the planned rows are rows of a table, read a page at a time (not a JSON of the whole file)
+    assert "rows" not in item.preview and item.rows.count() == 230
+    assert list(item.rows.values_list("position", flat=True)) == list(range(230))
+    # session, user, roles, the upload, the count of its rows, the page of rows
+    with django_assert_num_queries(6):
         first = client.get(preview_url(item)).content.decode()
     last = client.get(preview_url(item), {"page": 3}).content.decode()
     assert first.count("<tr data-row=") == 100
     assert last.count("<tr data-row=") == 30
     assert 'data-count="created">230<' in first
+    assert '<tr data-row="230"' in last or 'data-row="230"' in last
+
+
+def test_preview_query_count_does_not_grow_with_the_file(
+    client, admin_user, municipality, django_assert_num_queries
+):
+    client.force_login(admin_user)
+    upload(client, files.csv_bytes([files.org_row()]), "small.csv")
+    item = OrganizationImport.objects.get()
+    with django_assert_num_queries(6):
+        assert client.get(preview_url(item)).content.decode().count("<tr data-row=") == 1
+
+
+def test_previews_stored_as_json_move_to_the_rows_table(admin_user):
+    """Migration 0006 moves the rows of previews stored before it into their table."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("novator.organizations.migrations.0006_import_rows")
+    rows = [{"row": 2, "action": "create", "inn": "1"}, {"row": 3, "action": "reject", "reason": "x"}]
+    item = OrganizationImport.objects.create(
+        original_name="old.csv", created_by=admin_user, preview={"rows": rows, "notices": ["n"]}
+    )
+    migration.move_rows(apps, None)
+    item.refresh_from_db()
+    assert item.preview == {"notices": ["n"]}
+    assert [(r.position, r.action, r.data) for r in item.rows.all()] == [
+        (0, "create", rows[0]),
+        (1, "reject", rows[1]),
+    ]
+    migration.restore_rows(apps, None)
+    item.refresh_from_db()
+    assert item.preview["rows"] == rows
 
 
 def test_preview_can_show_only_rejected_rows(client, methodologist, municipality):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import (
     FileResponse,
@@ -29,7 +27,7 @@ from novator.accounts.scope import get_scope
 from novator.core.jobs import enqueue_on_commit, job_create
 from novator.core.paging import paginate, query_without
 
-from .. import selectors
+from .. import selectors, services
 from ..exporting import XLSX_CONTENT_TYPE, csv_chunks, export_rows, write_xlsx
 from ..forms import ImportUploadForm, RegistryFilterForm
 from ..importing import ACTION_LABELS, COLUMNS, COUNT_KEYS, build_plan, max_bytes
@@ -61,15 +59,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = request.user if request.user.is_authenticated else None
         plan = build_plan(form.table, actor=user)
-        upload = OrganizationImport(
-            original_name=form.cleaned_data["file"].name[:255],
-            created_by=user,
-            preview={**plan.as_json(), "file_type": form.table.file_type},
-            counts=plan.counts(),
+        upload = services.organization_import_create(
+            actor=request.user,
+            original_name=form.cleaned_data["file"].name,
+            file_type=form.table.file_type,
+            content=form.content,
+            plan=plan,
         )
-        # The stored name is random: the user's file name is kept only as text.
-        upload.file.save(f"{uuid.uuid4().hex}.{form.table.file_type}", ContentFile(form.content), save=False)
-        upload.save()
         return redirect(upload)
     return render(
         request,
@@ -99,15 +95,12 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _visible_upload(request, pk)
     if request.method == "POST":
         return _confirm(request, upload)
-    rows = upload.preview.get("rows", [])
     action = request.GET.get("action", "")
-    if action in COUNT_KEYS:
-        rows = [row for row in rows if row.get("action") == action]
-    else:
+    if action not in COUNT_KEYS:
         action = ""
-    page = paginate(request, rows, per_page=PREVIEW_PAGE_SIZE)
+    page = paginate(request, selectors.import_rows(upload=upload, action=action), per_page=PREVIEW_PAGE_SIZE)
     page.object_list = [
-        {**row, "label": ACTION_LABELS.get(row.get("action"), ""), "badge": BADGES.get(row.get("action"), "")}
+        {**row.data, "label": ACTION_LABELS.get(row.action, ""), "badge": BADGES.get(row.action, "")}
         for row in page.object_list
     ]
     tabs = [
