@@ -74,15 +74,16 @@ def check_version(obj: models.Model, token: str | None, field: str = "updated_at
 
 
 class VersionedFormMixin:
-    """A form (ModelForm) with the hidden version token of its instance."""
+    """A form with the hidden version token of the record it edits: a ModelForm's instance, or the record
+    given as `version_of=` (a plain form that edits a model)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, version_of: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form: Any = self
         form.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
-        instance = getattr(form, "instance", None)
-        if instance is not None and instance.pk:
-            form.initial[VERSION_FIELD] = version_token(instance)
+        record = version_of if version_of is not None else getattr(form, "instance", None)
+        if record is not None and record.pk:
+            form.initial[VERSION_FIELD] = version_token(record)
 
     @property
     def version_token(self) -> str | None:

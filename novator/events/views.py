@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from novator.accounts.scope import get_scope
-from novator.core.concurrency import VERSION_FIELD, version_token
+from novator.core.concurrency import VERSION_FIELD
 from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
@@ -409,7 +409,6 @@ def verify(request: HttpRequest) -> HttpResponse:
 def _event_form_initial(event: Event) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(event, name) for name in services.EVENT_FIELDS}
     initial["organizers"] = [o.pk for o in event.organizers.all()]
-    initial[VERSION_FIELD] = version_token(event)
     return initial
 
 
@@ -424,7 +423,12 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         .filter(Q(pk__in=_organizer_choices(request.user).values("pk")) | Q(pk__in=current))
         .order_by("municipality__name", "short_name")
     )
-    form = EventForm(request.POST or None, organizations=organizations, initial=_event_form_initial(event))
+    form = EventForm(
+        request.POST or None,
+        organizations=organizations,
+        initial=_event_form_initial(event),
+        version_of=event,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organizers = data.pop("organizers")

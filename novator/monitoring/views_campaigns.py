@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from novator.accounts.scope import get_scope
-from novator.core.concurrency import VERSION_FIELD, version_token
+from novator.core.concurrency import VERSION_FIELD
 from novator.organizations.models import Organization
 
 from . import campaigns
@@ -66,8 +66,9 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = get_object_or_404(campaigns.responses_visible_to(request.user), pk=pk)
     elements = list(response.campaign.elements.order_by("position", "code"))
-    form = ResponseForm(request.POST or None, elements=elements, initial_values=response.values)
-    form.initial[VERSION_FIELD] = version_token(response)
+    form = ResponseForm(
+        request.POST or None, elements=elements, initial_values=response.values, version_of=response
+    )
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
         try:
