@@ -234,6 +234,13 @@ class Contest(TimeStampedModel):
                 violation_error_message=_("A status contest must name the status it awards."),
             ),
         ]
+        # the home pages' "open" and "results published" lists (by state, ordered by the closing date)
+        indexes = [
+            models.Index(fields=["state", "closes_at"], name="contest_state_closes"),
+            # the list of contests: newest first, and its academic-year filter
+            models.Index(fields=["opens_at", "id"], name="contest_opens"),
+            models.Index(fields=["academic_year", "state"], name="contest_year_state"),
+        ]
 
     def __str__(self) -> str:
         return self.title
