@@ -11,6 +11,8 @@ Environment:
 - BENCH_DBS: which of sqlite,postgres to run (default: sqlite, and postgres when a URL is given).
 - BENCH_ONLY: assignment | web — one part only.
 - BENCH_REQUESTS: requests per page for p50/p95 (default 60).
+- BENCH_PARTS: which parts of the web benchmarks to run, comma-separated, of pages, ranking, export, import,
+  monitoring, load (default all), e.g. BENCH_PARTS=pages to measure the pages again after a change.
 
 SQLite files live in BENCH_DIR (default /tmp): novator-bench-<scale>.sqlite3; they are kept between runs
 (the data is deterministic), delete them to generate again.
@@ -28,6 +30,7 @@ from typing import Any
 
 from bench import assignment_bench
 from bench.report import figure, write
+from bench.web_parts import parts
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = (
@@ -176,15 +179,17 @@ def web(scale: str) -> list[dict[str, Any]]:
             ],
             env,
         )
-        targets = _web(["targets"], env)
-        print(f"== {db}: {scale} load", file=sys.stderr)
-        db_rows += load.run(
-            env,
-            {"registry": "/registry/", "contest_results": f"/contests/{targets['published']}/"},
-            scale=scale,
-            db=db,
-        )
-        db_rows += _monitoring(db, SCALES[scale].organizations)
+        if "load" in parts():
+            targets = _web(["targets"], env)
+            print(f"== {db}: {scale} load", file=sys.stderr)
+            db_rows += load.run(
+                env,
+                {"registry": "/registry/", "contest_results": f"/contests/{targets['published']}/"},
+                scale=scale,
+                db=db,
+            )
+        if "monitoring" in parts():
+            db_rows += _monitoring(db, SCALES[scale].organizations)
         rows += db_rows
         write(rows, notes=NOTES)  # keep what is done so far
     return rows

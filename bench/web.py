@@ -44,6 +44,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.report import figure  # noqa: E402
+from bench.web_parts import parts  # noqa: E402
 from novator.synthetic.generator import SCALES, USER_PREFIX, generate  # noqa: E402
 
 User = get_user_model()
@@ -470,13 +471,18 @@ def monitoring_fallback(scale: str, db: str) -> list[dict]:
 
 
 def measure(scale: str, db: str, requests: int, district_counts: dict[str, int] | None) -> list[dict]:
-    rows = measure_pages(scale, db, requests, district_counts)
-    rows += ranking_vs_sql(scale, db)
-    rows += export_bench(scale, db)
-    # BENCH_IMPORT_ROWS: rows of the import benchmark (default: the scale's organisations, at most 20,000)
-    import_rows = int(os.environ.get("BENCH_IMPORT_ROWS") or min(SCALES[scale].organizations, 20_000))
-    rows += import_bench(scale, db, import_rows)
-    rows += monitoring_fallback(scale, db)
+    wanted = parts()
+    rows = measure_pages(scale, db, requests, district_counts) if "pages" in wanted else []
+    if "ranking" in wanted:
+        rows += ranking_vs_sql(scale, db)
+    if "export" in wanted:
+        rows += export_bench(scale, db)
+    if "import" in wanted:
+        # BENCH_IMPORT_ROWS: rows of the import benchmark (default: the scale's organisations, at most 20,000)
+        import_rows = int(os.environ.get("BENCH_IMPORT_ROWS") or min(SCALES[scale].organizations, 20_000))
+        rows += import_bench(scale, db, import_rows)
+    if "monitoring" in wanted:
+        rows += monitoring_fallback(scale, db)
     return rows
 
 
