@@ -8,84 +8,42 @@ file is committed; its context is built by `novator.networks.report.context`.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Any
-
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent.parent))
 
-
-def _document() -> Any:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    section.left_margin = Cm(2)
-    section.right_margin = Cm(1.5)
-    section.top_margin = Cm(1.5)
-    section.bottom_margin = Cm(1.5)
-    return document
-
-
-def _para(document: Any, text: str = "", *, bold: bool = False, center: bool = False, size: int = 0) -> None:
-    paragraph = document.add_paragraph()
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.bold = bold
-    if size:
-        run.font.size = Pt(size)
-
-
-def _loop_table(document: Any, headers: list[str], cells: list[str], loop: str) -> None:
-    table = document.add_table(rows=4, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, header in enumerate(headers):
-        cell = table.rows[0].cells[i]
-        cell.text = ""
-        cell.paragraphs[0].add_run(header).bold = True
-    table.rows[1].cells[0].text = "{%tr for " + loop + " %}"
-    for i, text in enumerate(cells):
-        table.rows[2].cells[i].text = text
-    table.rows[3].cells[0].text = "{%tr endfor %}"
+from novator.core import docx_build as build  # noqa: E402
 
 
 def build_annual_report(path: Path) -> None:
-    document = _document()
-    _para(document, "ОТЧЁТ", bold=True, center=True, size=14)
-    _para(document, "о деятельности сети за {{ year }} учебный год", bold=True, center=True)
-    _para(document, "«{{ topic }}»", bold=True, center=True)
-    _para(document, "Организация-лидер: {{ leader }} ({{ municipality }}).")
-    _para(document, "{%p if status %}")
-    _para(document, "Статус: {{ status }}.")
-    _para(document, "{%p endif %}")
-    _para(document, "{%p if agreements %}")
-    _para(document, "Договоры о сетевом взаимодействии:")
-    _para(document, "{%p for a in agreements %}")
-    _para(
+    document = build.document(landscape=True, left=2, top=1.5, bottom=1.5)
+    build.para(document, "ОТЧЁТ", bold=True, center=True, size=14)
+    build.para(document, "о деятельности сети за {{ year }} учебный год", bold=True, center=True)
+    build.para(document, "«{{ topic }}»", bold=True, center=True)
+    build.para(document, "Организация-лидер: {{ leader }} ({{ municipality }}).")
+    build.para(document, "{%p if status %}")
+    build.para(document, "Статус: {{ status }}.")
+    build.para(document, "{%p endif %}")
+    build.para(document, "{%p if agreements %}")
+    build.para(document, "Договоры о сетевом взаимодействии:")
+    build.para(document, "{%p for a in agreements %}")
+    build.para(
         document,
         "— № {{ a.number }} от {{ a.signed_on }}, срок действия {{ a.valid_from }} — {{ a.valid_to }};",
     )
-    _para(document, "{%p endfor %}")
-    _para(document, "{%p endif %}")
-    _para(document, "1. Итоги года", bold=True)
-    _para(
+    build.para(document, "{%p endfor %}")
+    build.para(document, "{%p endif %}")
+    build.para(document, "1. Итоги года", bold=True)
+    build.para(
         document,
         "Запланировано мероприятий: {{ planned }}; проведено: {{ held }}; участников мероприятий сети "
         "(присутствовали): {{ participants }}. Партнёров: подтвердили участие {{ partners_confirmed }} из "
         "{{ partners_invited }} приглашённых; охвачено мероприятиями сети: {{ partners_reached }}.",
     )
-    _para(document, "2. План и его выполнение", bold=True)
-    _loop_table(
+    build.para(document, "2. План и его выполнение", bold=True)
+    build.loop_table(
         document,
         ["№", "Мероприятие по плану", "Срок по плану", "Проведено", "Участников", "Партнёры-участники"],
         [
@@ -98,20 +56,20 @@ def build_annual_report(path: Path) -> None:
         ],
         "i in items",
     )
-    _para(document, "")
-    _para(document, "3. Партнёры сети", bold=True)
-    _loop_table(
+    build.para(document, "")
+    build.para(document, "3. Партнёры сети", bold=True)
+    build.loop_table(
         document,
         ["№", "Организация-партнёр", "Муниципалитет", "Участие", "Охвачена мероприятиями"],
         ["{{ p.number }}", "{{ p.name }}", "{{ p.municipality }}", "{{ p.state }}", "{{ p.reached }}"],
         "p in partners",
     )
-    _para(document, "")
-    _para(
+    build.para(document, "")
+    build.para(
         document, "Отчёт сформирован {{ generated_on }} в системе «Новатор» по данным календаря мероприятий."
     )
-    _para(document, "")
-    _para(document, "Руководитель организации-лидера\t________________\t/______________/")
+    build.para(document, "")
+    build.para(document, "Руководитель организации-лидера\t________________\t/______________/")
     document.save(str(path))
 
 
