@@ -88,6 +88,9 @@ class Event(TimeStampedModel):
                 name="event_registration_window_order",
             ),
         ]
+        # "upcoming" (not ended yet) on the list, the calendar and the home pages. Not an index on the
+        # list's order (starts_at): the planner would walk it through all the past events.
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="event_ends_starts")]
 
     def __str__(self) -> str:
         return self.title
