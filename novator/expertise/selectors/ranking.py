@@ -20,14 +20,24 @@ from typing import Any, NamedTuple, cast, overload
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Count,
+    Max,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from novator.contests import scoring
 from novator.contests.models import Application, Category, Contest, Criterion, OfficialRanking
 
 from .. import agreement, calibration
-from ..models import Assignment, Expert, ScoreSheet
+from ..models import Assignment, Expert
 from ._common import SUBMITTED, accepted_applications, criterion_specs
 
 CENT = Decimal("0.01")
@@ -503,44 +513,41 @@ RANKING_SETTINGS = (
 )
 
 
-def _latest(queryset: Any, contest_field: str) -> tuple[Subquery, Subquery]:
-    """The count and the latest `updated_at` of the rows (grouped by their contest: one group)."""
-    rows = queryset.order_by().values(contest_field)
-    return (
-        Subquery(rows.annotate(n=Count("pk")).values("n")[:1]),
-        Subquery(rows.annotate(m=Max("updated_at")).values("m")[:1]),
+def _text(expression: Any) -> Cast:
+    return Cast(expression, output_field=CharField())
+
+
+def _signature(queryset: Any, contest_field: str, *figures: Any) -> Subquery:
+    """The given aggregates of the rows as one text (grouped by their contest: one group)."""
+    parts: list[Any] = []
+    for figure in figures:
+        parts += [_text(figure), Value("|")]
+    return Subquery(
+        queryset.order_by()
+        .values(contest_field)
+        .annotate(signature=Concat(*parts[:-1]))
+        .values("signature")[:1]
     )
 
 
 def ranking_fingerprint(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> str:
-    """What the ranking depends on, hashed (one query)."""
-    applications = _latest(Application.objects.filter(contest=OuterRef("pk")), "contest")
-    assignments = _latest(
-        Assignment.objects.filter(application__contest=OuterRef("pk")), "application__contest"
+    """What the ranking depends on, hashed (one query: the contest's row, then the count and the latest
+    change of its applications, and of its assignments with their sheets in one pass of the join)."""
+    applications = _signature(
+        Application.objects.filter(contest=OuterRef("pk")), "contest", Count("pk"), Max("updated_at")
     )
-    sheets = _latest(
-        ScoreSheet.objects.filter(assignment__application__contest=OuterRef("pk")),
-        "assignment__application__contest",
+    assignments = _signature(
+        Assignment.objects.filter(application__contest=OuterRef("pk")),
+        "application__contest",
+        Count("pk"),
+        Max("updated_at"),
+        Count("sheet"),
+        Max("sheet__updated_at"),
     )
     state = (
         Contest.objects.filter(pk=contest.pk)
-        .annotate(
-            applications_n=applications[0],
-            applications_m=applications[1],
-            assignments_n=assignments[0],
-            assignments_m=assignments[1],
-            sheets_n=sheets[0],
-            sheets_m=sheets[1],
-        )
-        .values_list(
-            "updated_at",
-            "applications_n",
-            "applications_m",
-            "assignments_n",
-            "assignments_m",
-            "sheets_n",
-            "sheets_m",
-        )
+        .annotate(applications_signature=applications, assignments_signature=assignments)
+        .values_list("updated_at", "applications_signature", "assignments_signature")
         .first()
     )
     parts = [
