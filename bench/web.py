@@ -112,6 +112,7 @@ def _targets() -> dict[str, Any]:
         "published": published.pk,
         "municipality": municipality.pk,
         "org": org.pk,
+        "org_inn": org.inn,
         "users": {
             "admin": f"{USER_PREFIX}admin",
             "methodologist": f"{USER_PREFIX}method-{municipality.pk}",
@@ -128,7 +129,10 @@ PAGES: list[tuple[str, str | None, str, float]] = [
     ("layout", None, "/bench/layout/", 1),
     ("layout.admin", "admin", "/bench/layout/", 1),
     ("registry", None, "/registry/", 1),
+    # a word in a third of the national registry (the worst case), a name, an ИНН
     ("registry.search", None, "/registry/?q=школа", 1),
+    ("registry.search_name", None, "/registry/?q=детский+сад+№+17", 1),
+    ("registry.search_inn", None, "/registry/?q={org_inn}", 1),
     ("statuses.register", None, "/statuses/", 1),
     ("contests.list", None, "/contests/", 1),
     ("contest.public_results", None, "/contests/{published}/", 1),
