@@ -99,3 +99,24 @@ def test_search_uses_the_index(orgs):
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'organizations_search_trgm'")
             assert "gin_trgm_ops" in cursor.fetchone()[0]
+
+
+def test_a_search_counts_its_matches_up_to_the_cap(client, municipality, monkeypatch):
+    from django.urls import reverse
+
+    from novator.organizations.views import registry
+
+    monkeypatch.setattr(registry, "SEARCH_COUNT_CAP", 3)
+    for n in range(5):
+        OrganizationFactory(municipality=municipality, short_name=f"МБОУ Лицей «Вектор-{n}»")
+    url = reverse("organizations:list")
+    response = client.get(url, {"q": "вектор"})
+    body = response.content.decode()
+    assert response.context["page"].paginator.count == 3 and response.context["page"].paginator.capped
+    assert 'data-capped="3"' in body
+    assert len(response.context["page"].object_list) == 3
+    # at or under the cap: the exact count, no note; without a search: no cap at all
+    response = client.get(url, {"q": "вектор-1"})
+    assert response.context["page"].paginator.count == 1 and "data-capped" not in response.content.decode()
+    response = client.get(url)
+    assert response.context["page"].paginator.count == 5 and "data-capped" not in response.content.decode()

@@ -18,12 +18,18 @@ from .. import selectors, services
 from ..forms import OrganizationForm, PersonForm, RegistryFilterForm
 from ..models import Organization, Person
 
+#: matches of a registry search counted at most (the pages stop there: 40 pages of 25)
+SEARCH_COUNT_CAP = 1000
+
 
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = RegistryFilterForm(request.GET or None, user=request.user)
     kwargs = form.selector_kwargs() if form.is_bound else {"sort": "name"}
     organizations = selectors.organization_list(user=request.user, **kwargs)
-    page = paginate(request, organizations, per_page=25)
+    # a search counts its matches up to SEARCH_COUNT_CAP ("more than 1,000: refine the search")
+    page = paginate(
+        request, organizations, per_page=25, cap=SEARCH_COUNT_CAP if kwargs.get("search") else None
+    )
     return render(
         request,
         "organizations/organization_list.html",
