@@ -35,10 +35,12 @@ from bench.web_parts import parts
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = (
     *assignment_bench.NOTES,
-    "page.*: server time through the whole Django stack (django.test.Client against the WSGI handler, in "
-    "process, no network), p50/p95 of BENCH_REQUESTS requests after a warm-up, against the trivial view "
-    "(`bench/urls.py`) in the same run; page.*.queries: queries of one request against the same page at "
-    "district scale (ratio 1 = the count does not grow with data).",
+    "page.*: server time through the whole stack — gunicorn (one sync worker) on loopback, a new connection "
+    "per request, every middleware, sessions and cache in the database, the view, the template — p50/p95 of "
+    "BENCH_REQUESTS requests after a warm-up; baseline: the trivial view (`bench/urls.py`) in the same run. "
+    "page.*.p95_vs_layout: against the bare layout (base.html) for the same user; page.*.p95_vs_50ms: "
+    "against the 50 ms goal; page.*.queries: queries of one request, against the same page at district "
+    "scale (ratio 1 = the count does not grow with data).",
     "load.*: gunicorn with 2 workers on loopback, Locust headless (8 users, no wait, 15 s), against the "
     "trivial view under the same load; the load generator shares the 2 cores with the server.",
     "ranking.selector_vs_sql: the ranking selector (raw and calibrated rankings, agreement figures) for "
