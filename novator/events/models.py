@@ -90,7 +90,11 @@ class Event(TimeStampedModel):
         ]
         # "upcoming" (not ended yet) on the list, the calendar and the home pages. Not an index on the
         # list's order (starts_at): the planner would walk it through all the past events.
-        indexes = [models.Index(fields=["ends_at", "starts_at"], name="event_ends_starts")]
+        # The public lists count and read the published ones (the count from the index alone).
+        indexes = [
+            models.Index(fields=["ends_at", "starts_at"], name="event_ends_starts"),
+            models.Index(fields=["is_published", "ends_at", "starts_at"], name="event_published_ends"),
+        ]
 
     def __str__(self) -> str:
         return self.title
