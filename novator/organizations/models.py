@@ -11,9 +11,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.models import TimeStampedModel
-from novator.core.text import fold
 
 from .querysets import OrganizationQuerySet, PersonQuerySet
+from .search_text import organization_search_text
 from .validators import validate_inn, validate_kpp, validate_ogrn, validate_oktmo
 
 
@@ -149,7 +149,7 @@ class Organization(TimeStampedModel):
         return reverse("organizations:detail", args=[self.pk])
 
     def build_search_text(self) -> str:
-        return fold(" ".join([self.short_name, self.full_name, self.inn, self.ogrn, self.address]))
+        return organization_search_text(self.short_name, self.full_name, self.inn, self.ogrn, self.address)
 
 
 class Person(TimeStampedModel):

@@ -28,7 +28,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from novator.core.text import fold
+from novator.organizations.identifiers import make_inn, ogrn_check_digit
+from novator.organizations.search_text import organization_search_text
 
 from . import names
 
@@ -97,20 +98,16 @@ class Result:
 
 # --- identifiers with check digits ---------------------------------------------------------------------
 
-_INN_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-
 
 def inn_for(region_code: str, serial: int) -> str:
     """A 10-digit ИНН of a legal entity: tax office (region + 9x), 5-digit serial, check digit."""
-    body = f"{region_code}{90 + serial // 100_000:02d}{serial % 100_000:05d}"
-    check = sum(int(d) * w for d, w in zip(body, _INN_WEIGHTS, strict=True)) % 11 % 10
-    return body + str(check)
+    return make_inn(f"{region_code}{90 + serial // 100_000:02d}", serial)
 
 
 def ogrn_for(region_code: str, serial: int) -> str:
     """A 13-digit ОГРН: 1, year 02, region, 7-digit serial, check digit (mod 11 mod 10)."""
     body = f"102{region_code}{9_000_000 + serial:07d}"
-    return body + str(int(body) % 11 % 10)
+    return body + ogrn_check_digit(body)
 
 
 def kpp_for(region_code: str, serial: int) -> str:
@@ -410,7 +407,7 @@ class Generator:
                         f"{rng.choice(names.MALE_LAST)}а {rng.choice(names.FEMALE_FIRST)} "
                         f"{rng.choice(names.PATRONYMIC_STEMS)}на"
                     )
-                    search = fold(" ".join([short_name, full_name, inn, ogrn, address]))
+                    search = organization_search_text(short_name, full_name, inn, ogrn, address)
                     oid = org_id + n
                     ids.append(oid)
                     self.orgs_by_region.setdefault(rid, []).append(oid)

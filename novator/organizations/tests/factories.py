@@ -4,7 +4,6 @@ import datetime
 
 import factory
 
-from novator.core.text import fold
 from novator.organizations.identifiers import make_inn, make_ogrn
 from novator.organizations.models import (
     Municipality,
@@ -14,6 +13,7 @@ from novator.organizations.models import (
     Person,
     Region,
 )
+from novator.organizations.search_text import organization_search_text
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -54,7 +54,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     head_name = "Иванова Мария Петровна"
     head_position = "директор"
     search_text = factory.LazyAttribute(
-        lambda o: fold(" ".join([o.short_name, o.full_name, o.inn, o.ogrn, o.address]))
+        lambda o: organization_search_text(o.short_name, o.full_name, o.inn, o.ogrn, o.address)
     )
 
     class Params:
