@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, cast, overload
@@ -677,7 +677,9 @@ class _CachedSource:
     """Reads the chunks of a cached ranking; should the cache have lost one, computes the ranking again
     (and caches it anew) and takes the rows from there."""
 
-    def __init__(self, key: str, official: str, applications: RankedApplications, recompute: Any):
+    def __init__(
+        self, key: str, official: str, applications: RankedApplications, recompute: Callable[[], Ranking]
+    ):
         self.key = key
         self.official = official
         self.applications = applications
@@ -704,7 +706,9 @@ class _CachedSource:
             if all(key in found for key in keys.values()):
                 return {n: [self._row(plain) for plain in found[key]] for n, key in keys.items()}
             self.fresh = self.recompute()
-        rows = list(self.fresh.categories[category].rows)
+        # (computed afresh, the categories may differ from the summary's if the data changed meanwhile)
+        fresh = self.fresh.categories
+        rows = list(fresh[category].rows) if category < len(fresh) else []
         for row in rows:
             row.applications = self.applications
         return {n: rows[n * CHUNK : (n + 1) * CHUNK] for n in chunks}
@@ -715,15 +719,15 @@ def _from_plain(
     criteria: list[Criterion],
     categories: list[Category],
     summary: dict[str, Any],
-    source: _CachedSource | None = None,
+    *,
+    key: str,
+    recompute: Callable[[], Ranking],
 ) -> Ranking:
-    """The ranking rebuilt from its cached summary (no query); the rows are read from the cache as they are
-    used."""
+    """The ranking rebuilt from its cached summary (no query); the rows are read from the cache under `key`
+    as they are used (`recompute` should the cache have lost some)."""
     applications = RankedApplications(contest, summary["ids"])
     official = summary["official"]
-    if source is None:  # pragma: no cover - contest_ranking always passes one
-        source = _CachedSource("", official, applications, lambda: None)
-    source.applications = applications
+    source = _CachedSource(key, official, applications, recompute)
     category_by_id: dict[int | None, Category | None] = {c.pk: c for c in categories}
     rows_of = [
         CategoryRanking(
@@ -784,6 +788,5 @@ def contest_ranking(contest: Contest) -> Ranking:
 
     summary = cache.get(key)
     if summary is not None:
-        source = _CachedSource(key, summary["official"], RankedApplications(contest, []), compute)
-        return _from_plain(contest, criteria, categories, summary, source)
+        return _from_plain(contest, criteria, categories, summary, key=key, recompute=compute)
     return compute()
