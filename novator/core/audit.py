@@ -33,16 +33,31 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def record(
-    *, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None
-) -> ActivityLog:
-    return ActivityLog.objects.create(
+def _entry(*, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None) -> ActivityLog:
+    return ActivityLog(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         changes=dict(changes or {}),
+    )
+
+
+def record(
+    *, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None
+) -> ActivityLog:
+    entry = _entry(actor=actor, action=action, obj=obj, changes=changes)
+    entry.save()
+    return entry
+
+
+def record_many(
+    *, actor: Any, action: str, items: Iterable[tuple[models.Model, Mapping[str, Any] | None]]
+) -> list[ActivityLog]:
+    """The rows `record` writes, for many objects in one INSERT (a batch of an import)."""
+    return ActivityLog.objects.bulk_create(
+        [_entry(actor=actor, action=action, obj=obj, changes=changes) for obj, changes in items]
     )
 
 

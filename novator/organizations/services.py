@@ -256,29 +256,6 @@ def person_link_user(*, actor: Any, person: Person, user: Any) -> Person:
 # --- many at once (the registry import) ---------------------------------------------------------------
 
 
-def _audit_many(*, actor: Any, action: str, items: Sequence[tuple[Organization, Mapping[str, Any]]]) -> None:
-    """The same ActivityLog rows `audit.record` writes one by one, in one INSERT."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from novator.core.models import ActivityLog
-
-    content_type = ContentType.objects.get_for_model(Organization, for_concrete_model=False)
-    who = actor if getattr(actor, "is_authenticated", False) else None
-    ActivityLog.objects.bulk_create(
-        [
-            ActivityLog(
-                actor=who,
-                action=action,
-                content_type=content_type,
-                object_id=str(org.pk),
-                object_repr=str(org)[:300],
-                changes=dict(changes),
-            )
-            for org, changes in items
-        ]
-    )
-
-
 @transaction.atomic
 def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list[Organization]:
     """Create organisations whose rows the import plan has validated already (field validators, kind and
@@ -301,7 +278,7 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
         org.search_text = org.build_search_text()
         created.append(org)
     Organization.objects.bulk_create(created)
-    _audit_many(
+    audit.record_many(
         actor=actor,
         action="organization.create",
         items=[(org, audit.diff({}, audit.snapshot(org, ORGANIZATION_FIELDS))) for org in created],
@@ -345,7 +322,7 @@ def organization_update_many(
             changed.append((organization, changes))
     if changed:
         Organization.objects.bulk_update([org for org, _c in changed], sorted(fields))
-        _audit_many(actor=actor, action="organization.update", items=changed)
+        audit.record_many(actor=actor, action="organization.update", items=changed)
     return results
 
 
