@@ -151,7 +151,7 @@ def test_a_branch_whose_parent_row_fails_is_rejected_alone(municipality):
 def test_a_crash_inside_a_batch_leaves_whole_batches_and_a_rerun_completes(municipality, monkeypatch):
     rows = [files.org_row() for _ in range(60)]
     data = files.csv_bytes(rows)
-    original = services._audit_many
+    original = services.audit.record_many
     calls = {"n": 0}
 
     def dies_in_the_second_batch(**kwargs):
@@ -160,13 +160,13 @@ def test_a_crash_inside_a_batch_leaves_whole_batches_and_a_rerun_completes(munic
             raise RuntimeError("worker killed")
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "_audit_many", dies_in_the_second_batch)
+    monkeypatch.setattr(services.audit, "record_many", dies_in_the_second_batch)
     with pytest.raises(RuntimeError):
         apply_plan(plan_of(data), actor=None, batch_size=25)
     # the first batch is there with its audit, nothing of the second
     assert Organization.objects.count() == 25
     assert ActivityLog.objects.filter(action="organization.create").count() == 25
-    monkeypatch.setattr(services, "_audit_many", original)
+    monkeypatch.setattr(services.audit, "record_many", original)
     plan = plan_of(data)  # the restarted worker plans the file again against the database
     assert [r.action for r in plan.rows].count(UNCHANGED) == 25
     counts = apply_plan(plan, actor=None, batch_size=25)
