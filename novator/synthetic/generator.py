@@ -1192,52 +1192,15 @@ class Generator:
     # monitoring --------------------------------------------------------------------------------------
 
     def monitoring(self) -> None:
-        from novator.monitoring import services
         from novator.monitoring.models import (
             DataElement,
             DataValue,
-            Direction,
-            IndexWeightChange,
-            Indicator,
             MonitoringYear,
         )
-        from novator.portal.demo.monitoring import ELEMENTS, INDICATORS
+        from novator.portal.demo.monitoring import catalogue_create
 
         rng = self.rng("monitoring")
-        known = set(DataElement.objects.values_list("code", flat=True))
-        for position, (code, name, unit, source, extra) in enumerate(ELEMENTS, start=1):
-            if code not in known:
-                services.data_element_create(
-                    actor=None, code=code, name=name, unit=unit, source=source, position=position, **extra
-                )
-        known_ind = set(Indicator.objects.values_list("code", flat=True))
-        for position, (code, name, definition, unit, num, den, factor, *_b) in enumerate(INDICATORS, start=1):
-            if code not in known_ind:
-                services.indicator_create(
-                    actor=None,
-                    code=code,
-                    name=name,
-                    definition=definition,
-                    unit=unit,
-                    numerator=num,
-                    denominator=den,
-                    factor=Decimal(factor),
-                    direction=Direction.HIGHER,
-                    position=position,
-                )
-        services.index_indicator()
-        if not IndexWeightChange.objects.exists():
-            services.index_weights_change(
-                actor=None,
-                weights={
-                    code: {"weight": w, "lower": lo, "upper": up} for code, *_r, w, lo, up in INDICATORS
-                },
-                note="Начальные веса (синтетические данные)",
-            )
-        teachers = DataElement.objects.filter(code="teachers").first()
-        DataElement.objects.filter(
-            code__in=["teachers_involved", "teacher_experts"], not_greater_than__isnull=True
-        ).update(not_greater_than=teachers)
+        catalogue_create(note="Начальные веса (синтетические данные)")
         elements = dict(DataElement.objects.filter(source="collected").values_list("code", "pk"))
         for year in YEARS:
             MonitoringYear.objects.get_or_create(academic_year=year)

@@ -9,6 +9,7 @@ what is missing and recomputes only the years it added values to (or that were n
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -302,32 +303,20 @@ def load_campaign(ctx: DemoContext) -> None:
             )
 
 
-def load_monitoring(ctx: DemoContext) -> None:
-    # a second run: the three years were computed once and the campaign made, nothing else to do
-    from novator.monitoring.models import Campaign
-
-    done = MonitoringYear.objects.filter(academic_year__in=YEARS, computed_at__isnull=False).count() == len(
-        YEARS
-    )
-    if done and Campaign.objects.filter(title=CAMPAIGN_TITLE).exists():
-        return
-    if done:
-        load_campaign(ctx)
-        return
+def catalogue_create(*, note: str, made: Callable[[str, Any], None] = lambda _kind, _obj: None) -> None:
+    """The monitoring catalogue of the source document (data elements with their limits, indicators, the
+    index and its initial weights), whatever of it is missing: for the demo and the synthetic data."""
     elements = set(DataElement.objects.values_list("code", flat=True))
     for position, (code, name, unit, source, extra) in enumerate(ELEMENTS, start=1):
         if code not in elements:
             element = services.data_element_create(
                 actor=None, code=code, name=name, unit=unit, source=source, position=position, **extra
             )
-            ctx.made("monitoring data elements", element)
+            made("monitoring data elements", element)
     teachers = DataElement.objects.filter(code="teachers").first()
-    DataElement.objects.filter(code="teachers_involved", not_greater_than__isnull=True).update(
-        not_greater_than=teachers
-    )
-    DataElement.objects.filter(code="teacher_experts", not_greater_than__isnull=True).update(
-        not_greater_than=teachers
-    )
+    DataElement.objects.filter(
+        code__in=["teachers_involved", "teacher_experts"], not_greater_than__isnull=True
+    ).update(not_greater_than=teachers)
     indicators = set(Indicator.objects.values_list("code", flat=True))
     for position, (code, name, definition, unit, num, den, factor, *_bounds) in enumerate(
         INDICATORS, start=1
@@ -345,16 +334,31 @@ def load_monitoring(ctx: DemoContext) -> None:
                 direction=Direction.HIGHER,
                 position=position,
             )
-            ctx.made("monitoring indicators", indicator)
+            made("monitoring indicators", indicator)
     if "index" not in indicators:
         services.index_indicator()
     if not IndexWeightChange.objects.exists():
         change = services.index_weights_change(
             actor=None,
             weights={code: {"weight": w, "lower": lo, "upper": up} for code, *_r, w, lo, up in INDICATORS},
-            note="Начальные веса (демонстрационные данные)",
+            note=note,
         )
-        ctx.made("monitoring weights", change)
+        made("monitoring weights", change)
+
+
+def load_monitoring(ctx: DemoContext) -> None:
+    # a second run: the three years were computed once and the campaign made, nothing else to do
+    from novator.monitoring.models import Campaign
+
+    done = MonitoringYear.objects.filter(academic_year__in=YEARS, computed_at__isnull=False).count() == len(
+        YEARS
+    )
+    if done and Campaign.objects.filter(title=CAMPAIGN_TITLE).exists():
+        return
+    if done:
+        load_campaign(ctx)
+        return
+    catalogue_create(note="Начальные веса (демонстрационные данные)", made=ctx.made)
 
     held = set(
         DataValue.objects.filter(
