@@ -11,6 +11,8 @@ import pytest
 
 CHROMIUM = os.environ.get("NOVATOR_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -46,8 +48,10 @@ def browser(request: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+def page(request: Any, browser: Any, live_server: Any) -> Iterator[Any]:
+    """A page in Russian at desktop width; `@pytest.mark.bypass_csp` lets injected scripts run (axe-core)."""
+    bypass_csp = request.node.get_closest_marker("bypass_csp") is not None
+    context = browser.new_context(locale="ru-RU", viewport=DESKTOP, bypass_csp=bypass_csp)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -9,14 +9,13 @@ problems of all the pages of a role are collected and reported together.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from e2e.a11y import BLOCKING, describe, violations
-from e2e.conftest import ARTIFACTS, login
+from e2e.conftest import ARTIFACTS, DESKTOP, PHONE, login
 from novator.accounts.models import User
 from novator.contests.models import Application, Contest, ContestKind, ContestState
 from novator.contests.tests.factories import ApplicationFactory, ContestFactory
@@ -31,22 +30,10 @@ from novator.portal.demo import registry
 from novator.portal.demo.loader import load_demo
 from novator.projects.models import InnovationProject, ProjectReport
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.bypass_csp]
 
 SHOTS = ARTIFACTS / "pages"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    # bypass_csp: the accessibility checker is injected as a script, which the app's CSP forbids
-    context = browser.new_context(locale="ru-RU", viewport=DESKTOP, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture

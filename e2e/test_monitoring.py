@@ -5,7 +5,6 @@ passes, and the one-page summary downloads as a PDF. Elements are found by ids a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,20 +17,10 @@ from novator.monitoring.models import MonitoringYear
 from novator.monitoring.tests.factories import catalogue, record
 from novator.organizations.tests.factories import OrganizationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.bypass_csp]
 
 PASSWORD = "pass-for-tests-1"
 SHOTS = ARTIFACTS / "monitoring"
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    # bypass_csp: the accessibility checker is injected as a script, which the app's CSP forbids
-    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture

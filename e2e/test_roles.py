@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from e2e.a11y import assert_accessible
-from e2e.conftest import ARTIFACTS, login
+from e2e.conftest import ARTIFACTS, DESKTOP, PHONE, login
 from novator.contests.tests.factories import ApplicationFactory, ContestFactory
 from novator.core.jobs import enqueue_on_commit, job_create
 from novator.core.models import Job
@@ -30,22 +29,10 @@ from novator.notifications.services import notify
 from novator.organizations.tests.factories import OrganizationFactory, PersonFactory
 from novator.statuses.tests.factories import StatusAssignmentFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.bypass_csp]
 
 PASSWORD = "pass-for-tests-1"
 SHOTS = ARTIFACTS / "roles"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    # bypass_csp: the accessibility checker is injected as a script, which the app's CSP forbids
-    context = browser.new_context(locale="ru-RU", viewport=DESKTOP, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def shots(page: Any, name: str) -> None:
