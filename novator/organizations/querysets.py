@@ -35,7 +35,7 @@ class OrganizationQuerySet(models.QuerySet):
         trigram table, the shorter ones (which a trigram cannot find) are matched by `LIKE`."""
         words = fold(query).split()[:8]
         qs = self
-        if self.db_vendor() == "sqlite":
+        if connections[self.db].vendor == "sqlite":
             long_words = [word for word in words if len(word) >= 3]
             if long_words:
                 phrase = " AND ".join('"{}"'.format(word.replace('"', '""')) for word in long_words)
@@ -45,9 +45,6 @@ class OrganizationQuerySet(models.QuerySet):
         for word in words:
             qs = qs.filter(search_text__contains=word)
         return qs
-
-    def db_vendor(self) -> str:
-        return connections[self.db].vendor
 
     def in_municipality_oktmo(self, oktmo: str) -> OrganizationQuerySet:
         return self.filter(municipality__oktmo=oktmo)
