@@ -14,9 +14,11 @@ import re
 import sqlite3
 import stat
 import tarfile
+import time
 import uuid
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
@@ -24,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from psycopg import sql
+from psycopg import errors, sql
 
 from novator.accounts.tests.factories import UserFactory
 from novator.core.backup import (
@@ -105,7 +107,21 @@ def empty_target(tmp_path):
         try:
             yield here.with_dbname(name)
         finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            _drop_database(admin, name)
+
+
+def _drop_database(admin: Any, name: str) -> None:
+    """Drop the scratch database. An autovacuum worker (the superuser's) may be analysing the freshly
+    restored tables, and `WITH (FORCE)` does not let a non-superuser end it: wait for it (seconds)."""
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    for attempt in range(60):
+        try:
+            admin.execute(drop)
+            return
+        except (errors.InsufficientPrivilege, errors.ObjectInUse):
+            if attempt == 59:
+                raise
+            time.sleep(0.5)
 
 
 def live_stats(tables):
