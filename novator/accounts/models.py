@@ -17,6 +17,11 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Observer")
 
 
+def display_name(last_name: str, first_name: str, middle_name: str, username: str) -> str:
+    """ "Фамилия Имя Отчество" of what is filled in, else the login."""
+    return " ".join(p for p in (last_name, first_name, middle_name) if p) or username
+
+
 class User(AbstractUser):
     middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
 
@@ -24,11 +29,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    #: the fields `display_name` is made of (for reads that want the name without the user)
+    NAME_FIELDS = ("last_name", "first_name", "middle_name", "username")
+
     @property
     def display_name(self) -> str:
-        parts = [self.last_name, self.first_name, self.middle_name]
-        name = " ".join(p for p in parts if p)
-        return name or self.username
+        return display_name(self.last_name, self.first_name, self.middle_name, self.username)
 
 
 class RoleAssignment(models.Model):

@@ -29,12 +29,14 @@ category's quota (no quota: every application at or above the threshold).
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
+
 CENT = Decimal("0.01")
-_FAR_FUTURE = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -107,21 +109,6 @@ def application_total(sheets: Sequence[SheetScores], criteria: Iterable[Criterio
     return mean([sheet_total(s.points, criteria) for s in sheets])
 
 
-def _sort_key(
-    app: ApplicationScores, total: Decimal | None, minimum: Decimal | None, first: Decimal | None
-) -> tuple[object, ...]:
-    # Applications without a total go last; within each group the tie-break of the module docstring.
-    return (
-        total is None,
-        -(total or 0),
-        -(minimum or 0),
-        -(first or 0),
-        app.submitted_at or _FAR_FUTURE,
-        app.number if app.number is not None else 2**63,
-        app.id,
-    )
-
-
 def competition_ranks(totals: Sequence[Decimal | None]) -> list[int | None]:
     """Ranks "1224" for totals already sorted in descending order (None: no rank)."""
     ranks: list[int | None] = []
@@ -138,6 +125,158 @@ def competition_ranks(totals: Sequence[Decimal | None]) -> list[int | None]:
     return ranks
 
 
+# --- the rules on columns ---------------------------------------------------------------------------------
+#
+# The rules above computed on integer columns, one entry per application (numpy: a contest of 10,000
+# applications ranks in milliseconds). Totals are exact: a sheet total is an integer number of
+# 10^-scale points (points have one decimal, weights two: the weighted total of a sheet is a whole number
+# of thousandths), and a mean is rounded half-up to cents in integer arithmetic.
+
+NO_NUMBER = 2**63 - 1
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def mean_cents(sums: np.ndarray, counts: np.ndarray, scale: int) -> np.ndarray:
+    """The means of groups of values given in 10^-scale units (their sums and counts), in cents rounded
+    half-up (away from zero) as `mean` rounds; 0 for an empty group."""
+    numerator = np.abs(sums) * 10 ** max(0, 2 - scale)
+    denominator = np.maximum(counts, 1) * 10 ** max(0, scale - 2)
+    return np.sign(sums) * ((2 * numerator + denominator) // (2 * denominator))
+
+
+def timestamp_key(moment: datetime.datetime | None) -> int:
+    """Microseconds since the epoch (the latest possible for no moment): the order of the datetimes."""
+    if moment is None:
+        return NO_NUMBER
+    return (moment - _EPOCH) // datetime.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class RankedColumns:
+    """The ranking of applications given as columns: `order` lists their indices in table order, category
+    by category (in the order of the category codes); the other columns are by application index."""
+
+    order: np.ndarray
+    #: competition rank within the category, 0 for no rank
+    rank: np.ndarray
+    #: the total in cents, meaningful where `sheets` > 0
+    total_cents: np.ndarray
+    passes: np.ndarray
+    proposed: np.ndarray
+
+
+def rank_columns(
+    *,
+    ids: np.ndarray,
+    category: np.ndarray,
+    submitted: np.ndarray,
+    number: np.ndarray,
+    sheets: np.ndarray,
+    total_sums: np.ndarray,
+    minimum: np.ndarray,
+    first_sums: np.ndarray,
+    scale: int,
+    first_scale: int,
+    threshold: Decimal,
+    quotas: np.ndarray,
+) -> RankedColumns:
+    """Rank every category at once by the rules of the module docstring.
+
+    Per application: `category` a code (index into `quotas`, -1 for no quota), `submitted` a
+    `timestamp_key`, `number` (NO_NUMBER for none), `sheets` how many sheets it has, `total_sums` and
+    `minimum` the sum and the smallest of its sheet totals in 10^-scale units, `first_sums` the sum of its
+    points on the first criterion in 10^-first_scale units.
+    """
+    scored = sheets > 0
+    totals = np.where(scored, mean_cents(total_sums, sheets, scale), 0)
+    first = np.where(scored, mean_cents(first_sums, sheets, first_scale), 0)
+    lowest = np.where(scored, minimum, 0)
+    order = np.lexsort((ids, number, submitted, -first, -lowest, -totals, ~scored, category))
+    n = len(order)
+    ordered_category, ordered_totals, ordered_scored = category[order], totals[order], scored[order]
+    positions = np.arange(n)
+    category_start = np.ones(n, dtype=bool)
+    category_start[1:] = ordered_category[1:] != ordered_category[:-1]
+    # the first position of each category, and of each run of equal totals ("1224")
+    first_of_category = np.maximum.accumulate(np.where(category_start, positions, 0))
+    new_total = category_start.copy()
+    new_total[1:] |= ordered_totals[1:] != ordered_totals[:-1]
+    first_of_total = np.maximum.accumulate(np.where(new_total, positions, 0))
+    rank = np.zeros(len(ids), dtype=np.int64)
+    rank[order] = np.where(ordered_scored, first_of_total - first_of_category + 1, 0)
+    threshold_cents = math.ceil(threshold * 100)
+    passes = scored & (totals >= threshold_cents)
+    # passing rows come first in their category (highest totals first): the place among them is the place
+    place = np.zeros(len(ids), dtype=np.int64)
+    place[order] = positions - first_of_category + 1
+    quota = quotas[category] if len(quotas) else np.zeros(len(ids), dtype=np.int64) - 1
+    proposed = passes & ((quota < 0) | (place <= quota))
+    return RankedColumns(order, rank, totals, passes, proposed)
+
+
+class _Decimals(dict[int, Decimal]):
+    """Decimals of integer units at one scale, each made once (a contest repeats the same totals)."""
+
+    def __init__(self, scale: int):
+        super().__init__()
+        self.scale = scale
+
+    def __missing__(self, units: int) -> Decimal:
+        value = self[units] = Decimal(units).scaleb(-self.scale)
+        return value
+
+
+def ranked_rows(
+    columns: RankedColumns,
+    *,
+    ids: Sequence[int],
+    category_ids: Sequence[int | None],
+    sheet_units: Sequence[Sequence[int]],
+    minimum: Sequence[int],
+    maximum: Sequence[int],
+    scale: int,
+    sheet_totals: Sequence[tuple[Decimal, ...]] | None = None,
+) -> list[RankedRow]:
+    """The `RankedRow`s of a ranking on columns, in table order. `sheet_units` lists the sheet totals of
+    each application in 10^-scale units, `minimum` and `maximum` the smallest and the largest of them;
+    `sheet_totals` the same as Decimals when the caller has them."""
+    cents, units = _Decimals(2), _Decimals(scale)
+    rows = []
+    rank, totals, passes, proposed = (
+        columns.rank.tolist(),
+        columns.total_cents.tolist(),
+        columns.passes.tolist(),
+        columns.proposed.tolist(),
+    )
+    for i in columns.order.tolist():
+        own = sheet_units[i]
+        decimals = sheet_totals[i] if sheet_totals is not None else tuple(map(units.__getitem__, own))
+        rows.append(
+            RankedRow(
+                application_id=ids[i],
+                category_id=category_ids[i],
+                total=cents[totals[i]] if own else None,
+                rank=rank[i] or None,
+                sheets=len(own),
+                min_sheet_total=units[minimum[i]] if own else None,
+                max_sheet_total=units[maximum[i]] if own else None,
+                passes_threshold=passes[i],
+                proposed=proposed[i],
+                sheet_totals=decimals,
+            )
+        )
+    return rows
+
+
+def _scale(values: Iterable[Decimal]) -> int:
+    """The fewest decimal places that hold all these values exactly."""
+    return max((max(0, -int(v.as_tuple().exponent)) for v in values if v.is_finite()), default=0)
+
+
+def _units(value: Decimal, scale: int) -> int:
+    return int(value.scaleb(scale))
+
+
 def rank_category(
     applications: Iterable[ApplicationScores],
     criteria: Iterable[CriterionSpec],
@@ -150,44 +289,49 @@ def rank_category(
 
     `sheet_totals` (by application id) replaces the totals computed from the points, e.g. calibrated
     ones; the tie-break on the first criterion still uses the points."""
+    applications = list(applications)
     criteria = ordered_criteria(criteria)
     first = criteria[0] if criteria else None
-    prepared = []
-    for app in applications:
-        if sheet_totals is not None:
-            totals = tuple(sheet_totals.get(app.id, ()))
-        else:
-            totals = tuple(sheet_total(s.points, criteria) for s in app.sheets)
-        total = mean(list(totals))
-        minimum = min(totals) if totals else None
-        first_mean = (
-            mean([Decimal(s.points.get(first.id) or 0) for s in app.sheets]) if first and app.sheets else None
-        )
-        prepared.append((_sort_key(app, total, minimum, first_mean), app, totals, total))
-    prepared.sort(key=lambda item: item[0])
-    ranks = competition_ranks([item[3] for item in prepared])
-    rows: list[RankedRow] = []
-    winners = 0
-    for (_key, app, totals, total), rank in zip(prepared, ranks, strict=True):
-        passes = total is not None and total >= threshold
-        proposed = passes and (quota is None or winners < quota)
-        if proposed:
-            winners += 1
-        rows.append(
-            RankedRow(
-                application_id=app.id,
-                category_id=app.category_id,
-                total=total,
-                rank=rank,
-                sheets=len(totals),
-                min_sheet_total=min(totals) if totals else None,
-                max_sheet_total=max(totals) if totals else None,
-                passes_threshold=passes,
-                proposed=proposed,
-                sheet_totals=totals,
-            )
-        )
-    return rows
+    totals = [
+        tuple(sheet_totals.get(app.id, ()))
+        if sheet_totals is not None
+        else tuple(sheet_total(s.points, criteria) for s in app.sheets)
+        for app in applications
+    ]
+    firsts = [
+        [Decimal(s.points.get(first.id) or 0) for s in app.sheets] if first is not None else []
+        for app in applications
+    ]
+    scale = _scale(Decimal(t) for own in totals for t in own)
+    first_scale = _scale(p for own in firsts for p in own)
+    units = [[_units(Decimal(t), scale) for t in own] for own in totals]
+    count = len(applications)
+    columns = rank_columns(
+        ids=np.array([app.id for app in applications], dtype=np.int64),
+        category=np.zeros(count, dtype=np.intp),
+        submitted=np.array([timestamp_key(app.submitted_at) for app in applications], dtype=np.int64),
+        number=np.array(
+            [NO_NUMBER if app.number is None else app.number for app in applications], dtype=np.int64
+        ),
+        sheets=np.array([len(own) for own in units], dtype=np.int64),
+        total_sums=np.array([sum(own) for own in units], dtype=np.int64),
+        minimum=np.array([min(own, default=0) for own in units], dtype=np.int64),
+        first_sums=np.array([sum(_units(p, first_scale) for p in own) for own in firsts], dtype=np.int64),
+        scale=scale,
+        first_scale=first_scale,
+        threshold=threshold,
+        quotas=np.array([-1 if quota is None else quota], dtype=np.int64),
+    )
+    return ranked_rows(
+        columns,
+        ids=[app.id for app in applications],
+        category_ids=[app.category_id for app in applications],
+        sheet_units=units,
+        minimum=[min(own, default=0) for own in units],
+        maximum=[max(own, default=0) for own in units],
+        scale=scale,
+        sheet_totals=totals,
+    )
 
 
 def rank_contest(

@@ -33,6 +33,8 @@ import numpy as np
 from scipy.stats import chi2 as chi2_dist
 from scipy.stats import rankdata
 
+from .sheet_columns import Sheet, Sheets, group_mean, group_sd, group_sum
+
 __all__ = [
     "Concordance",
     "Leniency",
@@ -45,8 +47,6 @@ __all__ = [
     "leniency",
     "spreads",
 ]
-
-Sheet = tuple[Hashable, Hashable, float]
 
 #: Lower bounds of the levels of agreement used by :func:`interpret_w` (after Schmidt 1997, rounded).
 W_LEVELS: tuple[tuple[float, str], ...] = (
@@ -94,32 +94,47 @@ class Leniency:
     se: float | None
 
 
-def _collect(sheets: Iterable[Sheet]) -> dict[Hashable, dict[Hashable, float]]:
-    """{application: {expert: total}}, rejecting duplicates and non-numbers."""
-    by_app: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
-    for expert, application, total in sheets:
-        value = float(total)
-        if not np.isfinite(value):
-            raise ValueError(f"total of expert {expert} for application {application} is not a number")
-        if expert in by_app[application]:
-            raise ValueError(f"expert {expert} scored application {application} twice")
-        by_app[application][expert] = value
-    return dict(by_app)
+def _collect(sheets: Iterable[Sheet] | Sheets) -> dict[Hashable, dict[Hashable, float]]:
+    """{application: {expert: total}} (applications in order of first appearance), rejecting duplicates
+    and non-numbers."""
+    columns = _columns(sheets)
+    experts, applications = columns.experts, columns.applications
+    by_app: dict[Hashable, dict[Hashable, float]] = {a: {} for a in applications}
+    for e, a, total in zip(
+        columns.expert.tolist(), columns.application.tolist(), columns.total.tolist(), strict=True
+    ):
+        by_app[applications[a]][experts[e]] = total
+    return by_app
 
 
-def spreads(sheets: Iterable[Sheet], threshold: float) -> list[Spread]:
+def _columns(sheets: Iterable[Sheet] | Sheets) -> Sheets:
+    return sheets if isinstance(sheets, Sheets) else Sheets.of(sheets)
+
+
+def spreads(sheets: Iterable[Sheet] | Sheets, threshold: float) -> list[Spread]:
     """Per application: min, max, range and sample sd of the totals; flagged when range > threshold."""
-    out = []
-    for application, totals in _collect(sheets).items():
-        values = np.array(list(totals.values()))
-        rng = float(values.max() - values.min())
-        sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
-        out.append(
-            Spread(
-                application, len(values), float(values.min()), float(values.max()), rng, sd, rng > threshold
-            )
+    columns = _columns(sheets)
+    application, values = columns.application, columns.total
+    counts = columns.per_application()
+    means = group_mean(application, values, counts)
+    sds = group_sd(application, values, counts, means)
+    low = np.full(len(counts), np.inf)
+    high = np.full(len(counts), -np.inf)
+    np.minimum.at(low, application, values)
+    np.maximum.at(high, application, values)
+    ranges = high - low
+    return [
+        Spread(key, n, minimum, maximum, width, sd, width > threshold)
+        for key, n, minimum, maximum, width, sd in zip(
+            columns.applications,
+            counts.tolist(),
+            low.tolist(),
+            high.tolist(),
+            ranges.tolist(),
+            sds.tolist(),
+            strict=True,
         )
-    return out
+    ]
 
 
 def kendall_w(scores: np.ndarray | Sequence[Sequence[float]]) -> float:
@@ -146,6 +161,45 @@ def kendall_w(scores: np.ndarray | Sequence[Sequence[float]]) -> float:
     return float("nan") if denominator == 0 else 12.0 * s / denominator
 
 
+class _Bits(dict[Hashable, int]):
+    """The set of applications of each expert as the bits of an int, made when first asked for."""
+
+    def __init__(self, positions: dict[Hashable, list[int]], size: int):
+        super().__init__()
+        self.positions = positions
+        self.size = size
+
+    def __missing__(self, expert: Hashable) -> int:
+        bits = bytearray(self.size // 8 + 1)
+        for i in self.positions[expert]:
+            bits[i >> 3] |= 1 << (i & 7)
+        value = self[expert] = int.from_bytes(bits, "little")
+        return value
+
+
+def _pair_counts(experts_of: list[list[int]], experts: int) -> tuple[dict[int, int], list[int]]:
+    """How many applications each pair of experts scored together (by the key `first * experts +
+    second`, first < second), and for each application the largest of these counts among its pairs (0
+    for an application of fewer than two experts). In arrays: 10,000 applications of five experts have
+    100,000 pairs."""
+    most = np.zeros(len(experts_of), dtype=np.int64)
+    sizes = np.array([len(e) for e in experts_of], dtype=np.int64)
+    keys_of: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for size in np.unique(sizes[sizes >= 2]).tolist():
+        rows = np.flatnonzero(sizes == size)
+        members = np.sort(np.array([experts_of[i] for i in rows.tolist()], dtype=np.int64), axis=1)
+        first, second = np.triu_indices(size, k=1)
+        keys_of[size] = (rows, members[:, first] * experts + members[:, second])
+    if not keys_of:
+        return {}, most.tolist()
+    unique, counts = np.unique(
+        np.concatenate([keys.ravel() for _rows, keys in keys_of.values()]), return_counts=True
+    )
+    for rows, keys in keys_of.values():
+        most[rows] = counts[np.searchsorted(unique, keys)].max(axis=1)
+    return dict(zip(unique.tolist(), counts.tolist(), strict=True)), most.tolist()
+
+
 def _largest_complete_block(
     by_app: dict[Hashable, dict[Hashable, float]], max_subset: int = 8
 ) -> tuple[list[Hashable], list[Hashable]]:
@@ -157,29 +211,27 @@ def _largest_complete_block(
     """
     # The applications of each expert as the bits of an int (bit i: the i-th application): an
     # intersection is one `&` and its size `int.bit_count()`, a few microseconds for 10,000 applications
-    # instead of a set intersection; the result is the same as with sets.
-    index = {application: i for i, application in enumerate(by_app)}
-    bits_of: dict[Hashable, int] = defaultdict(int)
-    for application, totals in by_app.items():
-        bit = 1 << index[application]
+    # instead of a set intersection; the result is the same as with sets. Made when first needed (most
+    # experts are never intersected: their sets are pruned below).
+    positions: dict[Hashable, list[int]] = defaultdict(list)
+    for i, totals in enumerate(by_app.values()):
         for expert in totals:
-            bits_of[expert] |= bit
+            positions[expert].append(i)
+    bits_of = _Bits(positions, len(by_app))
     # How many applications each pair of experts scored together: no set of experts has more common
     # applications than its pair with the fewest, so a set whose bound cannot beat the best block found
     # so far is skipped (it could not have won: the result is the same as trying it).
-    number = {expert: i for i, expert in enumerate(bits_of)}
-    pairs: dict[tuple[int, int], int] = defaultdict(int)
-    for totals in by_app.values():
-        for pair in combinations(sorted(number[e] for e in totals), 2):
-            pairs[pair] += 1
+    number = {expert: i for i, expert in enumerate(positions)}
+    pairs, most_of = _pair_counts([[number[e] for e in totals] for totals in by_app.values()], len(number))
     seen: set[tuple[Hashable, ...]] = set()
     best: tuple[int, int, tuple[Hashable, ...], int] = (0, 0, (), 0)
-    for totals in by_app.values():
+    for totals, most in zip(by_app.values(), most_of, strict=True):
         if len(totals) < 2:
             continue
+        sizes = range(2, len(totals) + 1) if len(totals) <= max_subset else [len(totals)]
+        if (sizes[-1] * most, sizes[-1]) <= best[:2]:
+            continue  # not even all of them together could beat the best block
         experts = sorted(totals, key=str)
-        most = max(pairs[pair] for pair in combinations(sorted(number[e] for e in totals), 2))
-        sizes = range(2, len(experts) + 1) if len(experts) <= max_subset else [len(experts)]
         for size in sizes:
             if (size * most, size) <= best[:2]:
                 continue
@@ -189,8 +241,8 @@ def _largest_complete_block(
                     continue
                 seen.add(subset)
                 if size == 2:  # a pair: its common applications are already counted
-                    first, second = number[subset[0]], number[subset[1]]
-                    n = pairs[(first, second) if first < second else (second, first)]
+                    first, second = sorted((number[subset[0]], number[subset[1]]))
+                    n = pairs[first * len(number) + second]
                     if n < 2 or (2 * n, 2) <= best[:2]:
                         continue
                 common = bits_of[subset[0]]
@@ -201,12 +253,15 @@ def _largest_complete_block(
                 if n >= 2 and score > best[:2]:
                     best = (*score, subset, common)
     applications = list(by_app)
-    common = best[3]
-    block = [applications[i] for i in range(len(applications)) if common >> i & 1]
+    members = np.unpackbits(
+        np.frombuffer(best[3].to_bytes(len(applications) // 8 + 1, "little"), dtype=np.uint8),
+        bitorder="little",
+    )
+    block = [applications[i] for i in np.flatnonzero(members).tolist()]
     return list(best[2]), sorted(block, key=str)
 
 
-def concordance(sheets: Iterable[Sheet]) -> Concordance:
+def concordance(sheets: Iterable[Sheet] | Sheets) -> Concordance:
     """Kendall's W for a contest: on all sheets when the design is complete, else on the largest
     complete block found; None with the reason when there is no block of 2 experts × 2 applications."""
     by_app = _collect(sheets)
@@ -276,44 +331,58 @@ def icc(block: np.ndarray | Sequence[Sequence[float]]) -> dict[str, float | None
     }
 
 
-def icc1_oneway(sheets: Iterable[Sheet]) -> float | None:
+def icc1_oneway(sheets: Iterable[Sheet] | Sheets) -> float | None:
     """ICC(1) from sheets where each application has its own experts (any design).
 
     Applications with a single sheet are left out; k₀ replaces k when the numbers of sheets differ.
     None when fewer than 2 applications have 2 sheets or there is no variance.
     """
-    groups = [np.array(list(t.values())) for t in _collect(sheets).values() if len(t) >= 2]
-    a = len(groups)
+    columns = _columns(sheets)
+    counts = columns.per_application()
+    kept = counts[columns.application] >= 2
+    application, values = columns.application[kept], columns.total[kept]
+    sizes = counts[counts >= 2].astype(np.float64)
+    a = len(sizes)
     if a < 2:
         return None
-    sizes = np.array([len(g) for g in groups], dtype=np.float64)
     total = sizes.sum()
-    grand = np.concatenate(groups).mean()
-    msb = float(sum(len(g) * (g.mean() - grand) ** 2 for g in groups) / (a - 1))
-    msw = float(sum(((g - g.mean()) ** 2).sum() for g in groups) / (total - a))
+    grand = values.mean()
+    means = group_mean(application, values, counts)
+    used = counts >= 2
+    msb = float((counts[used] * (means[used] - grand) ** 2).sum() / (a - 1))
+    msw = float(group_sum(application, (values - means[application]) ** 2, len(counts)).sum() / (total - a))
     k0 = (total - (sizes**2).sum() / total) / (a - 1)
     denominator = msb + (k0 - 1) * msw
     return None if denominator == 0 else (msb - msw) / denominator
 
 
-def leniency(sheets: Iterable[Sheet]) -> list[Leniency]:
+def leniency(sheets: Iterable[Sheet] | Sheets) -> list[Leniency]:
     """Per expert: mean of (own total − mean of the others' totals) over shared applications.
 
     Sorted from the most lenient (largest positive deviation) to the harshest.
     """
-    deviations: dict[Hashable, list[float]] = defaultdict(list)
-    for totals in _collect(sheets).values():
-        if len(totals) < 2:
-            continue
-        values = np.array(list(totals.values()))
-        others = (values.sum() - values) / (len(values) - 1)
-        for expert, dev in zip(totals, values - others, strict=True):
-            deviations[expert].append(float(dev))
-    out = []
-    for expert, devs in deviations.items():
-        arr = np.array(devs)
-        se = float(arr.std(ddof=1) / np.sqrt(len(arr))) if len(arr) > 1 else None
-        out.append(Leniency(expert, len(arr), float(arr.mean()), se))
+    columns = _columns(sheets)
+    counts = columns.per_application()
+    sums = group_sum(columns.application, columns.total, len(counts))
+    shared = counts[columns.application] >= 2
+    application, expert, values = (
+        columns.application[shared],
+        columns.expert[shared],
+        columns.total[shared],
+    )
+    deviations = values - (sums[application] - values) / (counts[application] - 1)
+    per_expert = np.bincount(expert, minlength=len(columns.experts))
+    means = group_mean(expert, deviations, per_expert)
+    sds = group_sd(expert, deviations, per_expert, means)
+    out = [
+        Leniency(
+            columns.experts[e],
+            int(per_expert[e]),
+            float(means[e]),
+            float(sds[e] / np.sqrt(per_expert[e])) if per_expert[e] > 1 else None,
+        )
+        for e in np.flatnonzero(per_expert).tolist()
+    ]
     out.sort(key=lambda r: (-r.mean_deviation, str(r.expert)))
     return out
 

@@ -16,16 +16,15 @@ calibrated sheets.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.stats import rankdata
 
-__all__ = ["CalibrationResult", "RankRow", "calibrate", "rank"]
+from .sheet_columns import Sheet, Sheets, group_mean, group_sd
 
-Sheet = tuple[Hashable, Hashable, float]
+__all__ = ["CalibratedColumns", "CalibrationResult", "RankRow", "calibrate", "calibrate_columns", "rank"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def rank(totals: dict[Hashable, float]) -> dict[Hashable, float]:
 
 
 def calibrate(
-    sheets: Iterable[Sheet],
+    sheets: Iterable[Sheet] | Sheets,
     score_range: tuple[float, float],
     *,
     min_sheets: int = 5,
@@ -77,64 +76,75 @@ def calibrate(
     criterion); calibrated sheets are clipped into it. An expert scoring the same application twice is
     an input error.
     """
+    columns = sheets if isinstance(sheets, Sheets) else Sheets.of(sheets)
+    calibrated = calibrate_columns(columns, score_range, min_sheets=min_sheets)
+    if not len(columns):
+        return CalibrationResult({}, {}, {}, set(), float("nan"), float("nan"))
+    experts, applications = columns.experts, columns.applications
+    calibrated_sheets = {
+        (experts[e], applications[a]): float(v)
+        for e, a, v in zip(
+            columns.expert.tolist(), columns.application.tolist(), calibrated.sheets.tolist(), strict=True
+        )
+    }
+    counts = columns.per_application()
+    raw_means = group_mean(columns.application, columns.total, counts)
+    cal_means = group_mean(columns.application, calibrated.sheets, counts)
+    # (applications in order of first appearance)
+    raw_totals = {a: float(v) for a, v in zip(applications, raw_means.tolist(), strict=True)}
+    cal_totals = {a: float(v) for a, v in zip(applications, cal_means.tolist(), strict=True)}
+    raw_ranks, cal_ranks = rank(raw_totals), rank(cal_totals)
+    rows = [
+        RankRow(a, raw_totals[a], raw_ranks[a], cal_totals[a], cal_ranks[a], int(n))
+        for a, n in zip(applications, counts.tolist(), strict=True)
+    ]
+    rows.sort(key=lambda r: (r.calibrated_rank, r.raw_rank))
+    return CalibrationResult(
+        raw_totals,
+        cal_totals,
+        calibrated_sheets,
+        {experts[e] for e in np.flatnonzero(calibrated.experts).tolist()},
+        calibrated.mean,
+        calibrated.sd,
+        rows,
+    )
+
+
+@dataclass(frozen=True)
+class CalibratedColumns:
+    #: the calibrated total of each sheet (in the order of the input)
+    sheets: np.ndarray
+    #: per expert code: whether their sheets were calibrated
+    experts: np.ndarray
+    mean: float
+    sd: float
+
+
+def calibrate_columns(
+    sheets: Sheets, score_range: tuple[float, float], *, min_sheets: int = 5
+) -> CalibratedColumns:
+    """The calibrated total of every sheet (the arithmetic of `calibrate`, on columns)."""
     low, high = float(score_range[0]), float(score_range[1])
     if not low < high:
         raise ValueError("score_range must be (low, high) with low < high")
     if min_sheets < 2:
         raise ValueError("min_sheets must be at least 2 (a standard deviation needs two sheets)")
-    by_expert: dict[Hashable, list[tuple[Hashable, float]]] = defaultdict(list)
-    seen: set[tuple[Hashable, Hashable]] = set()
-    order: dict[Hashable, None] = {}  # applications in order of first appearance
-    for expert, application, total in sheets:
-        if (expert, application) in seen:
-            raise ValueError(f"expert {expert} scored application {application} twice")
-        value = float(total)
-        if not np.isfinite(value):
-            raise ValueError(f"total of expert {expert} for application {application} is not a number")
-        seen.add((expert, application))
-        by_expert[expert].append((application, value))
-        order.setdefault(application)
-    if not seen:
-        return CalibrationResult({}, {}, {}, set(), float("nan"), float("nan"))
-
-    all_values = np.array([v for items in by_expert.values() for _, v in items])
-    mu = float(all_values.mean())
-    calibrated_experts = {e for e, items in by_expert.items() if len(items) >= min_sheets}
-    informative = [e for e in calibrated_experts if _sd(by_expert[e]) > 0]
-    num = sum((len(by_expert[e]) - 1) * _sd(by_expert[e]) ** 2 for e in informative)
-    den = sum(len(by_expert[e]) - 1 for e in informative)
+    if not len(sheets):
+        return CalibratedColumns(
+            np.zeros(0), np.zeros(len(sheets.experts), dtype=bool), float("nan"), float("nan")
+        )
+    expert, values = sheets.expert, sheets.total
+    counts = sheets.per_expert()
+    means = group_mean(expert, values, counts)
+    sds = group_sd(expert, values, counts, means)
+    calibrated = counts >= min_sheets
+    informative = calibrated & (sds > 0)
+    den = float((counts[informative] - 1).sum())
+    num = float(((counts[informative] - 1) * sds[informative] ** 2).sum())
+    mu = float(values.mean())
     sigma = float(np.sqrt(num / den)) if den else 0.0
-
-    calibrated_sheets: dict[tuple[Hashable, Hashable], float] = {}
-    for expert, items in by_expert.items():
-        if expert not in calibrated_experts:
-            for application, value in items:
-                calibrated_sheets[(expert, application)] = value
-            continue
-        values = np.array([v for _, v in items])
-        mean_e, sd_e = float(values.mean()), _sd(items)
-        z = (values - mean_e) / sd_e if sd_e > 0 else np.zeros_like(values)
-        scaled = np.clip(mu + sigma * z, low, high)
-        for (application, _), value in zip(items, scaled, strict=True):
-            calibrated_sheets[(expert, application)] = float(value)
-
-    raw_per_app: dict[Hashable, list[float]] = defaultdict(list)
-    cal_per_app: dict[Hashable, list[float]] = defaultdict(list)
-    for expert, items in by_expert.items():
-        for application, value in items:
-            raw_per_app[application].append(value)
-            cal_per_app[application].append(calibrated_sheets[(expert, application)])
-    raw_totals = {a: float(np.mean(raw_per_app[a])) for a in order}
-    cal_totals = {a: float(np.mean(cal_per_app[a])) for a in order}
-    raw_ranks, cal_ranks = rank(raw_totals), rank(cal_totals)
-    rows = [
-        RankRow(a, raw_totals[a], raw_ranks[a], cal_totals[a], cal_ranks[a], len(raw_per_app[a]))
-        for a in order
-    ]
-    rows.sort(key=lambda r: (r.calibrated_rank, r.raw_rank))
-    return CalibrationResult(raw_totals, cal_totals, calibrated_sheets, calibrated_experts, mu, sigma, rows)
-
-
-def _sd(items: list[tuple[Hashable, float]]) -> float:
-    values = np.array([v for _, v in items], dtype=np.float64)
-    return float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    spread = sds[expert]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(informative[expert], (values - means[expert]) / np.where(spread > 0, spread, 1.0), 0.0)
+    scaled = np.where(calibrated[expert], np.clip(mu + sigma * z, low, high), values)
+    return CalibratedColumns(scaled, calibrated, mu, sigma)

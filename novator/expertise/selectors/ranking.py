@@ -10,9 +10,9 @@ application, Kendall's W, ICC and the leniency of each expert (`agreement.py`) â
 
 from __future__ import annotations
 
-import datetime
+import contextlib
+import gc
 import hashlib
-from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,24 +20,37 @@ from typing import Any, NamedTuple, cast, overload
 
 import numpy as np
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
+    F,
+    IntegerField,
     Max,
     OuterRef,
     Prefetch,
     Subquery,
     Value,
+    Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, DenseRank
 from django.utils.translation import gettext as _
 
+from novator.accounts.models import User, display_name
 from novator.contests import scoring
-from novator.contests.models import Application, Category, Contest, Criterion, OfficialRanking
+from novator.contests.models import (
+    Application,
+    ApplicationState,
+    Category,
+    Contest,
+    Criterion,
+    OfficialRanking,
+)
 
 from .. import agreement, calibration
-from ..models import Assignment, Expert
+from ..models import Assignment, Expert, Score, ScoreSheet
+from ..sheet_columns import Sheets
 from ._common import SUBMITTED, accepted_applications, criterion_specs
 
 CENT = Decimal("0.01")
@@ -306,42 +319,56 @@ class Ranking:
             self.applications.load(row.application_id for row in rows)
 
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+def _cents(values: np.ndarray) -> np.ndarray:
+    """Each float rounded half-up to cents as `Decimal(str(value)).quantize(CENT, ROUND_HALF_UP)` rounds
+    it (the shortest decimal that reads back as the float): in floats, and through `Decimal` only for a
+    value within a millionth of a cent of a half, where the float product could round the other way."""
+    scaled = values * 100
+    cents = np.floor(scaled + 0.5)
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for i in np.flatnonzero(near_half).tolist():
+        cents[i] = int(Decimal(str(float(values[i]))).quantize(CENT, rounding=ROUND_HALF_UP).scaleb(2))
+    return cents.astype(np.int64)
 
 
 def _agreement(
-    contest: Contest,
-    sheets: list[tuple[int, int, float]],
-    experts: dict[int, Expert],
-    calibrated: set[Hashable],
+    contest: Contest, sheets: Sheets, names: dict[int, str], calibrated: set[Hashable]
 ) -> Agreement:
     threshold = contest.spread_threshold
     concordance = agreement.concordance(sheets)
     result = Agreement(
         threshold=threshold,
         concordance=concordance,
-        experts=len({e for e, _a, _t in sheets}),
-        applications=len({a for _e, a, _t in sheets}),
+        experts=len(sheets.experts),
+        applications=len(sheets.applications),
         icc1=agreement.icc1_oneway(sheets),
     )
     if concordance.w is not None and len(concordance.experts) >= 2 and len(concordance.applications) >= 2:
-        totals: dict[tuple[Hashable, Hashable], float] = {(e, a): t for e, a, t in sheets}
-        block = np.array([[totals[(e, a)] for e in concordance.experts] for a in concordance.applications])
+        # the block's totals: the sheets of its experts on its applications (each pair has one)
+        row_of = np.full(len(sheets.applications), -1)
+        row_of[[sheets.applications.index(a) for a in concordance.applications]] = np.arange(
+            len(concordance.applications)
+        )
+        column_of = np.full(len(sheets.experts), -1)
+        column_of[[sheets.experts.index(e) for e in concordance.experts]] = np.arange(
+            len(concordance.experts)
+        )
+        rows, columns = row_of[sheets.application], column_of[sheets.expert]
+        inside = (rows >= 0) & (columns >= 0)
+        block = np.empty((len(concordance.applications), len(concordance.experts)))
+        block[rows[inside], columns[inside]] = sheets.total[inside]
         result.icc2_1 = agreement.icc(block)["icc2_1"]
-    by_key = cast("dict[Hashable, Expert]", experts)  # the sheets name experts by their int ids
     result.leniency = [
         ExpertLeniency(
-            by_key[item.expert].pk,
-            str(by_key[item.expert]),
+            cast("int", item.expert),  # the sheets name experts by their ids
+            names[cast("int", item.expert)],
             item.applications,
             item.mean_deviation,
             item.se,
             item.expert in calibrated,
-            loaded=by_key[item.expert],
         )
         for item in agreement.leniency(sheets)
-        if item.expert in by_key
+        if item.expert in names
     ]
     return result
 
@@ -350,139 +377,242 @@ class _Applicant(NamedTuple):
     pk: int
     category_id: int | None
     number: int | None
-    submitted_at: datetime.datetime | None
+    #: the order of the submission times (equal times share one; no time comes last)
+    submitted_order: int
+    #: how many assignments the application has
+    assigned: int
 
 
+#: the units of a weighted sheet total: points have one decimal, weights two (a whole number of 10^-3)
+POINTS_SCALE = Score._meta.get_field("points").decimal_places
+WEIGHT_SCALE = Criterion._meta.get_field("weight").decimal_places
+TOTAL_SCALE = POINTS_SCALE + WEIGHT_SCALE
+
+
+def _sheet_columns(contest: Contest, specs: list[scoring.CriterionSpec]) -> np.ndarray:
+    """One row per submitted sheet of an accepted application of the contest, all integers: application
+    id, expert id, sheet id, the weighted total in 10^-TOTAL_SCALE points and the points on the first
+    criterion in 10^-POINTS_SCALE points.
+
+    One aggregate query: the database sums the totals in exact integers (the criteria's weights are known
+    here, so no join to the criteria), and 50,000 sheets come back as 50,000 short rows.
+    """
+    points = f"CAST(ROUND(s.points * {10**POINTS_SCALE}) AS INTEGER)"
+    weighted = " ".join(
+        f"WHEN {int(spec.id)} THEN {points} * {int(spec.weight.scaleb(WEIGHT_SCALE))}" for spec in specs
+    )
+    total = f"CASE s.criterion_id {weighted} ELSE 0 END" if specs else "0"
+    first = int(scoring.ordered_criteria(specs)[0].id) if specs else 0
+    sql = f"""
+        SELECT asg.application_id, asg.expert_id, sh.id,
+               COALESCE(SUM({total}), 0),
+               COALESCE(SUM(CASE WHEN s.criterion_id = {first} THEN {points} ELSE 0 END), 0)
+        FROM {ScoreSheet._meta.db_table} sh
+        JOIN {Assignment._meta.db_table} asg ON asg.id = sh.assignment_id
+        JOIN {Application._meta.db_table} app ON app.id = asg.application_id
+        LEFT JOIN {Score._meta.db_table} s ON s.sheet_id = sh.id AND s.points IS NOT NULL
+        WHERE app.contest_id = %s AND app.state = %s AND sh.state = %s
+        GROUP BY asg.id, sh.id
+    """  # noqa: S608 - only integers (ids, weights) and table names are formatted into it
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [contest.pk, ApplicationState.ACCEPTED, SUBMITTED])
+        rows = cursor.fetchall()
+    return np.array(rows, dtype=np.int64).reshape(-1, 5)
+
+
+def _positions(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The index of each key in `ids` (-1 for a key not there)."""
+    if not len(ids):
+        return np.full(len(keys), -1, dtype=np.intp)
+    by_id = np.argsort(ids)
+    found = by_id[np.minimum(np.searchsorted(ids, keys, sorter=by_id), len(ids) - 1)]
+    return np.where(ids[found] == keys, found, -1)
+
+
+class _PerApplication(NamedTuple):
+    sheets: np.ndarray
+    sums: np.ndarray
+    minimum: np.ndarray
+    maximum: np.ndarray
+    #: each application's sheet totals, as a list of ints
+    units: list[list[int]]
+
+
+def _per_application(application: np.ndarray, units: np.ndarray, count: int) -> _PerApplication:
+    """Of sheets sorted by application: the count, the sum, the smallest and the largest units of each
+    application, and each one's list of units."""
+    sheets = np.bincount(application, minlength=count)
+    sums = np.bincount(application, weights=units, minlength=count).round().astype(np.int64)
+    bounds = np.concatenate(([0], np.cumsum(sheets)))
+    minimum = np.zeros(count, dtype=np.int64)
+    maximum = np.zeros(count, dtype=np.int64)
+    scored = sheets > 0
+    if scored.any():
+        minimum[scored] = np.minimum.reduceat(units, bounds[:-1][scored])
+        maximum[scored] = np.maximum.reduceat(units, bounds[:-1][scored])
+    flat = units.tolist()
+    return _PerApplication(
+        sheets, sums, minimum, maximum, [flat[bounds[i] : bounds[i + 1]] for i in range(count)]
+    )
+
+
+def _expert_names(ids: list[int]) -> dict[int, str]:
+    """The names of these experts as shown (`User.display_name`), without the model instances."""
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), 10_000):  # (a database takes only so many parameters at once)
+        names.update(
+            (pk, display_name(*name))
+            for pk, *name in Expert.objects.filter(pk__in=ids[start : start + 10_000]).values_list(
+                "pk", *(f"user__{field}" for field in User.NAME_FIELDS)
+            )
+        )
+    return names
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a computation that builds a hundred thousand objects, all alive
+    until it returns, would otherwise have them traversed again and again (a third of its time) for no
+    garbage; whatever cycles it leaves are collected once it is back on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_cyclic_gc_paused()
 def _compute(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> Ranking:
-    """The rankings computed from the submitted sheets (three queries)."""
+    """The rankings computed from the submitted sheets (four queries), in columns (numpy)."""
     specs = criterion_specs(criteria)
-    # the texts of the application forms are not shown here (and may be long: 10,000 of them per contest)
-    # plain tuples, not model instances: the page reads the instances of the rows it shows
+    # plain tuples, not model instances: the page reads the instances of the rows it shows; the order of
+    # the submission times, not the times (the tie-break only compares them)
+    assigned = (
+        Assignment.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     applications = [
         _Applicant(*values)
-        for values in accepted_applications(contest).values_list(
-            "pk", "category_id", "number", "submitted_at"
+        for values in accepted_applications(contest)
+        .annotate(
+            submitted_order=Window(DenseRank(), order_by=F("submitted_at").asc(nulls_last=True)),
+            assigned=Coalesce(Subquery(assigned, output_field=IntegerField()), 0),
         )
+        .values_list("pk", "category_id", "number", "submitted_order", "assigned")
     ]
-    assigned: dict[int, int] = defaultdict(int)
-    submitted_sheets: dict[int, list[tuple[int, int]]] = defaultdict(list)  # app â†’ [(sheet, expert)]
-    points: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    # One pass over plain tuples (no model instances: 50,000 sheets would build 200,000 of them): every
-    # assignment with its sheet and the sheet's scores (LEFT JOINs, so one row per score, or one row for
-    # an assignment without a sheet or a sheet without scores).
-    previous: int | None = None  # the rows come by assignment
-    for assignment_id, application_id, expert_id, sheet_id, state, criterion_id, value in (
-        Assignment.objects.filter(application__contest=contest)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "application_id",
-            "expert_id",
-            "sheet__id",
-            "sheet__state",
-            "sheet__scores__criterion_id",
-            "sheet__scores__points",
-        )
-        .iterator(chunk_size=5000)
-    ):
-        if assignment_id != previous:
-            previous = assignment_id
-            assigned[application_id] += 1
-            if sheet_id is not None and state == SUBMITTED:
-                submitted_sheets[application_id].append((sheet_id, expert_id))
-        if state == SUBMITTED and criterion_id is not None and value is not None:
-            points[sheet_id][criterion_id] = value
-    experts: dict[int, Expert] = {
-        expert.pk: expert
-        for expert in Expert.objects.filter(
-            pk__in=Assignment.objects.filter(application__contest=contest, sheet__state=SUBMITTED).values(
-                "expert_id"
-            )
-        ).select_related("user")
-    }
-    data = []
-    raw_sheets: list[tuple[int, int, float]] = []
-    raw_totals: dict[int, list[Decimal]] = {}  # the sheet totals, computed once for both uses
-    for a in applications:
-        sheets = sorted(submitted_sheets[a.pk])
-        data.append(
-            scoring.ApplicationScores(
-                id=a.pk,
-                category_id=a.category_id,
-                number=a.number,
-                submitted_at=a.submitted_at,
-                sheets=tuple(scoring.SheetScores(points[s], s) for s, _e in sheets),
-            )
-        )
-        totals = raw_totals[a.pk] = [scoring.sheet_total(points[s], specs) for s, _e in sheets]
-        raw_sheets += [(e, a.pk, float(t)) for (_s, e), t in zip(sheets, totals, strict=True)]
-    quotas: dict[int | None, int | None] = {c.pk: c.quota for c in categories}
-    if not categories or any(a.category_id is None for a in applications):
-        quotas[None] = None
+    count = len(applications)
+    ids = np.array([a.pk for a in applications], dtype=np.int64)
+    code_of: dict[int | None, int] = {c.pk: i for i, c in enumerate(categories)}
+    category = np.array([code_of.get(a.category_id, len(categories)) for a in applications], dtype=np.intp)
+
+    columns = _sheet_columns(contest, specs)
+    # the index of each sheet's application among the accepted ones
+    index = _positions(ids, columns[:, 0])
+    # the submitted sheets by application (in the applications' order), then by sheet id
+    known = index >= 0
+    order = np.lexsort((columns[known, 2], index[known]))
+    sheet_app = index[known][order]
+    sheet_expert = columns[known, 1][order]
+    sheet_total = columns[known, 3][order]
+    sheet_first = columns[known, 4][order]
+
+    raw = _per_application(sheet_app, sheet_total, count)
+    first_sums = np.bincount(sheet_app, weights=sheet_first, minlength=count).round().astype(np.int64)
     threshold = contest.threshold_points
     max_total = contest.max_total
+    quotas = np.array([-1 if c.quota is None else c.quota for c in categories] + [-1], dtype=np.int64)
+    submitted = np.array([a.submitted_order for a in applications], dtype=np.int64)
+    numbers = np.array(
+        [scoring.NO_NUMBER if a.number is None else a.number for a in applications], dtype=np.int64
+    )
+    row_ids = ids.tolist()
+    category_ids = [a.category_id for a in applications]
 
-    calibrated_totals: dict[int, list[Decimal]] | None = None
+    def rank(sheets: _PerApplication, scale: int) -> list[scoring.RankedRow]:
+        columns = scoring.rank_columns(
+            ids=ids,
+            category=category,
+            submitted=submitted,
+            number=numbers,
+            sheets=sheets.sheets,
+            total_sums=sheets.sums,
+            minimum=sheets.minimum,
+            first_sums=first_sums,
+            scale=scale,
+            first_scale=POINTS_SCALE,
+            threshold=threshold,
+            quotas=quotas,
+        )
+        return scoring.ranked_rows(
+            columns,
+            ids=row_ids,
+            category_ids=category_ids,
+            sheet_units=sheets.units,
+            minimum=sheets.minimum.tolist(),
+            maximum=sheets.maximum.tolist(),
+            scale=scale,
+        )
+
+    raw_rows = cal_rows = rank(raw, TOTAL_SCALE)
+    raw_sheets = Sheets.from_keys(sheet_expert, ids[sheet_app], sheet_total / 10**TOTAL_SCALE)
     calibrated_experts: set[Hashable] = set()
-    if raw_sheets and max_total > 0:
-        calibrated_totals = defaultdict(list)
-        cal = calibration.calibrate(
+    if len(raw_sheets) and max_total > 0:
+        cal = calibration.calibrate_columns(
             raw_sheets, (0.0, float(max_total)), min_sheets=max(2, contest.calibration_min_sheets)
         )
-        calibrated_experts = cal.calibrated_experts
-        for a in applications:
-            for _sheet, e in sorted(submitted_sheets[a.pk]):
-                calibrated_totals[a.pk].append(_decimal(cal.calibrated_sheets[(e, a.pk)]))
-    raw = scoring.rank_contest(data, specs, threshold=threshold, quotas=quotas, sheet_totals=raw_totals)
-    calibrated = scoring.rank_contest(
-        data, specs, threshold=threshold, quotas=quotas, sheet_totals=calibrated_totals
-    )
-    raw_by_app = {r.application_id: r for rows in raw.values() for r in rows}
-    cal_by_app = {r.application_id: r for rows in calibrated.values() for r in rows}
+        calibrated_experts = {raw_sheets.experts[e] for e in np.flatnonzero(cal.experts).tolist()}
+        # calibrated sheet totals are rounded to cents, as the Decimals they were
+        cal_rows = rank(_per_application(sheet_app, _cents(cal.sheets), count), 2)
+    raw_by_app = {r.application_id: r for r in raw_rows}
+    cal_by_app = {r.application_id: r for r in cal_rows}
     official = (
         OfficialRanking.CALIBRATED
         if contest.official_ranking == OfficialRanking.CALIBRATED
         else OfficialRanking.RAW
     )
-    ranked = calibrated if official == OfficialRanking.CALIBRATED else raw
+    ranked = cal_rows if official == OfficialRanking.CALIBRATED else raw_rows
 
-    agreement_figures = _agreement(contest, raw_sheets, experts, calibrated_experts)
+    names = _expert_names([cast("int", pk) for pk in raw_sheets.experts])
+    agreement_figures = _agreement(contest, raw_sheets, names, calibrated_experts)
     spreads = {s.application: s for s in agreement.spreads(raw_sheets, float(agreement_figures.threshold))}
     agreement_figures.flagged = sum(1 for s in spreads.values() if s.flagged)
 
-    by_id = RankedApplications(contest, [a.pk for a in applications])
-    category_by_id: dict[int | None, Category | None] = {c.pk: c for c in categories}
-    category_by_id.setdefault(None, None)
-    result = []
-    for category_id, rows in ranked.items():
-        result.append(
-            CategoryRanking(
-                category=category_by_id.get(category_id),
-                rows=[
-                    RankingRow(
-                        application_id=r.application_id,
-                        result=r,
-                        assigned=assigned[r.application_id],
-                        submitted=r.sheets,
-                        raw=raw_by_app[r.application_id],
-                        calibrated=cal_by_app[r.application_id],
-                        spread=spreads.get(r.application_id),
-                        applications=by_id,
-                    )
-                    for r in rows
-                ],
+    loaded = RankedApplications(contest, row_ids)
+    position = {pk: i for i, pk in enumerate(row_ids)}
+    codes = category.tolist()
+    groups: list[list[RankingRow]] = [[] for _ in range(len(categories) + 1)]
+    for r in ranked:
+        i = position[r.application_id]
+        groups[codes[i]].append(
+            RankingRow(
+                application_id=r.application_id,
+                result=r,
+                assigned=applications[i].assigned,
+                submitted=r.sheets,
+                raw=raw_by_app[r.application_id],
+                calibrated=cal_by_app[r.application_id],
+                spread=spreads.get(r.application_id),
+                applications=loaded,
             )
         )
+    result = [CategoryRanking(category=c, rows=rows) for c, rows in zip(categories, groups, strict=False)]
+    if groups[-1]:
+        result.append(CategoryRanking(category=None, rows=groups[-1]))
     return Ranking(
         contest=contest,
         criteria=criteria,
         threshold=threshold,
         max_total=max_total,
-        categories=[c for c in result if c.rows or c.category is not None],
+        categories=result,
         official=official,
         calibrated_experts=len(calibrated_experts),
         agreement=agreement_figures,
-        applications=by_id,
+        applications=loaded,
     )
 
 

@@ -10,20 +10,21 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Hashable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from novator.contests import scoring
 from novator.contests.tests.factories import ApplicationFactory
 from novator.expertise import agreement, selectors
-from novator.expertise.models import Assignment, Score, ScoreSheet
+from novator.expertise.models import Assignment, Expert, Score, ScoreSheet
 from novator.expertise.selectors._common import accepted_applications, contest_criteria, criterion_specs
 from novator.organizations.tests.factories import OrganizationFactory
 
 from .factories import AssignmentFactory, ExpertFactory, submit_sheet
+from .test_ranking_columns import reference_calibrated_sheets, reference_rank_category
 
 
 def reference_block(
@@ -147,8 +148,34 @@ def test_the_ranking_matches_the_reference_on_a_random_contest(
     assert {pk: row.assigned for pk, row in got.items()} == {a.pk: assigned[a.pk] for a in applications}
     assert ranking.agreement is not None
     assert ranking.agreement.concordance == agreement.concordance(raw_sheets)
-    assert {item.expert.pk for item in ranking.agreement.leniency} == {
-        item.expert for item in agreement.leniency(raw_sheets)
+    names = {item.expert_id: item.name for item in ranking.agreement.leniency}
+    assert names == {
+        e.pk: e.user.display_name for e in Expert.objects.filter(pk__in=names).select_related("user")
     }
     spreads = {s.application: s for s in agreement.spreads(raw_sheets, float(contest.spread_threshold))}
     assert {pk: row.spread for pk, row in got.items() if row.spread} == spreads
+    # the calibrated ranking: the former pipeline (per-object calibration, Decimal sheet totals)
+    calibrated = reference_calibrated_sheets(
+        raw_sheets, (0.0, float(contest.max_total)), max(2, contest.calibration_min_sheets)
+    )
+    calibrated_totals: dict[int, list[Decimal]] = defaultdict(list)
+    for expert_id, application, _total in raw_sheets:
+        value = Decimal(str(calibrated[(expert_id, application)]))
+        calibrated_totals[cast(int, application)].append(
+            value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        )
+    by_category: dict[int | None, list[scoring.ApplicationScores]] = defaultdict(list)
+    for app in data:
+        by_category[app.category_id].append(app)
+    for category_id, apps in by_category.items():
+        for row in reference_rank_category(
+            apps,
+            specs,
+            threshold=contest.threshold_points,
+            quota=quotas.get(category_id),
+            sheet_totals=calibrated_totals,
+        ):
+            assert got[row.application_id].calibrated == row
+    assert {item.expert_id for item in ranking.agreement.leniency} == {
+        item.expert for item in agreement.leniency(raw_sheets)
+    }
