@@ -290,3 +290,25 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.points}"
+
+
+class RankingVersion(models.Model):
+    """How many times the data of a contest's ranking changed.
+
+    Bumped by the database itself (triggers, migration 0004) on every insert, update and delete of the
+    contest's applications, assignments, scoring sheets and scores — whoever writes them: the services, a
+    bulk update, the admin, raw SQL. The cached ranking is keyed by it (`selectors.ranking`), so checking
+    that a cached ranking is current reads one row instead of aggregating the whole contest. A contest
+    never written since the migration has no row (version 0). No foreign key: the triggers may bump a
+    contest in the middle of its deletion, and a stale row is harmless.
+    """
+
+    contest_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ranking version")
+        verbose_name_plural = _("ranking versions")
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}: {self.version}"

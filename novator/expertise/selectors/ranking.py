@@ -22,19 +22,16 @@ import numpy as np
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    CharField,
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Subquery,
-    Value,
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, DenseRank
+from django.db.models.functions import Coalesce, DenseRank
 from django.utils.translation import gettext as _
 
 from novator.accounts.models import User, display_name
@@ -49,7 +46,7 @@ from novator.contests.models import (
 )
 
 from .. import agreement, calibration
-from ..models import Assignment, Expert, Score, ScoreSheet
+from ..models import Assignment, Expert, RankingVersion, Score, ScoreSheet
 from ..sheet_columns import Sheets
 from ._common import SUBMITTED, accepted_applications, criterion_specs
 
@@ -75,6 +72,7 @@ class RankedApplications:
             for application in (
                 accepted_applications(self.contest)
                 .filter(pk__in=missing)
+                .order_by()  # (kept by id: no need to sort the contest's applications)
                 .defer("texts", "return_reason", "reject_reason")
             ):
                 self.loaded[application.pk] = application
@@ -621,8 +619,9 @@ def _compute(contest: Contest, criteria: list[Criterion], categories: list[Categ
 # Computing the ranking of a 10,000-application contest takes seconds; it only changes when a sheet, an
 # assignment, an application or the contest's settings change. The computed figures (plain data: ids,
 # decimals, the scoring dataclasses; no model instances) are cached under a fingerprint of all of these:
-# the contest's `updated_at`, the count and the latest `updated_at` of its applications, assignments and
-# sheets (one aggregate query), and the criteria and categories themselves (read anyway, both are small).
+# the contest's `updated_at` and its `RankingVersion` (bumped by the database on every write of its
+# applications, assignments, sheets and scores: one row to read whatever the size), and the criteria and
+# categories themselves (read anyway, both are small).
 # A hit rebuilds the ranking from a small summary (the figures above and around the tables); the rows are
 # kept in chunks of `CHUNK` under keys of their own and read when shown (the visible page), and so are the
 # applications.
@@ -643,41 +642,14 @@ RANKING_SETTINGS = (
 )
 
 
-def _text(expression: Any) -> Cast:
-    return Cast(expression, output_field=CharField())
-
-
-def _signature(queryset: Any, contest_field: str, *figures: Any) -> Subquery:
-    """The given aggregates of the rows as one text (grouped by their contest: one group)."""
-    parts: list[Any] = []
-    for figure in figures:
-        parts += [_text(figure), Value("|")]
-    return Subquery(
-        queryset.order_by()
-        .values(contest_field)
-        .annotate(signature=Concat(*parts[:-1]))
-        .values("signature")[:1]
-    )
-
-
 def ranking_fingerprint(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> str:
-    """What the ranking depends on, hashed (one query: the contest's row, then the count and the latest
-    change of its applications, and of its assignments with their sheets in one pass of the join)."""
-    applications = _signature(
-        Application.objects.filter(contest=OuterRef("pk")), "contest", Count("pk"), Max("updated_at")
-    )
-    assignments = _signature(
-        Assignment.objects.filter(application__contest=OuterRef("pk")),
-        "application__contest",
-        Count("pk"),
-        Max("updated_at"),
-        Count("sheet"),
-        Max("sheet__updated_at"),
-    )
+    """What the ranking depends on, hashed (one query: the contest's row and its `RankingVersion`, which the
+    database bumps on every change of its applications, assignments, sheets and scores)."""
+    version = RankingVersion.objects.filter(contest_id=OuterRef("pk")).values("version")[:1]
     state = (
         Contest.objects.filter(pk=contest.pk)
-        .annotate(applications_signature=applications, assignments_signature=assignments)
-        .values_list("updated_at", "applications_signature", "assignments_signature")
+        .annotate(ranking_version=Subquery(version))
+        .values_list("updated_at", "ranking_version")
         .first()
     )
     parts = [

@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 
-from novator.contests.models import Application, OfficialRanking
+from novator.contests.models import Application, ApplicationState, OfficialRanking
 from novator.contests.tests.factories import ApplicationFactory
-from novator.expertise.models import Assignment, ScoreSheet
+from novator.expertise.models import Assignment, RankingVersion, Score, ScoreSheet
 from novator.expertise.selectors import ranking as ranking_module
 from novator.expertise.selectors._common import contest_criteria
 from novator.organizations.tests.factories import OrganizationFactory
@@ -183,6 +184,40 @@ def change_contest_unsaved(contest: Any, scored: Any) -> None:
     contest.threshold_value = Decimal("90")
 
 
+# writes that bypass the models' save() (the database's triggers bump the contest's ranking version)
+
+
+def update_scores_in_bulk(contest: Any, scored: Any) -> None:
+    Score.objects.filter(sheet__assignment__application=scored[0]).update(points=Decimal("1"))
+
+
+def update_score_by_raw_sql(contest: Any, scored: Any) -> None:
+    score = Score.objects.filter(sheet__assignment__application=scored[1]).first()
+    assert score is not None
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Score._meta.db_table} SET points = 0 WHERE id = %s", [score.pk])
+
+
+def delete_score(contest: Any, scored: Any) -> None:
+    Score.objects.filter(sheet__assignment__application=scored[2]).first().delete()  # type: ignore[union-attr]
+
+
+def bulk_create_scores(contest: Any, scored: Any) -> None:
+    sheet = ScoreSheet.objects.filter(assignment__application=scored[0]).first()
+    assert sheet is not None
+    criteria = list(contest.criteria.all())
+    Score.objects.filter(sheet=sheet).delete()
+    Score.objects.bulk_create([Score(sheet=sheet, criterion=c, points=Decimal("0.5")) for c in criteria])
+
+
+def reopen_sheets_in_bulk(contest: Any, scored: Any) -> None:
+    ScoreSheet.objects.filter(assignment__application=scored[0]).update(state=ScoreSheet.State.DRAFT)
+
+
+def withdraw_application_in_bulk(contest: Any, scored: Any) -> None:
+    Application.objects.filter(pk=scored[2].pk).update(state=ApplicationState.WITHDRAWN)
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -195,6 +230,12 @@ def change_contest_unsaved(contest: Any, scored: Any) -> None:
         change_criterion,
         change_contest,
         change_contest_unsaved,
+        update_scores_in_bulk,
+        update_score_by_raw_sql,
+        delete_score,
+        bulk_create_scores,
+        reopen_sheets_in_bulk,
+        withdraw_application_in_bulk,
     ],
 )
 def test_a_change_computes_the_ranking_afresh(
@@ -266,3 +307,46 @@ def test_a_chunk_lost_from_the_cache_computes_the_ranking_again(
     # and stored again whole
     assert figures(ranking_module.contest_ranking(contest)) == figures(first)
     assert len(computed) == 2
+
+
+def version(contest: Any) -> int:
+    return RankingVersion.objects.filter(contest_id=contest.pk).values_list("version", flat=True).first() or 0
+
+
+def test_the_database_bumps_the_ranking_version_of_the_contest_written_and_of_no_other(
+    scored: Any, contest: Any, municipality: Any
+) -> None:
+    other: Any = ApplicationFactory(
+        organization=OrganizationFactory(municipality=municipality), accepted=True
+    )
+    assert other.contest_id != contest.pk
+    mine, theirs = version(contest), version(other.contest)
+    assert mine > 0 and theirs > 0  # the fixtures wrote both
+    steps = [
+        lambda: Score.objects.filter(sheet__assignment__application=scored[0]).update(points=Decimal("2")),
+        lambda: ScoreSheet.objects.filter(assignment__application=scored[0]).update(conclusion="Иначе"),
+        lambda: Assignment.objects.filter(application=scored[1]).first().delete(),  # type: ignore[union-attr]
+        lambda: Application.objects.filter(pk=scored[2].pk).update(number=99),
+    ]
+    for step in steps:
+        before = version(contest)
+        step()
+        assert version(contest) > before
+    assert version(other.contest) == theirs
+    # a write that changes no row of the contest bumps nothing
+    before = version(contest)
+    Score.objects.filter(pk=-1).update(points=Decimal("1"))
+    assert version(contest) == before
+
+
+def test_a_contest_and_everything_scored_in_it_can_still_be_deleted(scored: Any, contest: Any) -> None:
+    from novator.contests.models import Contest
+    from novator.expertise.models import Commission
+
+    Application.objects.filter(contest=contest).delete()  # with the assignments, sheets and scores
+    assert not Score.objects.filter(sheet__assignment__application__contest=contest).exists()
+    Commission.objects.filter(contest=contest).delete()
+    contest.categories.all().delete()
+    contest.criteria.all().delete()
+    Contest.objects.filter(pk=contest.pk).delete()
+    assert not Contest.objects.filter(pk=contest.pk).exists()

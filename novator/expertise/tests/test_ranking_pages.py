@@ -98,7 +98,11 @@ def test_an_override_without_a_reason_on_the_second_page_changes_nothing(
     data = {"minutes_number": "3", "minutes_date": "2023-06-01", f"override_{scored[1].pk}": "award"}
     response = client.post(reverse("expertise:ranking", args=[contest.pk]) + f"?page-{dou.pk}=2", data)
     assert response.status_code == 200
-    assert 'aria-invalid="true"' in response.content.decode()
+    body = response.content.decode()
+    assert 'aria-invalid="true"' in body
+    # the chair's choice is kept in the drawn select, the other choices are offered unselected
+    assert '<option value="award" selected>' in body
+    assert '<option value="refuse">' in body and '<option value="">' in body
     contest.refresh_from_db()
     assert contest.state == ContestState.EXPERTISE
     assert not Application.objects.get(pk=scored[1].pk).awarded
