@@ -43,8 +43,10 @@ NOTES = (
     "scale (ratio 1 = the count does not grow with data).",
     "load.*: gunicorn with 2 workers on loopback, Locust headless (8 users, no wait, 15 s), against the "
     "trivial view under the same load; the load generator shares the 2 cores with the server.",
-    "ranking.selector_vs_sql: the ranking selector (raw and calibrated rankings, agreement figures) for "
-    "the contest of 10,000 applications against one SQL aggregate of the same scores (goal ≤ 2).",
+    "ranking.selector_vs_sql: the ranking selector with an empty cache (raw and calibrated rankings, "
+    "agreement figures, the fingerprint and the writes of the cached chunks) for the contest of 10,000 "
+    "applications against one SQL aggregate of the same scores (goal ≤ 2); ranking.compute_vs_sql: the "
+    "computation alone.",
     "export.xlsx.*: the registry export of every organisation in a fresh process: seconds against the CSV "
     "export, peak RSS against the 300 MB goal, RSS growth against the CSV's.",
     "import.registry.*: preview (read + plan) and the whole import of the scale's number of new rows "

@@ -332,13 +332,23 @@ def ranking_vs_sql(scale: str, db: str) -> list[dict]:
         cache.clear()
         return contest_ranking(Contest.objects.get(pk=contest.pk))
 
+    def computation() -> Any:
+        # the computation alone: without the fingerprint, the cache's reads and the writes of its chunks
+        from novator.expertise.selectors import ranking
+
+        fresh = Contest.objects.get(pk=contest.pk)
+        criteria = list(fresh.criteria.order_by("position", "pk"))
+        return ranking._compute(fresh, criteria, list(fresh.categories.order_by("position", "pk")))
+
     raw()
     selector()
     sql_s = _best(raw, 5)
-    selector_s = _best(selector, 2)
+    selector_s = _best(selector, 3)
+    compute_s = _best(computation, 3)
     label = f"{scale} ({apps} applications)"
     return [
         figure("ranking.selector_vs_sql", label, selector_s * 1000, "ms", sql_s * 1000, db=db),
+        figure("ranking.compute_vs_sql", label, compute_s * 1000, "ms", sql_s * 1000, db=db),
     ]
 
 
