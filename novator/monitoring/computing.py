@@ -4,6 +4,7 @@ medians and ranks. No database here, so the tests can check the numbers directly
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 from typing import Any
@@ -27,6 +28,56 @@ def normalise(value: Decimal, *, lower: Decimal, upper: Decimal, higher_is_bette
     return share if higher_is_better else Decimal(1) - share
 
 
+@dataclass(frozen=True)
+class Part:
+    """One weighted indicator of the index, its numbers as Decimal (as `composite` reads them)."""
+
+    code: str
+    weight: Decimal
+    lower: Decimal
+    upper: Decimal
+    higher_is_better: bool
+
+
+def composite_parts(
+    weights: Mapping[str, Mapping[str, Any]], directions: Mapping[str, bool]
+) -> tuple[Decimal, list[Part]]:
+    """The total weight and the indicators with a positive weight, read once for many `composite_of`."""
+    total = sum((Decimal(str(w.get("weight", 0))) for w in weights.values()), Decimal(0))
+    parts = []
+    for code, spec in weights.items():
+        weight = Decimal(str(spec.get("weight", 0)))
+        if weight > 0:
+            parts.append(
+                Part(
+                    code,
+                    weight,
+                    Decimal(str(spec.get("lower", 0))),
+                    Decimal(str(spec.get("upper", 1))),
+                    directions.get(code, True),
+                )
+            )
+    return total, parts
+
+
+def composite_of(values: Mapping[str, Decimal | None], total: Decimal, parts: list[Part]) -> Decimal | None:
+    """`composite` with the weights read by `composite_parts`."""
+    if total <= 0:
+        return None
+    covered = Decimal(0)
+    acc = Decimal(0)
+    for part in parts:
+        value = values.get(part.code)
+        if value is None:
+            continue
+        norm = normalise(value, lower=part.lower, upper=part.upper, higher_is_better=part.higher_is_better)
+        covered += part.weight
+        acc += part.weight * norm
+    if covered / total < MIN_COVERAGE:
+        return None
+    return (acc / covered * 100).quantize(Q4)
+
+
 def composite(
     values: Mapping[str, Decimal | None],
     weights: Mapping[str, Mapping[str, Any]],
@@ -34,27 +85,7 @@ def composite(
 ) -> Decimal | None:
     """The index, 0…100: Σ wᵢ·normᵢ / Σ wᵢ over the indicators that have a value, None when they
     cover less than MIN_COVERAGE of the total weight."""
-    total = sum((Decimal(str(w.get("weight", 0))) for w in weights.values()), Decimal(0))
-    if total <= 0:
-        return None
-    covered = Decimal(0)
-    acc = Decimal(0)
-    for code, spec in weights.items():
-        weight = Decimal(str(spec.get("weight", 0)))
-        value = values.get(code)
-        if weight <= 0 or value is None:
-            continue
-        norm = normalise(
-            value,
-            lower=Decimal(str(spec.get("lower", 0))),
-            upper=Decimal(str(spec.get("upper", 1))),
-            higher_is_better=directions.get(code, True),
-        )
-        covered += weight
-        acc += weight * norm
-    if covered / total < MIN_COVERAGE:
-        return None
-    return (acc / covered * 100).quantize(Q4)
+    return composite_of(values, *composite_parts(weights, directions))
 
 
 def median_of(values: Iterable[Decimal]) -> Decimal | None:

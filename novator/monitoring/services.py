@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Context as DecimalContext
 from decimal import Decimal, InvalidOperation
-from itertools import islice
-from typing import Any
+from itertools import islice, repeat
+from typing import Any, cast
 
+import numpy as np
+import numpy.typing as npt
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from novator.core.jobs import Progress, enqueue_on_commit, job_create
 from novator.core.models import Job
 from novator.organizations.models import Organization
 
-from . import computing, derivations, formula
+from . import columns, computing, derivations, formula
 from .models import (
     INDEX_CODE,
     DataElement,
@@ -259,11 +261,12 @@ def _q(value: Decimal) -> Decimal:
 #: Organisations per chunk of the recomputation: their derived values, raw values and indicators are
 #: computed together; only one scaled integer per organisation and indicator is kept across chunks.
 CHUNK_SIZE = 2000
-#: Rows per INSERT when writing the values.
+#: Rows per INSERT (or per block of COPY) when writing the values.
 WRITE_BATCH = 2000
-
-_MISSING = -(2**63)
-_OUTSIDE = 2**63 - 1
+#: Past this (in units of 0.0001) a value is written as a Decimal: a float holds 15 digits exactly.
+_FLOAT_EXACT = 10**15
+#: Past this the roll-ups of a column are taken with Decimal (sums of two values must fit 64 bits).
+_ROLLUP_LIMIT = 2**61
 
 
 class _Column:
@@ -274,29 +277,39 @@ class _Column:
     __slots__ = ("data", "outside")
 
     def __init__(self, size: int) -> None:
-        self.data = array("q", [_MISSING]) * size
+        self.data = np.full(size, columns.MISSING, dtype=np.int64)
         self.outside: dict[int, Decimal] = {}  # values too large for 64 bits (never in practice)
 
     def set(self, position: int, value: Decimal) -> None:
-        scaled = int(value.scaleb(4))
-        if _MISSING < scaled < _OUTSIDE:
-            self.data[position] = scaled
-        else:
-            self.data[position] = _OUTSIDE
+        scaled = columns.scaled_of(value)
+        self.data[position] = scaled
+        if scaled == columns.OUTSIDE:
             self.outside[position] = value
 
     def get(self, position: int) -> Decimal | None:
-        scaled = self.data[position]
-        if scaled == _MISSING:
+        scaled = int(self.data[position])
+        if scaled == columns.MISSING:
             return None
-        if scaled == _OUTSIDE:
+        if scaled == columns.OUTSIDE:
             return self.outside[position]
-        return Decimal(scaled).scaleb(-4)
+        return columns.decimal_of(scaled)
 
+    def put(self, start: int, chunk: columns.Chunk) -> None:
+        self.data[start : start + len(chunk.scaled)] = chunk.scaled
+        for row, value in chunk.outside.items():
+            self.outside[start + row] = value
 
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    def chunk(self, start: int, stop: int) -> columns.Chunk:
+        return columns.Chunk(
+            self.data[start:stop],
+            {p - start: v for p, v in self.outside.items() if start <= p < stop},
+        )
+
+    @property
+    def compact(self) -> bool:
+        """True when every value is a plain 64-bit integer small enough for the array roll-ups."""
+        present = self.data[self.data != columns.MISSING]
+        return not self.outside and not (present.size and np.abs(present).max() >= _ROLLUP_LIMIT)
 
 
 def _batched_create(model: type[Model], rows: Iterable[Model], size: int) -> int:
@@ -307,6 +320,109 @@ def _batched_create(model: type[Model], rows: Iterable[Model], size: int) -> int
         model._default_manager.bulk_create(batch, batch_size=size)
         written += len(batch)
     return written
+
+
+def _can_copy(driver_cursor: Any) -> bool:
+    """PostgreSQL through psycopg 3 takes rows by COPY (psycopg2 has no `copy`)."""
+    return connection.vendor == "postgresql" and hasattr(driver_cursor, "copy")
+
+
+def _insert_rows(model: type[Model], fields: list[str], batches: Iterable[list[tuple[Any, ...]]]) -> int:
+    """Insert plain tuples (values ready for the driver, in the order of `fields`) without building model
+    instances: one COPY on PostgreSQL (psycopg 3), `executemany` in batches elsewhere."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    concrete = {f.name: f.column for f in meta.concrete_fields}
+    names = ", ".join(quote(concrete[name]) for name in fields)
+    written = 0
+    with connection.cursor() as cursor:
+        driver_cursor = cursor.cursor
+        if _can_copy(driver_cursor):
+            with driver_cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for batch in batches:
+                    for row in batch:
+                        copy.write_row(row)
+                    written += len(batch)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - names, not input
+            for batch in batches:
+                if batch:
+                    cursor.executemany(sql, batch)
+                    written += len(batch)
+    return written
+
+
+def _fetch_ints(sql: str, params: Iterable[Any], width: int) -> npt.NDArray[np.int64]:
+    """The rows of an all-integer query as an (n, width) array, read in blocks (no list of all tuples)."""
+    blocks = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        while rows := cursor.fetchmany(10_000):
+            blocks.append(np.array(rows, dtype=np.int64).reshape(-1, width))
+    return np.concatenate(blocks) if blocks else np.empty((0, width), dtype=np.int64)
+
+
+_SQLITE_DECIMAL = DecimalContext(prec=15)
+
+
+def _scaled_from_db(values: list[Any]) -> npt.NDArray[np.int64]:
+    """Stored DecimalField values as scaled integers, equal to what the model field would read. SQLite
+    gives ints and floats: Django reads a float through 15 significant digits and quantizes to 4 places,
+    which is the nearest scaled integer unless the float is not a 4-place decimal and close to a half."""
+    if values and all(type(v) in (int, float) for v in values):
+        floats = np.array(values, dtype=np.float64) * columns.SCALE
+        rounded = np.rint(floats)
+        clean = (np.abs(floats - rounded) < 1e-3) & (np.abs(floats) < 2**50)
+        result = np.where(clean, rounded, 0).astype(np.int64)
+        unclean = np.flatnonzero(~clean).tolist()
+    else:
+        result = np.zeros(len(values), dtype=np.int64)
+        unclean = list(range(len(values)))
+    for row in unclean:
+        value = values[row]
+        if not isinstance(value, Decimal):
+            value = _SQLITE_DECIMAL.create_decimal_from_float(value)
+        result[row] = columns.scaled_of(value.quantize(computing.Q4))
+    return result
+
+
+def _raw_values(
+    label: str, ids: npt.NDArray[np.int64], element_rows: Mapping[int, int], count: int
+) -> npt.NDArray[np.int64]:
+    """The year's values of the organisations `ids` (ascending), one row per data element of
+    `element_rows` ({element id: row}) and one column per organisation, scaled, MISSING where none."""
+    matrix = np.full((count, len(ids)), columns.MISSING, dtype=np.int64)
+    if not len(ids) or not count:
+        return matrix
+    table = connection.ops.quote_name(DataValue._meta.db_table)
+    postgres = connection.vendor == "postgresql"
+    value = "CAST(value * 10000 AS BIGINT)" if postgres else "value"  # numeric(14,4): exact
+    # SQLite (no statistics) would scan the whole year by the (academic_year, element) index for every
+    # chunk; the unary plus leaves it the organisation index, a range of the chunk's rows
+    year_column = "+academic_year" if connection.vendor == "sqlite" else "academic_year"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT organization_id, element_id, {value} FROM {table} "  # noqa: S608 - names, not input
+            f"WHERE {year_column} = %s AND organization_id >= %s AND organization_id <= %s",
+            [label, int(ids[0]), int(ids[-1])],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return matrix
+    orgs, elements, values = zip(*rows, strict=True)
+    scaled = np.array(values, dtype=np.int64) if postgres else _scaled_from_db(list(values))
+    known = np.array(sorted(element_rows), dtype=np.int64)
+    element = np.array(elements, dtype=np.int64)
+    at = np.minimum(np.searchsorted(known, element), len(known) - 1)
+    wanted = known[at] == element
+    row_of = np.array([element_rows[int(k)] for k in known], dtype=np.int64)[at]
+    org = np.array(orgs, dtype=np.int64)
+    column = np.minimum(np.searchsorted(ids, org), len(ids) - 1)
+    wanted &= ids[column] == org  # an inactive organisation inside the range
+    matrix[row_of[wanted], column[wanted]] = scaled[wanted]
+    return matrix
 
 
 @transaction.atomic
@@ -320,17 +436,22 @@ def values_recompute(
     The organisations are worked through in chunks of `chunk_size` (derived values, raw values and
     indicators of one chunk at a time, written in batches); across chunks only one compact integer per
     organisation and indicator is kept, from which the ranks and the medians over *all* organisations of
-    a municipality or region are taken at the end. One transaction: readers see the old rows or the new
-    ones, never a mix."""
+    a municipality or region are taken at the end. The arithmetic is done on whole columns
+    (`columns`, exactly the Decimal results) and the rows are written as plain tuples (COPY on
+    PostgreSQL). One transaction: readers see the old rows or the new ones, never a mix."""
     year = _year(academic_year)
     label = str(year)
     chunk_size = max(1, chunk_size)
-    orgs = list(
+    org_sql, org_params = (
         Organization.objects.filter(is_active=True)
         .order_by("pk")
         .values_list("pk", "municipality_id", "municipality__region_id")
+        .query.sql_with_params()
     )
-    org_ids = [pk for pk, _m, _r in orgs]
+    orgs = _fetch_ints(org_sql, org_params, 3)
+    org_ids, org_municipalities, org_regions = (np.ascontiguousarray(orgs[:, i]) for i in range(3))
+    del orgs
+    size = len(org_ids)
     derived = [
         e for e in DataElement.objects.filter(source=ElementSource.DERIVED) if e.code in derivations.REGISTRY
     ]
@@ -339,61 +460,58 @@ def values_recompute(
     index = index_indicator()
     directions = {i.code: i.direction == Direction.HIGHER for i in indicators}
     codes = [i.code for i in indicators] + ([INDEX_CODE] if weights is not None else [])
-    chunks = list(_chunks(org_ids, chunk_size))
+    starts = list(range(0, size, chunk_size))
     if progress is not None:
-        progress.set_total(len(chunks) + len(codes) + 1)
+        progress.set_total(len(starts) + len(codes) + 1)
 
-    columns = {code: _Column(len(org_ids)) for code in codes}
-    code_of = {e.pk: e.code for e in DataElement.objects.only("pk", "code")}
+    results = {code: _Column(size) for code in codes}
+    # the data elements the formulas use, one row each in the chunk's matrix of raw values
+    used = sorted(
+        {name for i in indicators for name in formula.names(i.numerator) | formula.names(i.denominator)}
+    )
+    element_rows = {
+        pk: used.index(code) for pk, code in DataElement.objects.values_list("pk", "code") if code in used
+    }
     DataValue.objects.filter(element__in=derived, academic_year=label).delete()
-    position = 0
-    for number, chunk in enumerate(chunks, start=1):
+    updated_at = DataValue._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+    derived_fields = ["element", "organization", "academic_year", "value", "source", "updated_at"]
+    for start in starts:
+        ids = org_ids[start : start + chunk_size]
+        chunk = ids.tolist()
         # 1. derived data elements of the chunk: one aggregate query (or a few) per element
         for element in derived:
             found = derivations.derive(element.code, year, chunk)
-            DataValue.objects.bulk_create(
+            _insert_rows(
+                DataValue,
+                derived_fields,
                 [
-                    DataValue(
-                        element=element,
-                        organization_id=org,
-                        academic_year=label,
-                        value=_q(v),
-                        source=ElementSource.DERIVED,
-                    )
-                    for org, v in found.items()
+                    [
+                        (element.pk, org, label, _q(v), ElementSource.DERIVED.value, updated_at)
+                        for org, v in found.items()
+                    ]
                 ],
-                batch_size=WRITE_BATCH,
             )
         # 2. indicators and the index of the chunk's organisations, from their raw values
-        raw: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
-        for org, element_id, value in DataValue.objects.filter(
-            academic_year=label, organization_id__in=chunk
-        ).values_list("organization_id", "element_id", "value"):
-            raw[org][code_of[element_id]] = value
-        for org in chunk:
-            values = raw.get(org, {})
-            computed: dict[str, Decimal] = {}
-            for indicator in indicators:
-                result = formula.indicator_value(
-                    numerator=indicator.numerator,
-                    denominator=indicator.denominator,
-                    factor=indicator.factor,
-                    values=values,
-                )
-                if result is not None:
-                    computed[indicator.code] = _q(result)
-                    columns[indicator.code].set(position, computed[indicator.code])
-            if weights is not None:
-                score = computing.composite(
-                    {code: computed.get(code) for code in weights.weights}, weights.weights, directions
-                )
-                if score is not None:
-                    columns[INDEX_CODE].set(position, score)
-            position += 1
+        raw = _raw_values(label, ids, element_rows, len(used))
+        inputs = {code: raw[row] for row, code in enumerate(used)}
+        computed: dict[str, columns.Chunk] = {}
+        for indicator in indicators:
+            computed[indicator.code] = columns.indicator_column(
+                numerator=indicator.numerator,
+                denominator=indicator.denominator,
+                factor=indicator.factor,
+                inputs=inputs,
+                size=len(ids),
+            )
+            results[indicator.code].put(start, computed[indicator.code])
+        if weights is not None:
+            results[INDEX_CODE].put(
+                start, columns.composite_column(computed, weights.weights, directions, len(ids))
+            )
         if progress is not None:
             progress.step(
                 message=_("Organisations %(done)s of %(total)s")
-                % {"done": min(number * chunk_size, len(org_ids)), "total": len(org_ids)}
+                % {"done": min(start + chunk_size, size), "total": size}
             )
     if weights is not None:
         directions[INDEX_CODE] = True
@@ -404,11 +522,24 @@ def values_recompute(
     IndicatorValue.objects.filter(academic_year=label).delete()
     written = 0
     for code in codes:
-        written += _batched_create(
-            IndicatorValue,
-            _rollup_rows(by_code[code], columns.pop(code), orgs, label, directions.get(code, True)),
-            WRITE_BATCH,
-        )
+        column = results.pop(code)
+        better = directions.get(code, True)
+        if column.compact:
+            rollup = columns.rollup(column.data, org_municipalities, org_regions, higher_is_better=better)
+            written += _insert_rows(
+                IndicatorValue,
+                _INDICATOR_FIELDS,
+                _rollup_batches(
+                    by_code[code].pk, label, rollup, column.data, org_ids, org_municipalities, org_regions
+                ),
+            )
+        else:
+            orgs_list = list(
+                zip(org_ids.tolist(), org_municipalities.tolist(), org_regions.tolist(), strict=True)
+            )
+            written += _batched_create(
+                IndicatorValue, _rollup_rows(by_code[code], column, orgs_list, label, better), WRITE_BATCH
+            )
         if progress is not None:
             progress.step(message=by_code[code].name)
     monitoring_year, _created = MonitoringYear.objects.get_or_create(academic_year=label)
@@ -423,11 +554,85 @@ def values_recompute(
     return monitoring_year
 
 
+_INDICATOR_FIELDS = [
+    "indicator",
+    "level",
+    "academic_year",
+    "organization",
+    "municipality",
+    "region",
+    "value",
+    "rank",
+]
+
+
+def _numbers(scaled: npt.NDArray[np.int64]) -> list[Any]:
+    """Scaled integers as values for the driver: floats (exact up to 15 digits), Decimals past that."""
+    if not scaled.size or np.abs(scaled).max() < _FLOAT_EXACT:
+        return cast(list[Any], (scaled / columns.SCALE).tolist())
+    return [columns.decimal_of(s) for s in scaled.tolist()]
+
+
+def _rollup_batches(
+    indicator: int,
+    label: str,
+    rollup: columns.Rollup,
+    values: npt.NDArray[np.int64],
+    org_ids: npt.NDArray[np.int64],
+    municipalities: npt.NDArray[np.int64],
+    regions: npt.NDArray[np.int64],
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of one indicator as tuples of _INDICATOR_FIELDS, WRITE_BATCH at a time, in the order of
+    `columns.Rollup`: organisations, then per region its municipalities and the region."""
+    for begin in range(0, len(rollup.org_rows), WRITE_BATCH):
+        rows = rollup.org_rows[begin : begin + WRITE_BATCH]
+        yield list(
+            zip(
+                repeat(indicator),
+                repeat(Level.ORGANIZATION.value),
+                repeat(label),
+                org_ids[rows].tolist(),
+                municipalities[rows].tolist(),
+                regions[rows].tolist(),
+                _numbers(values[rows]),
+                rollup.org_ranks[begin : begin + WRITE_BATCH].tolist(),
+                strict=False,
+            )
+        )
+    batch: list[tuple[Any, ...]] = []
+    municipal_values = _numbers(rollup.municipality_values)
+    region_values = _numbers(rollup.region_values)
+    begin = 0
+    for region, count, region_value in zip(
+        rollup.regions.tolist(), rollup.region_sizes.tolist(), region_values, strict=True
+    ):
+        stop = begin + count
+        batch += zip(
+            repeat(indicator),
+            repeat(Level.MUNICIPALITY.value),
+            repeat(label),
+            repeat(None),
+            rollup.municipalities[begin:stop].tolist(),
+            repeat(region),
+            municipal_values[begin:stop],
+            rollup.municipality_ranks[begin:stop].tolist(),
+            strict=False,
+        )
+        batch.append((indicator, Level.REGION.value, label, None, None, region, region_value, None))
+        begin = stop
+        if len(batch) >= WRITE_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _rollup_rows(
     indicator: Indicator, column: _Column, orgs: list[tuple[int, int, int]], label: str, better: bool
 ) -> Iterator[IndicatorValue]:
-    """The rows of one indicator: organisations (ranked within their municipality), municipalities
-    (medians, ranked within the region) and regions (the median of all their organisations)."""
+    """The rows of one indicator with Decimal arithmetic, for a column the array roll-ups cannot take
+    (values past 64 bits): organisations (ranked within their municipality), municipalities (medians,
+    ranked within the region) and regions (the median of all their organisations)."""
     by_municipality: dict[int, dict[int, Decimal]] = defaultdict(dict)
     region_of: dict[int, int] = {}
     for position, (org, municipality, region) in enumerate(orgs):

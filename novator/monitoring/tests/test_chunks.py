@@ -13,7 +13,7 @@ import pytest
 
 from novator.core.jobs import Progress
 from novator.core.models import Job
-from novator.monitoring import services
+from novator.monitoring import columns, services
 from novator.monitoring.models import DataValue, ElementSource, IndicatorValue, Level
 from novator.organizations.tests.factories import MunicipalityFactory, OrganizationFactory, RegionFactory
 from novator.statuses.tests.factories import StatusAssignmentFactory
@@ -119,3 +119,54 @@ def test_a_value_too_large_for_the_compact_column_comes_back_unchanged():
     assert column.get(0) == Decimal("1.5") and str(column.get(0)) == "1.5000"
     assert column.get(1) is None
     assert column.get(2) == big
+
+
+def _rows_in_order() -> list[tuple]:
+    """The year's rows in the order they were written (ties in rank are shown in this order)."""
+    return list(
+        IndicatorValue.objects.filter(academic_year=Y)
+        .order_by("id")
+        .values_list(
+            "indicator__code", "level", "organization_id", "municipality_id", "region_id", "value", "rank"
+        )
+    )
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_array_roll_ups_write_the_rows_of_the_decimal_ones_in_the_same_order(seed, monkeypatch):
+    _random_country(seed)
+    services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
+    arrays = _rows_in_order()
+    # the Decimal roll-ups (taken for values past 64 bits) over the same columns
+    monkeypatch.setattr(services._Column, "compact", property(lambda self: False))
+    services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
+    assert _rows_in_order() == arrays
+
+
+def test_postgresql_copy_writes_the_rows_of_executemany(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is used on PostgreSQL only")
+    _random_country(6)
+    services.values_recompute(actor=None, academic_year=Y, chunk_size=5)
+    copied, copied_values = _rows_in_order(), _snapshot()[1]
+    monkeypatch.setattr(services, "_can_copy", lambda cursor: False)
+    services.values_recompute(actor=None, academic_year=Y, chunk_size=5)
+    assert _rows_in_order() == copied
+    assert _snapshot()[1] == copied_values
+
+
+def test_values_stored_by_sqlite_are_read_as_the_model_field_reads_them():
+    from django.db import connection
+
+    from novator.monitoring.models import DataValue as Model
+
+    stored = [0, 7, 2.5, 12.3457, 0.33335, 0.33325, -1.00005, 1234567890.1234, 9999999999.9999]
+    field = Model._meta.get_field("value")
+    if connection.vendor == "sqlite":
+        convert = connection.ops.get_decimalfield_converter(field.get_col(Model._meta.db_table))
+        expected = [convert(v, field.get_col(Model._meta.db_table), connection) for v in stored]
+    else:  # the same rule: the nearest value with four places, half to even
+        expected = [Decimal(repr(v)).quantize(Decimal("0.0001")) for v in stored]
+    assert [columns.decimal_of(int(s)) for s in services._scaled_from_db(stored)] == expected

@@ -80,3 +80,14 @@ def test_network_partners_count_in_the_years_the_network_was_active(org_a, org_b
     )
     assert derivations.derive("network_partners", AcademicYear(2022), ids)[org_a.pk] == 2
     assert derivations.derive("network_memberships", AcademicYear(2022), ids)[org_b.pk] == 1
+
+
+def test_a_long_list_of_organisations_is_answered_for_those_organisations_only(org_a):
+    from novator.statuses.tests.factories import StatusAssignmentFactory
+
+    orgs = [OrganizationFactory(municipality=org_a.municipality) for _ in range(derivations.RANGE_FROM + 10)]
+    for org in orgs:
+        StatusAssignmentFactory(organization=org, starts_on=datetime.date(2023, 1, 1))
+    asked = [org.pk for org in orgs[::2]]  # every other one: the others lie inside the range of ids
+    assert derivations.statuses_held(Y, asked) == dict.fromkeys(asked, 1)
+    assert derivations.derive("statuses_held", Y, asked) == dict.fromkeys(asked, 1)
