@@ -166,9 +166,11 @@ def teacher_home(user: Any) -> dict[str, Any]:
 def expert_home(user: Any) -> dict[str, Any]:
     """The expert's assignments, unfinished first, with the progress (2 queries)."""
     assignments = expert_assignments(user)
+    # every join of the query is to one row (application, contest, commission, organisation, sheet):
+    # no row is repeated, nothing to make distinct
     figures = assignments.aggregate(
-        total=Count("pk", distinct=True),
-        done=Count("pk", filter=Q(sheet__state="submitted"), distinct=True),
+        total=Count("pk"),
+        done=Count("pk", filter=Q(sheet__state="submitted")),
     )
     rows = list(
         assignments.annotate(finished=Case(When(sheet__state="submitted", then=1), default=0)).order_by(
