@@ -117,7 +117,12 @@ class MethodProduct(TimeStampedModel):
         verbose_name = _("methodological product")
         verbose_name_plural = _("methodological products")
         ordering = ["-released_on", "-id"]
-        indexes = [models.Index(fields=["is_published", "type"]), models.Index(fields=["released_on"])]
+        indexes = [
+            models.Index(fields=["is_published", "type"]),
+            models.Index(fields=["released_on"]),
+            # the latest change, read by the facet cache's fingerprint (selectors.facets_fingerprint)
+            models.Index(fields=["updated_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(age_from__isnull=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connections
 from django.db.models import (
     Avg,
     Case,
@@ -23,7 +26,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import get_language
 
+from novator.accounts.scope import get_scope
 from novator.core.academic_year import AcademicYear
 from novator.organizations.models import Organization, Person
 
@@ -44,6 +49,11 @@ _LONG_COLUMNS = ("annotation", "search_vector")
 FACETS = ("type", "audience", "municipality", "year")
 #: The municipality facet shows this many municipalities (the chosen one, then those with most products).
 MUNICIPALITY_FACET_LIMIT = 30
+#: Facet counts are cached under a fingerprint of the catalogue (`facets_fingerprint`), so a change of a
+#: product shows at once; this is only the backstop for what the fingerprint does not see (a municipality
+#: renamed, rows written with raw SQL).
+FACETS_CACHE_SECONDS = 600
+FACETS_CACHE_PREFIX = "library:facets:v1:"
 
 
 def academic_start_year(field_name: str) -> Case:
@@ -172,10 +182,54 @@ def product_facets(
     organization: int | None = None,
 ) -> Facets:
     """Counts per value of each facet, over the products that match the query and the *other* facets'
-    filters (so a chosen type still shows how many products the other types have). Four queries."""
-    filters = Filters(type, audience, municipality, year, organization)
-    facets = Facets()
+    filters (so a chosen type still shows how many products the other types have).
 
+    Cached in the shared cache under the query, the filters, what the user may see, the language and
+    `facets_fingerprint()`: one query (the fingerprint) and one cache read when the same search was made
+    since the catalogue last changed, else `compute_facets` (four queries over the matches)."""
+    filters = Filters(type, audience, municipality, year, organization)
+    parts = (query.strip(), type, audience, municipality, str(year or ""), organization)
+    key_parts = (parts, _visibility_key(user), get_language(), facets_fingerprint())
+    key = FACETS_CACHE_PREFIX + hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    facets = cache.get(key)
+    if facets is None:
+        facets = compute_facets(query, user=user, filters=filters)
+        cache.set(key, facets, FACETS_CACHE_SECONDS)
+    return facets
+
+
+def facets_fingerprint(using: str = "default") -> tuple[Any, ...]:
+    """What the facet counts depend on, in one cheap query: the number of products and their latest
+    change (a product added, edited, published, withdrawn or deleted — its authors and search text are
+    saved with it), and the latest change of an organisation (an author organisation moved to another
+    municipality). The two `MAX`es read an index (`updated_at`), the count the smallest index."""
+    products = MethodProduct._meta.db_table
+    organizations = Organization._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {products}), (SELECT MAX(updated_at) FROM {products}), "  # noqa: S608 - table names
+            f"(SELECT MAX(updated_at) FROM {organizations})"
+        )
+        row = cursor.fetchone()
+    return tuple(row)
+
+
+def _visibility_key(user: Any) -> str:
+    """Which products a user sees (`MethodProductQuerySet.visible_to`): everyone the published ones,
+    administrators all, others also the drafts they created or whose authors they serve."""
+    scope = get_scope(user)
+    if scope.is_admin:
+        return "admin"
+    if not scope.authenticated:
+        return "public"
+    served = (sorted(scope.coordinator_organizations), sorted(scope.methodologist_municipalities))
+    return f"user:{user.pk}:{served}"
+
+
+def compute_facets(query: str, *, user: Any, filters: Filters) -> Facets:
+    """The facet counts from the database (four queries; `product_facets` caches them)."""
+    municipality = filters.municipality
+    facets = Facets()
     types = dict(_base(query, user, filters, "type").order_by().values_list("type").annotate(n=Count("pk")))
     facets.type = [FacetValue(v, str(label), types[v]) for v, label in ProductType.choices if types.get(v)]
 

@@ -133,6 +133,9 @@ class Organization(TimeStampedModel):
         indexes = [
             models.Index(fields=["municipality", "kind"]),
             models.Index(fields=["short_name"]),
+            # the registry's "recently changed" sort and the latest change read by the library's facet
+            # cache (library.selectors.facets_fingerprint)
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="organization_not_own_parent"),

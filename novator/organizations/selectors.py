@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, overload
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -34,14 +35,15 @@ def organization_list(
     active: bool | None = None,
     status: str = "",
     sort: str = "name",
+    many: bool = False,
 ) -> QuerySet[Organization]:
     """The registry, filtered. `status` is the code of a status kind (e.g. MIP): only organisations
-    holding that status today."""
+    holding that status today. `many`: the search is known to match many rows (`search(many=True)`)."""
     qs = Organization.objects.visible_to(user).select_related(
         "municipality", "municipality__region", "parent"
     )
     if search:
-        qs = qs.search(search)
+        qs = qs.search(search, many=many)
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
     if municipality_oktmo:
@@ -57,6 +59,33 @@ def organization_list(
     if status:
         qs = qs.filter(holding_status(status))
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+class PagedByIds:
+    """A filtered, ordered registry list that a paginator reads a page at a time in one query of two
+    steps: the page's ids from the filters and the order alone (no joins, no wide columns: on a search
+    with many matches an index walk that stops at the page's last row, index-only on PostgreSQL), then
+    those rows with their joins. The rows and their order are those of the list itself."""
+
+    def __init__(self, items: QuerySet[Organization]) -> None:
+        self.items = items
+
+    def __len__(self) -> int:
+        return self.items.count()
+
+    def __iter__(self) -> Iterator[Organization]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> Organization: ...
+    @overload
+    def __getitem__(self, index: slice) -> QuerySet[Organization]: ...
+    def __getitem__(self, index: int | slice) -> Organization | QuerySet[Organization]:
+        if isinstance(index, int):
+            return self[index : index + 1].get()
+        ids = self.items.values("pk")[index]
+        rows = Organization.objects.select_related("municipality", "municipality__region", "parent")
+        return rows.filter(pk__in=ids).order_by(*self.items.query.order_by)
 
 
 def holding_status(code: str) -> Exists:

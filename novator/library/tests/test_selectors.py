@@ -7,6 +7,8 @@ import datetime
 import pytest
 
 from novator.core.academic_year import AcademicYear
+from novator.library import services
+from novator.library.models import MethodProduct
 from novator.library.replication import replication_graph, replication_table
 from novator.library.selectors import product_facets, product_search, top_products
 from novator.organizations.tests.factories import OrganizationFactory
@@ -39,7 +41,8 @@ def catalogue(org_a, org_b):
 
 
 def test_facet_counts(catalogue, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    # the catalogue's fingerprint, then four facet queries (the counts are not cached yet)
+    with django_assert_max_num_queries(5):
         facets = product_facets()
     assert counts(facets.type) == {"guide": 2, "programme": 1}
     assert counts(facets.audience) == {"school": 2, "preschool": 2}
@@ -128,3 +131,42 @@ def test_replication_graph_links_authors_to_adopters(org_a, org_b, django_assert
     assert sorted((link["source"], link["target"]) for link in graph["links"]) == sorted(
         [(str(author.pk), str(org_a.pk)), (str(author.pk), str(org_b.pk))]
     )
+
+
+def test_facets_are_cached_until_the_catalogue_changes(catalogue, admin_user, django_assert_num_queries):
+    first, second, third, draft = catalogue
+    assert counts(product_facets().type) == {"guide": 2, "programme": 1}
+    # the same search again: the fingerprint only, the counts from the cache
+    with django_assert_num_queries(1):
+        assert counts(product_facets().type) == {"guide": 2, "programme": 1}
+    # a product added
+    MethodProductFactory(type="programme")
+    assert counts(product_facets().type) == {"guide": 2, "programme": 2}
+    # a product changed through the service (its type), published, withdrawn
+    services.product_update(actor=admin_user, product=first, data={"type": "programme"})
+    assert counts(product_facets().type) == {"guide": 1, "programme": 3}
+    services.product_publish(actor=admin_user, product=draft)
+    assert counts(product_facets().type) == {"guide": 1, "programme": 4}
+    services.product_publish(actor=admin_user, product=third, published=False)
+    assert counts(product_facets().type) == {"guide": 1, "programme": 3}
+    # a product deleted (the admin can)
+    MethodProduct.objects.filter(pk=second.pk).delete()
+    assert counts(product_facets().type) == {"programme": 3}
+
+
+def test_cached_facets_follow_an_author_organisation_to_another_municipality(catalogue, other_municipality):
+    before = counts(product_facets().municipality)
+    first = catalogue[0]
+    author = first.author_organizations.get()
+    author.municipality = other_municipality
+    author.save()
+    after = counts(product_facets().municipality)
+    assert after != before and after[other_municipality.oktmo] >= 1
+
+
+def test_cached_facets_are_kept_apart_by_query_filters_and_visibility(catalogue, admin_user):
+    assert counts(product_facets(type="guide").audience) == {"school": 2, "preschool": 1}
+    assert counts(product_facets(type="programme").audience) == {"preschool": 1}
+    # the administrator sees the draft too; the visitor still does not
+    assert counts(product_facets(user=admin_user).type) == {"guide": 2, "programme": 2}
+    assert counts(product_facets().type) == {"guide": 2, "programme": 1}

@@ -27,11 +27,15 @@ def test_catalogue_query_count_does_not_grow(client, org_a, org_b, count, django
             title=f"Инновационная программа {n}", authors=[org_a, org_b], approved=True
         )
         AdoptionFactory(product=product, rating=4)
-    # session-less visitor: count, page, author organisations, four facets
-    with django_assert_max_num_queries(7):
+    # session-less visitor: count, page, author organisations, the catalogue's fingerprint, four facets
+    with django_assert_max_num_queries(8):
         response = client.get(CATALOGUE, {"search": "инновационный", "sort": "rated"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == count
+    # the same search again: the facets from the cache (the shared cache is one more query in production)
+    with django_assert_max_num_queries(4):
+        response = client.get(CATALOGUE, {"search": "инновационный", "sort": "rated"})
+    assert sum(v.count for v in response.context["facets"].type) == count
 
 
 def test_catalogue_shows_search_results_with_facets(client, org_a):

@@ -9,6 +9,7 @@ from django.db import connection
 from novator.core.text import fold
 from novator.organizations.models import Organization
 from novator.organizations.querysets import SEARCH_FTS
+from novator.organizations.selectors import PagedByIds, organization_list
 from novator.organizations.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,66 @@ def test_a_search_counts_its_matches_up_to_the_cap(client, municipality, monkeyp
     assert response.context["page"].paginator.count == 1 and "data-capped" not in response.content.decode()
     response = client.get(url)
     assert response.context["page"].paginator.count == 5 and "data-capped" not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["березка", "мбоу", "№ 7", "детск сад", "1", "нет такой", "героя союза"])
+@pytest.mark.parametrize("sort", ["name", "-name", "municipality", "inn"])
+def test_a_search_read_for_many_matches_finds_the_same_rows_in_the_same_order(orgs, query, sort):
+    plain = list(organization_list(search=query, sort=sort).values_list("pk", flat=True))
+    walked = list(organization_list(search=query, sort=sort, many=True).values_list("pk", flat=True))
+    assert walked == plain
+    # a page at a time, ids first (one query per page): the same slices
+    for low, high in [(0, 2), (1, 3), (2, 25)]:
+        rows = PagedByIds(organization_list(search=query, sort=sort, many=True))[low:high]
+        assert [o.pk for o in rows] == plain[low:high]
+
+
+def test_a_search_with_many_matches_walks_the_names_in_order(orgs):
+    """A word in a third of a national registry: the page's ids come from walking the name index and
+    stop at the page's last row, not from sorting every match (SQLite: `+id IN` over the FTS matches;
+    PostgreSQL: an index over the names that also holds the searched text)."""
+    if connection.vendor == "sqlite":
+        ids = organization_list(search="мбоу", many=True).values("pk")[:25]
+        sql, params = ids.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "short_n" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'organizations_name_search'")
+            assert "INCLUDE (search_text)" in cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_a_capped_search_pages_through_the_names_in_order(client, municipality, monkeypatch, sort):
+    from django.urls import reverse
+
+    from novator.organizations.views import registry
+
+    monkeypatch.setattr(registry, "SEARCH_COUNT_CAP", 3)
+    names = [f"МБОУ Лицей «Вектор-{n}»" for n in (5, 1, 4, 0, 3, 2)]
+    for name in names:
+        OrganizationFactory(municipality=municipality, short_name=name)
+    OrganizationFactory(municipality=municipality, short_name="МБОУ СОШ № 3")
+    response = client.get(reverse("organizations:list"), {"q": "вектор", "sort": sort})
+    page = response.context["page"]
+    assert page.paginator.capped
+    shown = [o.short_name for o in page.object_list]
+    assert shown == sorted(names, reverse=sort == "-name")[:3]
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_a_search_page_query_count_does_not_grow(
+    client, municipality, monkeypatch, count, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from novator.organizations.views import registry
+
+    monkeypatch.setattr(registry, "SEARCH_COUNT_CAP", 10)  # 40 matches: past the cap, read in name order
+    OrganizationFactory.create_batch(count, municipality=municipality, short_name="МБОУ Лицей «Вектор»")
+    # regions + municipalities offered (organizations.filters), status kinds, the capped count, the page
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("organizations:list"), {"q": "вектор"})
+    assert len(response.context["page"].object_list) == min(count, 10)
