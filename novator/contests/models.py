@@ -236,7 +236,8 @@ class Contest(TimeStampedModel):
         ]
         # the home pages' "open" and "results published" lists (by state, ordered by the closing date)
         indexes = [
-            models.Index(fields=["state", "closes_at"], name="contest_state_closes"),
+            # (the id: the tie-break of the lists ordered by closing date, read from the index)
+            models.Index(fields=["state", "closes_at", "id"], name="contest_state_closes_id"),
             # the list of contests: newest first, and its academic-year filter
             models.Index(fields=["opens_at", "id"], name="contest_opens"),
             models.Index(fields=["academic_year", "state"], name="contest_year_state"),

@@ -725,7 +725,9 @@ class Generator:
                 )
                 crits.append(criterion_id)
                 criterion_id += 1
-            commissions.append((cid, now, now))
+            # the commission published its assignments once the expertise began (the experts see them)
+            expertise_began = state in ("expertise", "decided", "published")
+            commissions.append((cid, now if expertise_began else None, now, now))
             pool = self.orgs_by_region[rid] if regional else self.orgs_by_muni[mid]
             if professional:
                 first, count = (self.person_first, self.scale.staff) if big else self.staff_of_muni[mid]
@@ -815,7 +817,9 @@ class Generator:
             contests,
         )
         self.w.insert(Criterion, ["id", "contest", "name", "max_points", "weight", "position"], criteria)
-        self.w.insert(Commission, ["contest", "created_at", "updated_at"], commissions)
+        self.w.insert(
+            Commission, ["contest", "assignments_published_at", "created_at", "updated_at"], commissions
+        )
         self.w.insert(
             Application,
             [

@@ -16,6 +16,7 @@ from novator.contests.models import Application, Contest
 from novator.events.models import Registration
 from novator.expertise.models import Assignment, Score, ScoreSheet
 from novator.expertise.selectors import contest_ranking
+from novator.expertise.selectors.sheets import expert_assignments
 from novator.library.models import Adoption, MethodProduct
 from novator.library.search import matching, parse
 from novator.monitoring.models import DataValue
@@ -62,6 +63,10 @@ def test_counts_match_the_district_scale():
     assert result.counts["organizations.Person"] == DISTRICT.staff
     assert User.objects.filter(username="syn-admin", is_superuser=True).exists()
     assert RoleAssignment.objects.filter(role="coordinator").count() == DISTRICT.organizations
+    # the commissions of contests past the call published their assignments: the experts see them
+    assert Assignment.objects.published().exists()
+    assert not Assignment.objects.filter(application__contest__state="announced").published().exists()
+    assert expert_assignments(User.objects.get(username="syn-expert-0")).exists()
 
 
 def test_same_seed_same_data_other_seed_other_data():
