@@ -137,7 +137,7 @@ PAGES: list[tuple[str, str | None, str, float]] = [
     ("contests.list", None, "/contests/", 1),
     ("contest.public_results", None, "/contests/{published}/", 1),
     ("contest.ranking", "admin", "/expertise/contests/{typical}/ranking/", 1),
-    ("contest.ranking_10k", "admin", "/expertise/contests/{big}/ranking/", 0),
+    ("contest.ranking_10k", "admin", "/expertise/contests/{big}/ranking/", 1),
     ("events.calendar", None, "/events/calendar/?month=2026-10", 1),
     ("events.list", None, "/events/", 1),
     ("library.search", None, "/library/?search=инклюзивное+образование", 1),

@@ -329,6 +329,14 @@ def _cents(values: np.ndarray) -> np.ndarray:
     return cents.astype(np.int64)
 
 
+def _places(keys: Sequence[Hashable], chosen: Sequence[Hashable]) -> np.ndarray:
+    """For each of `keys` (by code), its place among `chosen`, or -1."""
+    code = {key: i for i, key in enumerate(keys)}
+    places = np.full(len(keys), -1)
+    places[[code[key] for key in chosen]] = np.arange(len(chosen))
+    return places
+
+
 def _agreement(
     contest: Contest, sheets: Sheets, names: dict[int, str], calibrated: set[Hashable]
 ) -> Agreement:
@@ -343,14 +351,8 @@ def _agreement(
     )
     if concordance.w is not None and len(concordance.experts) >= 2 and len(concordance.applications) >= 2:
         # the block's totals: the sheets of its experts on its applications (each pair has one)
-        row_of = np.full(len(sheets.applications), -1)
-        row_of[[sheets.applications.index(a) for a in concordance.applications]] = np.arange(
-            len(concordance.applications)
-        )
-        column_of = np.full(len(sheets.experts), -1)
-        column_of[[sheets.experts.index(e) for e in concordance.experts]] = np.arange(
-            len(concordance.experts)
-        )
+        row_of = _places(sheets.applications, concordance.applications)
+        column_of = _places(sheets.experts, concordance.experts)
         rows, columns = row_of[sheets.application], column_of[sheets.expert]
         inside = (rows >= 0) & (columns >= 0)
         block = np.empty((len(concordance.applications), len(concordance.experts)))
