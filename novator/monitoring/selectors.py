@@ -154,7 +154,19 @@ def municipality_overview(
             academic_year__in=labels,
             level=Level.ORGANIZATION,
             municipality=municipality,
-        ).select_related("indicator", "organization")
+        )
+        .select_related("indicator", "organization")
+        # the columns shown (not the organisations' registry data: a few hundred rows a page)
+        .only(
+            "academic_year",
+            "rank",
+            "value",
+            "indicator",
+            "indicator__code",
+            "organization",
+            "organization__short_name",
+            "organization__kind",
+        )
     )
     current = sorted(
         (r for r in org_rows if r.academic_year == year.academic_year and r.indicator.code == INDEX_CODE),
