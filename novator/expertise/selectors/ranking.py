@@ -195,6 +195,19 @@ class ExpertLeniency:
         return self.loaded
 
 
+#: the experts of a large commission whose leniency a cached ranking keeps at hand (the page shows at
+#: most these; the whole list is read when asked for: the minutes)
+LENIENCY_KEPT = 100
+
+
+def _most_deviating(items: Sequence[ExpertLeniency], limit: int) -> list[ExpertLeniency]:
+    if len(items) <= limit:
+        return list(items)
+    largest = sorted(items, key=lambda item: -abs(item.mean_deviation))[:limit]
+    chosen = {id(item) for item in largest}
+    return [item for item in items if id(item) in chosen]
+
+
 @dataclass
 class Agreement:
     """How much the experts agree (from the raw totals of the submitted sheets)."""
@@ -205,8 +218,17 @@ class Agreement:
     applications: int
     icc1: float | None = None
     icc2_1: float | None = None
-    leniency: list[ExpertLeniency] = field(default_factory=list)
+    #: a list, or the `CachedLeniency` of a ranking read from the cache (read when iterated)
+    leniency: Sequence[ExpertLeniency] = field(default_factory=list)
     flagged: int = 0
+    #: the LENIENCY_KEPT experts who deviate most (what the page shows), known without the whole list
+    kept: list[ExpertLeniency] | None = None
+
+    def most_deviating(self, limit: int) -> list[ExpertLeniency]:
+        """All the experts of a small commission; of a large one, the `limit` who deviate most from the
+        others (in the agreement's own order)."""
+        pool = self.kept if self.kept is not None and limit <= LENIENCY_KEPT else self.leniency
+        return _most_deviating(pool, limit)
 
     @property
     def w(self) -> float | None:
@@ -246,13 +268,13 @@ class Agreement:
             }
         return ""
 
-    def chart(self, items: list[ExpertLeniency] | None = None) -> dict[str, Any]:
+    def chart(self, items: Sequence[ExpertLeniency] | None = None) -> dict[str, Any]:
         """Data of the leniency chart: names and the mean deviation from the other experts, in points (of
         the given experts, else of all)."""
-        items = self.leniency if items is None else items
+        shown = self.leniency if items is None else items
         return {
-            "names": [item.name for item in items],
-            "values": [round(item.mean_deviation, 2) for item in items],
+            "names": [item.name for item in shown],
+            "values": [round(item.mean_deviation, 2) for item in shown],
         }
 
 
@@ -629,7 +651,7 @@ def _compute(contest: Contest, criteria: list[Criterion], categories: list[Categ
 # applications.
 
 #: bump when the cached structure changes
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 #: rows per cached chunk (the page shows 50 rows of a category: one or two chunks)
 CHUNK = 100
 CACHE_TIMEOUT = 24 * 60 * 60
@@ -700,9 +722,9 @@ def _to_plain(ranking: Ranking) -> dict[str, Any]:
             "applications": figures.applications,
             "icc1": figures.icc1,
             "icc2_1": figures.icc2_1,
-            "leniency": [
-                (item.expert_id, item.name, item.applications, item.mean_deviation, item.se, item.calibrated)
-                for item in figures.leniency
+            "leniency_count": len(figures.leniency),
+            "leniency_kept": [
+                _plain_leniency(item) for item in _most_deviating(figures.leniency, LENIENCY_KEPT)
             ],
             "flagged": figures.flagged,
         },
@@ -714,11 +736,23 @@ def _to_plain(ranking: Ranking) -> dict[str, Any]:
             for row in category.rows
         ]
         chunks.append([rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)])
-    return {"summary": summary, "chunks": chunks}
+    leniency = [_plain_leniency(item) for item in figures.leniency] if figures is not None else []
+    return {"summary": summary, "chunks": chunks, "leniency": leniency}
+
+
+PlainLeniency = tuple[int, str, int, float, float | None, bool]
+
+
+def _plain_leniency(item: ExpertLeniency) -> PlainLeniency:
+    return (item.expert_id, item.name, item.applications, item.mean_deviation, item.se, item.calibrated)
+
+
+def _leniency_key(key: str) -> str:
+    return f"{key}:leniency"
 
 
 def _store(key: str, plain: dict[str, Any]) -> None:
-    entries: dict[str, Any] = {key: plain["summary"]}
+    entries: dict[str, Any] = {key: plain["summary"], _leniency_key(key): plain["leniency"]}
     for c, chunks in enumerate(plain["chunks"]):
         for n, chunk in enumerate(chunks):
             entries[_chunk_key(key, c, n)] = chunk
@@ -803,6 +837,15 @@ class _CachedSource:
             applications=self.applications,
         )
 
+    def leniency(self) -> list[ExpertLeniency]:
+        if self.fresh is None:
+            found = cache.get(_leniency_key(self.key))
+            if found is not None:
+                return [ExpertLeniency(*item) for item in found]
+            self.fresh = self.recompute()
+        figures = self.fresh.agreement
+        return list(figures.leniency) if figures is not None else []
+
     def read(self, category: int, chunks: list[int]) -> dict[int, list[RankingRow]]:
         if self.fresh is None:
             keys = {n: _chunk_key(self.key, category, n) for n in chunks}
@@ -816,6 +859,36 @@ class _CachedSource:
         for row in rows:
             row.applications = self.applications
         return {n: rows[n * CHUNK : (n + 1) * CHUNK] for n in chunks}
+
+
+class CachedLeniency(Sequence[ExpertLeniency]):
+    """The leniency of every expert of a cached ranking, read from the cache when first iterated (the page
+    needs only their number and the most deviating, which the summary keeps)."""
+
+    def __init__(self, source: _CachedSource, size: int):
+        self.source = source
+        self.size = size
+        self.items: list[ExpertLeniency] | None = None
+
+    def __len__(self) -> int:
+        return self.size
+
+    def _all(self) -> list[ExpertLeniency]:
+        if self.items is None:
+            self.items = self.source.leniency()
+        return self.items
+
+    @overload
+    def __getitem__(self, index: int) -> ExpertLeniency: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ExpertLeniency]: ...
+
+    def __getitem__(self, index: int | slice) -> ExpertLeniency | list[ExpertLeniency]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[ExpertLeniency]:
+        return iter(self._all())
 
 
 def _from_plain(
@@ -851,11 +924,9 @@ def _from_plain(
             applications=cached["applications"],
             icc1=cached["icc1"],
             icc2_1=cached["icc2_1"],
-            leniency=[
-                ExpertLeniency(pk, name, n, deviation, se, calibrated)
-                for pk, name, n, deviation, se, calibrated in cached["leniency"]
-            ],
+            leniency=CachedLeniency(source, cached["leniency_count"]),
             flagged=cached["flagged"],
+            kept=[ExpertLeniency(*item) for item in cached["leniency_kept"]],
         )
     return Ranking(
         contest=contest,

@@ -309,6 +309,41 @@ def test_a_chunk_lost_from_the_cache_computes_the_ranking_again(
     assert len(computed) == 2
 
 
+def test_a_cached_ranking_shows_the_most_deviating_experts_without_reading_them_all(
+    scored: Any, contest: Any, monkeypatch: pytest.MonkeyPatch, computed: list[int]
+) -> None:
+    from django.core.cache import cache
+
+    monkeypatch.setattr(ranking_module, "LENIENCY_KEPT", 1)
+    contest.calibration_min_sheets = 2
+    contest.save()
+    first = ranking_module.contest_ranking(contest)
+    assert first.agreement is not None and len(first.agreement.leniency) == 2
+    reads: list[str] = []
+    get = cache.get
+
+    def counting(key: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting)
+    cached = ranking_module.contest_ranking(contest)
+    assert cached.agreement is not None
+    leniency = cached.agreement.leniency
+    assert isinstance(leniency, ranking_module.CachedLeniency)
+    # what the page needs: the number of experts and the most deviating one
+    assert len(leniency) == 2 and bool(leniency)
+    assert cached.agreement.most_deviating(1) == first.agreement.most_deviating(1)
+    assert not [key for key in reads if key.endswith(":leniency")]
+    # the whole list when asked for (the minutes), from the cache; then lost from it: computed again
+    assert list(leniency) == list(first.agreement.leniency)
+    assert [key for key in reads if key.endswith(":leniency")] and len(computed) == 1
+    cache.delete(ranking_module._leniency_key(leniency.source.key))
+    again = ranking_module.contest_ranking(contest)
+    assert again.agreement is not None and list(again.agreement.leniency) == list(first.agreement.leniency)
+    assert len(computed) == 2
+
+
 def version(contest: Any) -> int:
     return RankingVersion.objects.filter(contest_id=contest.pk).values_list("version", flat=True).first() or 0
 

@@ -128,14 +128,8 @@ LENIENCY_CHART_SIZE = 100
 
 
 def _leniency_rows(agreement: selectors.Agreement | None, limit: int) -> list[Any]:
-    """All the experts of a small commission; of a large one, the `limit` who deviate most from the
-    others (in the agreement's own order)."""
-    items = agreement.leniency if agreement else []
-    if len(items) <= limit:
-        return items
-    largest = sorted(items, key=lambda item: -abs(item.mean_deviation))[:limit]
-    chosen = {id(item) for item in largest}
-    return [item for item in items if id(item) in chosen]
+    """All the experts of a small commission; of a large one, the `limit` who deviate most."""
+    return agreement.most_deviating(limit) if agreement else []
 
 
 def _commission(contest: Any) -> Commission | None:
