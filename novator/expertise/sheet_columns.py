@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from novator.core.arrays import first_seen
+
 __all__ = ["Sheet", "Sheets", "group_mean", "group_sd", "group_sum"]
 
 Sheet = tuple[Hashable, Hashable, float]
@@ -80,10 +82,10 @@ class Sheets:
     @classmethod
     def from_keys(cls, expert: np.ndarray, application: np.ndarray, total: np.ndarray) -> Sheets:
         """From columns of integer keys (ids): coded in order of first appearance, as `of` codes them."""
-        expert_codes, experts = _first_appearance_codes(expert)
-        application_codes, applications = _first_appearance_codes(application)
+        experts, expert_codes, _first = first_seen(expert)
+        applications, application_codes, _first = first_seen(application)
         return cls.from_codes(
-            expert_codes, application_codes, total.astype(np.float64), experts, applications
+            expert_codes, application_codes, total.astype(np.float64), experts.tolist(), applications.tolist()
         )
 
     def per_application(self) -> np.ndarray:
@@ -93,14 +95,6 @@ class Sheets:
     def per_expert(self) -> np.ndarray:
         """How many sheets each expert submitted."""
         return np.bincount(self.expert, minlength=len(self.experts))
-
-
-def _first_appearance_codes(keys: np.ndarray) -> tuple[np.ndarray, list[Hashable]]:
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # the unique keys in order of first appearance
-    code = np.empty(len(order), dtype=np.intp)
-    code[order] = np.arange(len(order))
-    return code[inverse.reshape(-1)], unique[order].tolist()
 
 
 def group_sum(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:

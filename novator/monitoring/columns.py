@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from novator.core.arrays import first_seen
+
 from . import computing, formula
 
 Ints = npt.NDArray[np.int64]
@@ -323,16 +325,6 @@ def group_medians(groups: Ints, values: Ints, count: int) -> Ints:
     return half + ((total & 1) & (half & 1))
 
 
-def _first_seen(keys: Ints) -> tuple[Ints, Ints, Ints]:
-    """(the distinct keys in the order they first appear, each row's index into them, the first row of
-    each)."""
-    distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    position = np.empty(len(distinct), dtype=np.int64)
-    position[order] = np.arange(len(distinct))
-    return distinct[order], position[inverse.ravel()], first[order]
-
-
 @dataclass
 class Rollup:
     """The rows of one indicator, in the order they are written: organisations grouped by municipality
@@ -356,12 +348,12 @@ def rollup(values: Ints, municipalities: Ints, regions: Ints, *, higher_is_bette
     Every present value must be below EXACT_LIMIT in magnitude."""
     rows = np.flatnonzero(values != MISSING)
     present = values[rows]
-    municipality_ids, group, first_row = _first_seen(municipalities[rows])
+    municipality_ids, group, first_row = first_seen(municipalities[rows])
     org_order = np.argsort(group, kind="stable")
     org_ranks = group_ranks(group, present, higher_is_better=higher_is_better)
     medians = group_medians(group, present, len(municipality_ids))
     municipality_regions = regions[rows][first_row]
-    region_ids, region_group, _first = _first_seen(municipality_regions)
+    region_ids, region_group, _first = first_seen(municipality_regions)
     municipality_ranks = group_ranks(region_group, medians, higher_is_better=higher_is_better)
     region_values = group_medians(region_group[group], present, len(region_ids))
     by_region = np.argsort(region_group, kind="stable")

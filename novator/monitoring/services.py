@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
+from novator.core.arrays import positions
 from novator.core.jobs import Progress, enqueue_on_commit, job_create
 from novator.core.models import Job
 from novator.organizations.models import Organization
@@ -413,14 +414,11 @@ def _raw_values(
         return matrix
     orgs, elements, values = zip(*rows, strict=True)
     scaled = np.array(values, dtype=np.int64) if postgres else _scaled_from_db(list(values))
-    known = np.array(sorted(element_rows), dtype=np.int64)
-    element = np.array(elements, dtype=np.int64)
-    at = np.minimum(np.searchsorted(known, element), len(known) - 1)
-    wanted = known[at] == element
-    row_of = np.array([element_rows[int(k)] for k in known], dtype=np.int64)[at]
-    org = np.array(orgs, dtype=np.int64)
-    column = np.minimum(np.searchsorted(ids, org), len(ids) - 1)
-    wanted &= ids[column] == org  # an inactive organisation inside the range
+    known = np.array(list(element_rows), dtype=np.int64)
+    at = positions(known, np.array(elements, dtype=np.int64))
+    row_of = np.array(list(element_rows.values()), dtype=np.int64)[at]
+    column = positions(ids, np.array(orgs, dtype=np.int64))  # -1: an inactive organisation in the range
+    wanted = (at >= 0) & (column >= 0)
     matrix[row_of[wanted], column[wanted]] = scaled[wanted]
     return matrix
 

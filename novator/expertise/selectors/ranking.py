@@ -44,6 +44,7 @@ from novator.contests.models import (
     Criterion,
     OfficialRanking,
 )
+from novator.core.arrays import positions
 
 from .. import agreement, calibration
 from ..models import Assignment, Expert, RankingVersion, Score, ScoreSheet
@@ -442,15 +443,6 @@ def _sheet_columns(contest: Contest, specs: list[scoring.CriterionSpec]) -> np.n
     return np.array(rows, dtype=np.int64).reshape(-1, 5)
 
 
-def _positions(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """The index of each key in `ids` (-1 for a key not there)."""
-    if not len(ids):
-        return np.full(len(keys), -1, dtype=np.intp)
-    by_id = np.argsort(ids)
-    found = by_id[np.minimum(np.searchsorted(ids, keys, sorter=by_id), len(ids) - 1)]
-    return np.where(ids[found] == keys, found, -1)
-
-
 class _PerApplication(NamedTuple):
     sheets: np.ndarray
     sums: np.ndarray
@@ -534,7 +526,7 @@ def _compute(contest: Contest, criteria: list[Criterion], categories: list[Categ
 
     columns = _sheet_columns(contest, specs)
     # the index of each sheet's application among the accepted ones
-    index = _positions(ids, columns[:, 0])
+    index = positions(ids, columns[:, 0])
     # the submitted sheets by application (in the applications' order), then by sheet id
     known = index >= 0
     order = np.lexsort((columns[known, 2], index[known]))
@@ -788,11 +780,11 @@ class CachedRows(Sequence[RankingRow]):
     def __getitem__(self, index: int | slice) -> RankingRow | list[RankingRow]:
         if isinstance(index, slice):
             start, stop, step = index.indices(self.size)
-            positions = range(start, stop, step)
-            if not positions:
+            wanted = range(start, stop, step)
+            if not wanted:
                 return []
-            self._read(min(positions) // CHUNK, max(positions) // CHUNK)
-            return [self.chunks[i // CHUNK][i % CHUNK] for i in positions]
+            self._read(min(wanted) // CHUNK, max(wanted) // CHUNK)
+            return [self.chunks[i // CHUNK][i % CHUNK] for i in wanted]
         position = index + self.size if index < 0 else index
         if not 0 <= position < self.size:
             raise IndexError(index)
