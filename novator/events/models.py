@@ -88,10 +88,13 @@ class Event(TimeStampedModel):
                 name="event_registration_window_order",
             ),
         ]
-        # "upcoming" (not ended yet) on the list, the calendar and the home pages. Not an index on the
-        # list's order (starts_at): the planner would walk it through all the past events.
-        # The public lists count and read the published ones (the count from the index alone).
+        # The list's order: the whole list (the API) and the events to come are a walk of `event_starts`
+        # stopped at the page. The events under way (not ended yet, started before) and the calendar's
+        # months are ranges of `event_ends_starts`; the public lists count the published ones from
+        # `event_published_ends` alone. "Not ended yet" is never one query ordered by the start: the
+        # planner would walk `event_starts` through every past event (`selectors.not_ended`).
         indexes = [
+            models.Index(fields=["starts_at", "id"], name="event_starts"),
             models.Index(fields=["ends_at", "starts_at"], name="event_ends_starts"),
             models.Index(fields=["is_published", "ends_at", "starts_at"], name="event_published_ends"),
         ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime
 from collections import defaultdict
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from novator.core.paging import Concatenated
 from novator.organizations.models import Organization, Person
 
 from .models import Certificate, Event, Material, Registration, RegistrationStatus, Section, Talk
@@ -69,6 +70,30 @@ def _registered_count() -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+@overload
+def event_list(
+    *,
+    user: Any,
+    query: str = ...,
+    kind: str = ...,
+    level: str = ...,
+    municipality: int | None = ...,
+    region: str = ...,
+    date_from: None = ...,
+    date_to: datetime.date | None = ...,
+) -> QuerySet[Event]: ...
+@overload
+def event_list(
+    *,
+    user: Any,
+    query: str = ...,
+    kind: str = ...,
+    level: str = ...,
+    municipality: int | None = ...,
+    region: str = ...,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None = ...,
+) -> QuerySet[Event] | Concatenated[Event]: ...
 def event_list(
     *,
     user: Any,
@@ -79,8 +104,9 @@ def event_list(
     region: str = "",
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-) -> QuerySet[Event]:
-    """Events the user may see, filtered, with their organisers and registration counts, by start."""
+) -> QuerySet[Event] | Concatenated[Event]:
+    """Events the user may see, filtered, with their organisers and registration counts, by start.
+    From a day on (the default list), those under way that day and then those to come (`not_ended`)."""
     qs = _filtered(
         user=user,
         query=query,
@@ -88,11 +114,26 @@ def event_list(
         level=level,
         municipality=municipality,
         region=region,
-        date_from=date_from,
         date_to=date_to,
     )
     # `visible_to` and the municipality filter go through `pk__in`: no join, so no DISTINCT
-    return _with_joins(qs).order_by("starts_at", "pk")
+    qs = _with_joins(qs).order_by("starts_at", "pk")
+    if date_from is None:
+        return qs
+    return not_ended(qs, _day_start(date_from))
+
+
+def not_ended(events: QuerySet[Event], moment: datetime.datetime) -> Concatenated[Event]:
+    """The (ordered) events that have not ended at `moment`, by start: those under way, then those to
+    come. Two ranges of two indexes (the end's, the start's) instead of one query that either sorts
+    every future event or walks the start index through every past one (`Concatenated`)."""
+    return Concatenated(
+        events.filter(starts_at__lt=moment, ends_at__gte=moment), events.filter(starts_at__gte=moment)
+    )
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _filtered(
@@ -119,14 +160,10 @@ def _filtered(
         qs = qs.filter(
             pk__in=Event.objects.filter(organizers__municipality__region__code=region).values("pk")
         )
-    tz = timezone.get_current_timezone()
     if date_from:
-        qs = qs.filter(ends_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
+        qs = qs.filter(ends_at__gte=_day_start(date_from))
     if date_to:
-        qs = qs.filter(
-            starts_at__lt=datetime.datetime.combine(date_to, datetime.time.min, tzinfo=tz)
-            + datetime.timedelta(days=1)
-        )
+        qs = qs.filter(starts_at__lt=_day_start(date_to) + datetime.timedelta(days=1))
     return qs
 
 

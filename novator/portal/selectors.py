@@ -20,7 +20,7 @@ from novator.contests.models import ApplicationState, Contest, ContestState
 from novator.core.models import Job
 from novator.core.text import fold
 from novator.events.models import Event, RegistrationStatus
-from novator.events.selectors import registrations_for_user
+from novator.events.selectors import not_ended, registrations_for_user
 from novator.expertise.selectors.sheets import expert_assignments
 from novator.library import selectors as library_selectors
 from novator.monitoring.campaigns import responses_visible_to
@@ -99,12 +99,13 @@ def _public_home(user: Any) -> dict[str, Any]:
             .filter(closes_at__gt=now)
             .order_by("closes_at", "id")[:5]
         ),
-        "events": list(
+        # under way, then to come: one query, or two when fewer than five are under way (`not_ended`)
+        "events": not_ended(
             Event.objects.visible_to(user)  # filters through `pk__in`: no duplicates, no DISTINCT
-            .filter(ends_at__gte=now)
             .defer("description")
-            .order_by("starts_at", "pk")[:5]
-        ),
+            .order_by("starts_at", "pk"),
+            now,
+        )[:5],
     }
 
 
