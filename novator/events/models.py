@@ -89,12 +89,13 @@ class Event(TimeStampedModel):
             ),
         ]
         # The list's order: the whole list (the API) and the events to come are a walk of `event_starts`
-        # stopped at the page. The events under way (not ended yet, started before) and the calendar's
-        # months are ranges of `event_ends_starts`; the public lists count the published ones from
-        # `event_published_ends` alone. "Not ended yet" is never one query ordered by the start: the
-        # planner would walk `event_starts` through every past event (`selectors.not_ended`).
+        # stopped at the page, and the published ones to come are counted from it alone (`is_published`
+        # last: SQLite does not seek a bare boolean). The events under way (not ended yet, started before)
+        # and the calendar's months are ranges of `event_ends_starts`, counted from `event_published_ends`.
+        # "Not ended yet" is never one query ordered by the start: the planner would walk `event_starts`
+        # through every past event (`selectors.not_ended`).
         indexes = [
-            models.Index(fields=["starts_at", "id"], name="event_starts"),
+            models.Index(fields=["starts_at", "id", "is_published"], name="event_starts"),
             models.Index(fields=["ends_at", "starts_at"], name="event_ends_starts"),
             models.Index(fields=["is_published", "ends_at", "starts_at"], name="event_published_ends"),
         ]
