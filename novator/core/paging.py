@@ -22,8 +22,12 @@ class Concatenated(Generic[M]):
     its page overlaps; a slice from the start reads the parts in turn until it is full. The prefetches of
     the parts are done once, for the rows of the slice."""
 
-    def __init__(self, *parts: QuerySet[M]) -> None:
+    def __init__(self, *parts: QuerySet[M], whole: frozenset[int] = frozenset()) -> None:
+        """`whole`: the positions of parts small by nature that are read whole and cut in Python. With a
+        LIMIT, a planner that takes the part's rows for common walks the index of the order looking for
+        them — through the whole table when they are rare (events under way: 0 of 50,000)."""
         self.parts = parts
+        self.whole = whole
         self.ordered = True  # for the paginator's check: each part is ordered, and they come in order
 
     @cached_property
@@ -61,14 +65,22 @@ class Concatenated(Generic[M]):
             list(self._counts) if skip or "_counts" in self.__dict__ else [None] * len(self.parts)
         )
         rows: list[M] = []
-        for part, count in zip(self.parts, counts, strict=True):
+        for position, (part, count) in enumerate(zip(self.parts, counts, strict=True)):
             if wanted is not None and len(rows) >= wanted:
                 break
             if count is not None and skip >= count:
                 skip -= count
                 continue
             stop = None if wanted is None else skip + wanted - len(rows)
-            rows += part.prefetch_related(None)[skip:stop]  # prefetched once for the whole slice, below
+            unprefetched = part.prefetch_related(None)  # prefetched once for the whole slice, below
+            if position in self.whole:
+                found = list(unprefetched)
+                rows += found[skip:stop]
+                if count is None:  # read whole: now it is known where the next part starts
+                    skip = max(0, skip - len(found))
+                    continue
+            else:
+                rows += unprefetched[skip:stop]
             skip = 0
         if lookups := getattr(self.parts[0], "_prefetch_related_lookups", ()):
             prefetch_related_objects(rows, *lookups)

@@ -126,9 +126,13 @@ def event_list(
 def not_ended(events: QuerySet[Event], moment: datetime.datetime) -> Concatenated[Event]:
     """The (ordered) events that have not ended at `moment`, by start: those under way, then those to
     come. Two ranges of two indexes (the end's, the start's) instead of one query that either sorts
-    every future event or walks the start index through every past one (`Concatenated`)."""
+    every future event or walks the start index through every past one (`Concatenated`). Those under way
+    are few by nature and read whole: with a LIMIT the planner would take them for common and look for
+    them along the start index, through every past event."""
     return Concatenated(
-        events.filter(starts_at__lt=moment, ends_at__gte=moment), events.filter(starts_at__gte=moment)
+        events.filter(starts_at__lt=moment, ends_at__gte=moment),
+        events.filter(starts_at__gte=moment),
+        whole=frozenset({0}),
     )
 
 

@@ -15,10 +15,10 @@ def regions(db):
     return [Region.objects.create(code=str(70 + i), name=f"Region {i}") for i in range(1, 8)]
 
 
-def _parts():
+def _parts(whole=frozenset()):
     ordered = Region.objects.order_by("code")
     return Concatenated(
-        ordered.filter(code__lte="73"), ordered.filter(code="99"), ordered.filter(code__gt="73")
+        ordered.filter(code__lte="73"), ordered.filter(code="99"), ordered.filter(code__gt="73"), whole=whole
     )
 
 
@@ -40,8 +40,19 @@ CODES = [str(70 + i) for i in range(1, 8)]
         slice(3, 3),
     ],
 )
-def test_slices_are_those_of_the_whole_list(regions, cut):
-    assert [r.code for r in _parts()[cut]] == CODES[cut]
+@pytest.mark.parametrize("whole", [frozenset(), frozenset({0}), frozenset({0, 1, 2}), frozenset({2})])
+def test_slices_are_those_of_the_whole_list(regions, cut, whole):
+    assert [r.code for r in _parts(whole)[cut]] == CODES[cut]
+    counted = _parts(whole)
+    assert counted.count() == 7
+    assert [r.code for r in counted[cut]] == CODES[cut]
+
+
+def test_a_part_read_whole_has_no_limit(regions, django_assert_num_queries):
+    with django_assert_num_queries(3) as captured:
+        assert [r.code for r in _parts(frozenset({0}))[:5]] == CODES[:5]
+    first, empty, third = (q["sql"] for q in captured.captured_queries)
+    assert "LIMIT" not in first and "LIMIT" in empty and "LIMIT" in third
 
 
 def test_a_slice_from_the_start_reads_only_the_parts_it_needs(regions, django_assert_num_queries):
