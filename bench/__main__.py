@@ -46,7 +46,8 @@ NOTES = (
     "ranking.selector_vs_sql: the ranking selector with an empty cache (raw and calibrated rankings, "
     "agreement figures, the fingerprint and the writes of the cached chunks) for the contest of 10,000 "
     "applications against one SQL aggregate of the same scores (goal ≤ 2); ranking.compute_vs_sql: the "
-    "computation alone.",
+    "computation alone (both rankings and the agreement figures); ranking.ranked_list_vs_sql: what the "
+    "SQL computes, by the application's code — the raw ranking's means, tie-breaks, ranks and quotas.",
     "export.xlsx.*: the registry export of every organisation in a fresh process: seconds against the CSV "
     "export, peak RSS against the 300 MB goal, RSS growth against the CSV's.",
     "import.registry.*: preview (read + plan) and the whole import of the scale's number of new rows "

@@ -340,15 +340,30 @@ def ranking_vs_sql(scale: str, db: str) -> list[dict]:
         criteria = list(fresh.criteria.order_by("position", "pk"))
         return ranking._compute(fresh, criteria, list(fresh.categories.order_by("position", "pk")))
 
+    def ranked_list() -> Any:
+        # what the SQL computes, by the application's own code: the applications and the sheets' weighted
+        # totals read, the means (half up), the tie-breaks, the ranks and the quotas of the raw ranking,
+        # in columns; without the calibrated ranking, the agreement figures and the row objects
+        from novator.expertise.selectors import ranking
+
+        fresh = Contest.objects.get(pk=contest.pk)
+        criteria = list(fresh.criteria.order_by("position", "pk"))
+        inputs = ranking._read_inputs(
+            fresh, ranking.criterion_specs(criteria), list(fresh.categories.order_by("position", "pk"))
+        )
+        return ranking._rank_columns(inputs, inputs.raw, ranking.TOTAL_SCALE, fresh.threshold_points)
+
     raw()
     selector()
     sql_s = _best(raw, 5)
     selector_s = _best(selector, 3)
     compute_s = _best(computation, 3)
+    ranked_s = _best(ranked_list, 5)
     label = f"{scale} ({apps} applications)"
     return [
         figure("ranking.selector_vs_sql", label, selector_s * 1000, "ms", sql_s * 1000, db=db),
         figure("ranking.compute_vs_sql", label, compute_s * 1000, "ms", sql_s * 1000, db=db),
+        figure("ranking.ranked_list_vs_sql", label, ranked_s * 1000, "ms", sql_s * 1000, db=db),
     ]
 
 

@@ -497,10 +497,28 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@_cyclic_gc_paused()
-def _compute(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> Ranking:
-    """The rankings computed from the submitted sheets (four queries), in columns (numpy)."""
-    specs = criterion_specs(criteria)
+class _Inputs(NamedTuple):
+    """What the rankings are computed from: the accepted applications and their submitted sheets, in
+    columns (the applications in the order of `accepted_applications`, the sheets by application)."""
+
+    applications: list[_Applicant]
+    ids: np.ndarray
+    #: each application's category, as its position among the contest's categories (the last: none)
+    category: np.ndarray
+    submitted: np.ndarray
+    numbers: np.ndarray
+    quotas: np.ndarray
+    #: each sheet's application (its index in `ids`), expert and weighted total (10^-TOTAL_SCALE points)
+    sheet_app: np.ndarray
+    sheet_expert: np.ndarray
+    sheet_total: np.ndarray
+    raw: _PerApplication
+    #: the sum of each application's points on the first criterion (the tie-break)
+    first_sums: np.ndarray
+
+
+def _read_inputs(contest: Contest, specs: list[scoring.CriterionSpec], categories: list[Category]) -> _Inputs:
+    """The applications and the sheets' totals (two queries), in columns."""
     # plain tuples, not model instances: the page reads the instances of the rows it shows; the order of
     # the submission times, not the times (the tie-break only compares them)
     assigned = (
@@ -531,39 +549,66 @@ def _compute(contest: Contest, criteria: list[Criterion], categories: list[Categ
     known = index >= 0
     order = np.lexsort((columns[known, 2], index[known]))
     sheet_app = index[known][order]
-    sheet_expert = columns[known, 1][order]
     sheet_total = columns[known, 3][order]
-    sheet_first = columns[known, 4][order]
+    return _Inputs(
+        applications=applications,
+        ids=ids,
+        category=category,
+        submitted=np.array([a.submitted_order for a in applications], dtype=np.int64),
+        numbers=np.array(
+            [scoring.NO_NUMBER if a.number is None else a.number for a in applications], dtype=np.int64
+        ),
+        quotas=np.array([-1 if c.quota is None else c.quota for c in categories] + [-1], dtype=np.int64),
+        sheet_app=sheet_app,
+        sheet_expert=columns[known, 1][order],
+        sheet_total=sheet_total,
+        raw=_per_application(sheet_app, sheet_total, count),
+        first_sums=np.bincount(sheet_app, weights=columns[known, 4][order], minlength=count)
+        .round()
+        .astype(np.int64),
+    )
 
-    raw = _per_application(sheet_app, sheet_total, count)
-    first_sums = np.bincount(sheet_app, weights=sheet_first, minlength=count).round().astype(np.int64)
+
+def _rank_columns(
+    inputs: _Inputs, sheets: _PerApplication, scale: int, threshold: Decimal
+) -> scoring.RankedColumns:
+    """The ranking rules over sheet totals of `scale` decimals (the raw ones, or the calibrated)."""
+    return scoring.rank_columns(
+        ids=inputs.ids,
+        category=inputs.category,
+        submitted=inputs.submitted,
+        number=inputs.numbers,
+        sheets=sheets.sheets,
+        total_sums=sheets.sums,
+        minimum=sheets.minimum,
+        first_sums=inputs.first_sums,
+        scale=scale,
+        first_scale=POINTS_SCALE,
+        threshold=threshold,
+        quotas=inputs.quotas,
+    )
+
+
+@_cyclic_gc_paused()
+def _compute(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> Ranking:
+    """The rankings computed from the submitted sheets (four queries), in columns (numpy)."""
+    inputs = _read_inputs(contest, criterion_specs(criteria), categories)
+    applications, ids, category = inputs.applications, inputs.ids, inputs.category
+    sheet_app, sheet_expert, sheet_total, raw = (
+        inputs.sheet_app,
+        inputs.sheet_expert,
+        inputs.sheet_total,
+        inputs.raw,
+    )
+    count = len(applications)
     threshold = contest.threshold_points
     max_total = contest.max_total
-    quotas = np.array([-1 if c.quota is None else c.quota for c in categories] + [-1], dtype=np.int64)
-    submitted = np.array([a.submitted_order for a in applications], dtype=np.int64)
-    numbers = np.array(
-        [scoring.NO_NUMBER if a.number is None else a.number for a in applications], dtype=np.int64
-    )
     row_ids = ids.tolist()
     category_ids = [a.category_id for a in applications]
 
     def rank(sheets: _PerApplication, scale: int) -> list[scoring.RankedRow]:
-        columns = scoring.rank_columns(
-            ids=ids,
-            category=category,
-            submitted=submitted,
-            number=numbers,
-            sheets=sheets.sheets,
-            total_sums=sheets.sums,
-            minimum=sheets.minimum,
-            first_sums=first_sums,
-            scale=scale,
-            first_scale=POINTS_SCALE,
-            threshold=threshold,
-            quotas=quotas,
-        )
         return scoring.ranked_rows(
-            columns,
+            _rank_columns(inputs, sheets, scale, threshold),
             ids=row_ids,
             category_ids=category_ids,
             sheet_units=sheets.units,
