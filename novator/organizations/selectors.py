@@ -8,6 +8,8 @@ from typing import Any, overload
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from novator.core.paging import CappedPaginator
+
 from .models import Municipality, Organization, OrganizationImport, OrganizationImportRow, Person, Region
 
 SORTS = {
@@ -86,6 +88,26 @@ class PagedByIds:
         ids = self.items.values("pk")[index]
         rows = Organization.objects.select_related("municipality", "municipality__region", "parent")
         return rows.filter(pk__in=ids).order_by(*self.items.query.order_by)
+
+
+#: matches of a registry search counted at most (the pages stop there: 40 pages of 25)
+SEARCH_COUNT_CAP = 1000
+#: sorts a search with many matches reads by walking the `short_name` index (forwards or backwards)
+NAME_SORTS = ("name", "-name")
+
+
+def search_pages(*, user: Any, per_page: int, **filters: Any) -> CappedPaginator:
+    """The pages of a registry search (`filters` of `organization_list`, with `search`). Its matches are
+    counted up to SEARCH_COUNT_CAP ("more than 1,000: refine the search"); past the cap, sorted by name,
+    a page is read by walking the names in order instead of sorting every match (the same rows:
+    `OrganizationQuerySet.search(many=True)`). Each page reads its ids first, then its rows
+    (`PagedByIds`)."""
+    matches = organization_list(user=user, **filters)
+    paginator = CappedPaginator(matches, per_page, cap=SEARCH_COUNT_CAP)
+    if paginator.capped and filters.get("sort", "name") in NAME_SORTS:
+        matches = organization_list(user=user, many=True, **filters)
+    paginator.object_list = PagedByIds(matches)
+    return paginator
 
 
 def holding_status(code: str) -> Exists:

@@ -105,9 +105,9 @@ def test_search_uses_the_index(orgs):
 def test_a_search_counts_its_matches_up_to_the_cap(client, municipality, monkeypatch):
     from django.urls import reverse
 
-    from novator.organizations.views import registry
+    from novator.organizations import selectors
 
-    monkeypatch.setattr(registry, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
     for n in range(5):
         OrganizationFactory(municipality=municipality, short_name=f"МБОУ Лицей «Вектор-{n}»")
     url = reverse("organizations:list")
@@ -156,9 +156,9 @@ def test_a_search_with_many_matches_walks_the_names_in_order(orgs):
 def test_a_capped_search_pages_through_the_names_in_order(client, municipality, monkeypatch, sort):
     from django.urls import reverse
 
-    from novator.organizations.views import registry
+    from novator.organizations import selectors
 
-    monkeypatch.setattr(registry, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
     names = [f"МБОУ Лицей «Вектор-{n}»" for n in (5, 1, 4, 0, 3, 2)]
     for name in names:
         OrganizationFactory(municipality=municipality, short_name=name)
@@ -176,9 +176,9 @@ def test_a_search_page_query_count_does_not_grow(
 ):
     from django.urls import reverse
 
-    from novator.organizations.views import registry
+    from novator.organizations import selectors
 
-    monkeypatch.setattr(registry, "SEARCH_COUNT_CAP", 10)  # 40 matches: past the cap, read in name order
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 10)  # 40 matches: past the cap, read in name order
     OrganizationFactory.create_batch(count, municipality=municipality, short_name="МБОУ Лицей «Вектор»")
     # regions + municipalities offered (organizations.filters), status kinds, the capped count, the page
     with django_assert_max_num_queries(5):

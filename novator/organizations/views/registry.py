@@ -12,34 +12,21 @@ from django.utils.translation import gettext as _
 from novator.core.audit import history_for
 from novator.core.concurrency import VERSION_FIELD
 from novator.core.forms import apply_validation_error
-from novator.core.paging import CappedPaginator, paginate, query_without
+from novator.core.paging import paginate, query_without
 
 from .. import selectors, services
 from ..forms import OrganizationForm, PersonForm, RegistryFilterForm
 from ..models import Organization, Person
 
-#: matches of a registry search counted at most (the pages stop there: 40 pages of 25)
-SEARCH_COUNT_CAP = 1000
-#: sorts a search with many matches reads by walking the `short_name` index (forwards or backwards)
-NAME_SORTS = ("name", "-name")
-
 
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = RegistryFilterForm(request.GET or None, user=request.user)
     kwargs = form.selector_kwargs() if form.is_bound else {"sort": "name"}
-    organizations = selectors.organization_list(user=request.user, **kwargs)
     if kwargs.get("search"):
-        # a search counts its matches up to SEARCH_COUNT_CAP ("more than 1,000: refine the search");
-        # past the cap, the page is read by walking the names in order rather than sorting every match
-        # (the same rows: see OrganizationQuerySet.search)
-        paginator = CappedPaginator(organizations, 25, cap=SEARCH_COUNT_CAP)
-        many = paginator.capped and kwargs.get("sort", "name") in NAME_SORTS
-        if many:
-            organizations = selectors.organization_list(user=request.user, many=True, **kwargs)
-        paginator.object_list = selectors.PagedByIds(organizations)
+        paginator = selectors.search_pages(user=request.user, per_page=25, **kwargs)
         page = paginator.get_page(request.GET.get("page"))
     else:
-        page = paginate(request, organizations, per_page=25)
+        page = paginate(request, selectors.organization_list(user=request.user, **kwargs), per_page=25)
     return render(
         request,
         "organizations/organization_list.html",
