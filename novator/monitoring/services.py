@@ -389,38 +389,291 @@ def _scaled_from_db(values: list[Any]) -> npt.NDArray[np.int64]:
     return result
 
 
-def _raw_values(
-    label: str, ids: npt.NDArray[np.int64], element_rows: Mapping[int, int], count: int
+#: SQLite: the marker of a stored float that is not that close to a four-place decimal (read again).
+_UNCLEAN = columns.MISSING
+
+
+def _scaled_column(name: str) -> str:
+    """The SQL that reads a stored decimal exactly as a scaled integer. PostgreSQL: numeric(n, 4) × 10⁴ is
+    a whole number. SQLite stores a float (or an integer): the nearest integer of value × 10⁴ where
+    `_scaled_from_db` would take it (the same float arithmetic and bounds), else _UNCLEAN, for
+    `_fetch_scaled` to convert that value in Python."""
+    quoted = connection.ops.quote_name(name)
+    if connection.vendor == "postgresql":
+        return f"CAST({quoted} * 10000 AS BIGINT)"
+    scaled = f"({quoted} * {columns.SCALE})"
+    return (
+        f"CASE WHEN abs({scaled} - round({scaled})) < 1e-3 AND abs({scaled}) < {2**50} "
+        f"THEN CAST(round({scaled}) AS INTEGER) ELSE {_UNCLEAN} END"
+    )
+
+
+def _fetch_scaled(
+    sql: str, params: Iterable[Any], width: int, value_at: int, model: type[Model]
 ) -> npt.NDArray[np.int64]:
-    """The year's values of the organisations `ids` (ascending), one row per data element of
-    `element_rows` ({element id: row}) and one column per organisation, scaled, MISSING where none."""
-    matrix = np.full((count, len(ids)), columns.MISSING, dtype=np.int64)
-    if not len(ids) or not count:
-        return matrix
+    """`_fetch_ints` of a query of `model`'s rows whose first column is the id and whose column `value_at`
+    is `_scaled_column("value")`: the values scaled exactly as the model field would read them (the
+    values SQLite could not convert are read again by id and converted by `_scaled_from_db`)."""
+    result = _fetch_ints(sql, params, width)
+    if connection.vendor == "postgresql":
+        return result
+    unclean = np.flatnonzero(result[:, value_at] == _UNCLEAN)
+    table = connection.ops.quote_name(model._meta.db_table)
+    for begin in range(0, len(unclean), 500):
+        rows = unclean[begin : begin + 500]
+        ids = result[rows, 0].tolist()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, value FROM {table} "  # noqa: S608 - names, not input
+                f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
+                ids,
+            )
+            stored = dict(cursor.fetchall())
+        result[rows, value_at] = _scaled_from_db([stored[i] for i in ids])
+    return result
+
+
+#: No value in a column read with COALESCE(…, -1): a NULL foreign key or rank (ids and ranks are positive).
+_NULL = -1
+#: The biggest and smallest 64-bit integers: the open ends of the first and the last chunk's id range.
+_LOWEST, _HIGHEST = -(2**63), 2**63 - 1
+
+
+def _held_values(label: str, lowest: int, highest: int) -> npt.NDArray[np.int64]:
+    """The year's DataValue rows of the organisations lowest…highest (ids, inclusive), active or not:
+    (id, organization, element, scaled value, 1 when the source is derived) per row."""
     table = connection.ops.quote_name(DataValue._meta.db_table)
-    postgres = connection.vendor == "postgresql"
-    value = "CAST(value * 10000 AS BIGINT)" if postgres else "value"  # numeric(14,4): exact
     # SQLite (no statistics) would scan the whole year by the (academic_year, element) index for every
     # chunk; the unary plus leaves it the organisation index, a range of the chunk's rows
     year_column = "+academic_year" if connection.vendor == "sqlite" else "academic_year"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT organization_id, element_id, {value} FROM {table} "  # noqa: S608 - names, not input
-            f"WHERE {year_column} = %s AND organization_id >= %s AND organization_id <= %s",
-            [label, int(ids[0]), int(ids[-1])],
-        )
-        rows = cursor.fetchall()
-    if not rows:
+    return _fetch_scaled(
+        f"SELECT id, organization_id, element_id, {_scaled_column('value')}, "  # noqa: S608 - names, not input
+        f"CASE WHEN source = %s THEN 1 ELSE 0 END FROM {table} "
+        f"WHERE {year_column} = %s AND organization_id >= %s AND organization_id <= %s",
+        [ElementSource.DERIVED.value, label, lowest, highest],
+        5,
+        value_at=3,
+        model=DataValue,
+    )
+
+
+def _raw_values(
+    ids: npt.NDArray[np.int64],
+    orgs: npt.NDArray[np.int64],
+    elements: npt.NDArray[np.int64],
+    scaled: npt.NDArray[np.int64],
+    element_rows: Mapping[int, int],
+    count: int,
+) -> npt.NDArray[np.int64]:
+    """The values (`orgs`, `elements`, `scaled`: one per stored row) of the organisations `ids`
+    (ascending) as a matrix: one row per data element of `element_rows` ({element id: row}) and one
+    column per organisation, MISSING where none. Values of other elements or organisations are left out."""
+    matrix = np.full((count, len(ids)), columns.MISSING, dtype=np.int64)
+    if not len(ids) or not count or not len(orgs):
         return matrix
-    orgs, elements, values = zip(*rows, strict=True)
-    scaled = np.array(values, dtype=np.int64) if postgres else _scaled_from_db(list(values))
     known = np.array(list(element_rows), dtype=np.int64)
-    at = positions(known, np.array(elements, dtype=np.int64))
+    at = positions(known, elements)
     row_of = np.array(list(element_rows.values()), dtype=np.int64)[at]
-    column = positions(ids, np.array(orgs, dtype=np.int64))  # -1: an inactive organisation in the range
+    column = positions(ids, orgs)  # -1: an inactive organisation in the range
     wanted = (at >= 0) & (column >= 0)
     matrix[row_of[wanted], column[wanted]] = scaled[wanted]
     return matrix
+
+
+def _match(
+    new_group: npt.NDArray[np.int64],
+    new_key: npt.NDArray[np.int64],
+    old_group: npt.NDArray[np.int64],
+    old_key: npt.NDArray[np.int64],
+) -> npt.NDArray[np.intp]:
+    """For each old row, the index of the new row with the same (group, key), -1 where there is none.
+    New keys are distinct within a group; of old rows sharing a key only the first is matched (the others
+    are surplus: -1)."""
+    at = np.full(len(old_key), -1, dtype=np.intp)
+    for group in np.unique(new_group).tolist():
+        new_rows = np.flatnonzero(new_group == group)
+        old_rows = np.flatnonzero(old_group == group)
+        found = positions(new_key[new_rows], old_key[old_rows])
+        at[old_rows] = np.where(found >= 0, new_rows[found], -1)
+    matched = np.flatnonzero(at >= 0)
+    if len(matched) and np.bincount(at[matched]).max() > 1:  # never written so, but no constraint forbids it
+        _distinct, first = np.unique(at[matched], return_index=True)
+        surplus = np.ones(len(matched), dtype=bool)
+        surplus[first] = False
+        at[matched[surplus]] = -1
+    return at
+
+
+class _Diff:
+    """How the held rows become the computed ones: the held rows to delete (`stale`), the held rows to
+    rewrite with a computed one (`changed`, `changed_to`: indexes of held and computed rows) and the
+    computed rows to insert (`fresh`)."""
+
+    __slots__ = ("changed", "changed_to", "fresh", "stale")
+
+    def __init__(
+        self,
+        at: npt.NDArray[np.intp],
+        differs: npt.NDArray[np.bool_],
+        size: int,
+    ) -> None:
+        """`at`: each held row's computed row (-1: none); `differs`: per held row with at ≥ 0, in order,
+        whether it differs from its computed row; `size`: the number of computed rows."""
+        kept = np.flatnonzero(at >= 0)
+        self.stale = np.flatnonzero(at < 0)
+        self.changed = kept[differs]
+        self.changed_to = at[self.changed]
+        covered = np.zeros(size, dtype=bool)
+        covered[at[kept]] = True
+        self.fresh = np.flatnonzero(~covered)
+
+
+def _delete_ids(model: type[Model], ids: npt.NDArray[np.int64]) -> int:
+    """Delete rows by id, WRITE_BATCH at a time."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for begin in range(0, len(ids), WRITE_BATCH):
+            batch = ids[begin : begin + WRITE_BATCH].tolist()
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s::bigint[])", [batch])  # noqa: S608
+            else:
+                cursor.executemany(f"DELETE FROM {table} WHERE id = %s", [(i,) for i in batch])  # noqa: S608
+    return len(ids)
+
+
+def _update_rows(model: type[Model], fields: list[str], batches: Iterable[list[tuple[Any, ...]]]) -> int:
+    """Update rows by id from plain tuples (the id, then the values of `fields`): on PostgreSQL (psycopg 3)
+    a COPY into a temporary table and one UPDATE … FROM, elsewhere `executemany` of UPDATE … WHERE id.
+    Inside a transaction (the temporary table is dropped at its end at the latest)."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    concrete = {f.name: f.column for f in meta.concrete_fields}
+    names = [quote(concrete[name]) for name in fields]
+    written = 0
+    with connection.cursor() as cursor:
+        driver_cursor = cursor.cursor
+        if _can_copy(driver_cursor):
+            temporary = quote(f"novator_update_{meta.db_table}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {temporary} ON COMMIT DROP AS "  # noqa: S608 - names, not input
+                f"SELECT id, {', '.join(names)} FROM {table} WITH NO DATA"
+            )
+            with driver_cursor.copy(f"COPY {temporary} (id, {', '.join(names)}) FROM STDIN") as copy:
+                for batch in batches:
+                    for row in batch:
+                        copy.write_row(row)
+                    written += len(batch)
+            if written:
+                # the planner then knows its size: an index scan for a few rows, a hash join for many
+                cursor.execute(f"ANALYZE {temporary}")
+                assignments = ", ".join(f"{name} = u.{name}" for name in names)
+                cursor.execute(
+                    f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 - names, not input
+                    f"FROM {temporary} AS u WHERE t.id = u.id"
+                )
+            cursor.execute(f"DROP TABLE {temporary}")
+        else:
+            assignments = ", ".join(f"{name} = %s" for name in names)
+            sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 - names, not input
+            for batch in batches:
+                if batch:
+                    cursor.executemany(sql, [(*row[1:], row[0]) for row in batch])
+                    written += len(batch)
+    return written
+
+
+class _Written:
+    """Rows inserted, updated and deleted, and how many the year holds after the recomputation."""
+
+    __slots__ = ("deleted", "held", "inserted", "updated")
+
+    def __init__(self) -> None:
+        self.held = self.inserted = self.updated = self.deleted = 0
+
+    def as_dict(self, prefix: str = "") -> dict[str, int]:
+        return {
+            f"{prefix}inserted": self.inserted,
+            f"{prefix}updated": self.updated,
+            f"{prefix}deleted": self.deleted,
+        }
+
+
+_DERIVED_FIELDS = ["element", "organization", "academic_year", "value", "source", "updated_at"]
+
+
+def _write_derived(
+    held: npt.NDArray[np.int64],
+    derived_ids: npt.NDArray[np.int64],
+    found: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[Decimal]],
+    label: str,
+    updated_at: Any,
+    written: _Written,
+) -> None:
+    """Make the held rows of the derived elements (`held`: rows of `_held_values`) the computed ones
+    (`found`: element, organisation, scaled value and the Decimal of each): delete the rows no longer
+    computed, update the changed ones (value, source, `updated_at`), insert the new ones."""
+    elements, orgs, scaled, values = found
+    mine = held[np.isin(held[:, 2], derived_ids)]
+    at = _match(elements, orgs, mine[:, 2], mine[:, 1])
+    kept = at[at >= 0]
+    differs = (mine[at >= 0, 3] != scaled[kept]) | (mine[at >= 0, 4] != 1)
+    differs |= scaled[kept] == columns.OUTSIDE  # the marker is not the value: write it again
+    diff = _Diff(at, differs, len(orgs))
+    written.held += len(orgs)
+    written.deleted += _delete_ids(DataValue, mine[diff.stale, 0])
+    derived = ElementSource.DERIVED.value
+    if len(diff.changed):
+        written.updated += _update_rows(
+            DataValue,
+            ["value", "source", "updated_at"],
+            [
+                [
+                    (row_id, values[to], derived, updated_at)
+                    for row_id, to in zip(
+                        mine[diff.changed, 0].tolist(), diff.changed_to.tolist(), strict=True
+                    )
+                ]
+            ],
+        )
+    if len(diff.fresh):
+        written.inserted += _insert_rows(
+            DataValue,
+            _DERIVED_FIELDS,
+            [
+                [
+                    (element, org, label, values[row], derived, updated_at)
+                    for element, org, row in zip(
+                        elements[diff.fresh].tolist(),
+                        orgs[diff.fresh].tolist(),
+                        diff.fresh.tolist(),
+                        strict=True,
+                    )
+                ]
+            ],
+        )
+
+
+def _derive_chunk(
+    derived: list[DataElement], year: AcademicYear, chunk: list[int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[Decimal]]:
+    """The derived values of the chunk's organisations: element ids, organisation ids, scaled values and
+    the values (quantized Decimals, as written), one aggregate query (or a few) per element."""
+    elements: list[npt.NDArray[np.int64]] = []
+    orgs: list[npt.NDArray[np.int64]] = []
+    values: list[Decimal] = []
+    for element in derived if chunk else []:
+        found = derivations.derive(element.code, year, chunk)
+        elements.append(np.full(len(found), element.pk, dtype=np.int64))
+        orgs.append(np.fromiter(found, dtype=np.int64, count=len(found)))
+        values += [_q(v) for v in found.values()]
+    empty = np.empty(0, dtype=np.int64)
+    return (
+        np.concatenate(elements) if elements else empty,
+        np.concatenate(orgs) if orgs else empty,
+        np.array([columns.scaled_of(v) for v in values], dtype=np.int64),
+        values,
+    )
 
 
 @transaction.atomic
@@ -428,14 +681,17 @@ def values_recompute(
     *, actor: Any = None, academic_year: str, progress: Progress | None = None, chunk_size: int = CHUNK_SIZE
 ) -> MonitoringYear:
     """Refresh the derived values of the year and recompute every indicator and the index for every
-    active organisation, rolled up to municipalities and the region (medians). Replaces the year's rows,
-    so it may run again at any time.
+    active organisation, rolled up to municipalities and the region (medians). Makes the year's rows
+    what they compute to, so it may run again at any time: writes only what changed (the rows no longer
+    computed are deleted, the changed ones updated, the new ones inserted; an unchanged year writes
+    nothing but the year's `computed_at` and the audit record).
 
-    The organisations are worked through in chunks of `chunk_size` (derived values, raw values and
-    indicators of one chunk at a time, written in batches); across chunks only one compact integer per
-    organisation and indicator is kept, from which the ranks and the medians over *all* organisations of
-    a municipality or region are taken at the end. The arithmetic is done on whole columns
-    (`columns`, exactly the Decimal results) and the rows are written as plain tuples (COPY on
+    The organisations are worked through in chunks of `chunk_size` (the rows held for them, derived
+    values, raw values and indicators of one chunk at a time, written in batches); across chunks only one
+    compact integer per organisation and indicator is kept, from which the ranks and the medians over
+    *all* organisations of a municipality or region are taken at the end, one indicator at a time and
+    compared with that indicator's rows (read as integer columns). The arithmetic is done on whole
+    columns (`columns`, exactly the Decimal results) and the rows are written as plain tuples (COPY on
     PostgreSQL). One transaction: readers see the old rows or the new ones, never a mix."""
     year = _year(academic_year)
     label = str(year)
@@ -453,6 +709,7 @@ def values_recompute(
     derived = [
         e for e in DataElement.objects.filter(source=ElementSource.DERIVED) if e.code in derivations.REGISTRY
     ]
+    derived_ids = np.array([e.pk for e in derived], dtype=np.int64)
     indicators = list(Indicator.objects.exclude(code=INDEX_CODE))
     weights = IndexWeightChange.objects.first()
     index = index_indicator()
@@ -470,27 +727,33 @@ def values_recompute(
     element_rows = {
         pk: used.index(code) for pk, code in DataElement.objects.values_list("pk", "code") if code in used
     }
-    DataValue.objects.filter(element__in=derived, academic_year=label).delete()
     updated_at = DataValue._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
-    derived_fields = ["element", "organization", "academic_year", "value", "source", "updated_at"]
-    for start in starts:
+    derived_written = _Written()
+    # the chunks' id ranges cover every id (the rows of inactive organisations lie between them)
+    lowest = [_LOWEST, *(int(org_ids[s]) for s in starts[1:])]
+    highest = [*(low - 1 for low in lowest[1:]), _HIGHEST]
+    for start, low, high in zip(starts or [0], lowest, highest, strict=True):
         ids = org_ids[start : start + chunk_size]
-        chunk = ids.tolist()
-        # 1. derived data elements of the chunk: one aggregate query (or a few) per element
-        for element in derived:
-            found = derivations.derive(element.code, year, chunk)
-            _insert_rows(
-                DataValue,
-                derived_fields,
-                [
-                    [
-                        (element.pk, org, label, _q(v), ElementSource.DERIVED.value, updated_at)
-                        for org, v in found.items()
-                    ]
-                ],
-            )
-        # 2. indicators and the index of the chunk's organisations, from their raw values
-        raw = _raw_values(label, ids, element_rows, len(used))
+        held = _held_values(label, low, high) if derived or len(ids) else np.empty((0, 5), np.int64)
+        # 1. derived data elements of the chunk: one aggregate query (or a few) per element, compared
+        # with the rows held
+        found = _derive_chunk(derived, year, ids.tolist())
+        if derived:
+            _write_derived(held, derived_ids, found, label, updated_at, derived_written)
+        if not len(ids):
+            continue
+        # 2. indicators and the index of the chunk's organisations, from their raw values (the derived
+        # ones as just computed)
+        other = ~np.isin(held[:, 2], derived_ids)
+        raw = _raw_values(
+            ids,
+            np.concatenate([held[other, 1], found[1]]),
+            np.concatenate([held[other, 2], found[0]]),
+            np.concatenate([held[other, 3], found[2]]),
+            element_rows,
+            len(used),
+        )
+        del held
         inputs = {code: raw[row] for row, code in enumerate(used)}
         computed: dict[str, columns.Chunk] = {}
         for indicator in indicators:
@@ -514,30 +777,40 @@ def values_recompute(
     if weights is not None:
         directions[INDEX_CODE] = True
 
-    # 3. roll-ups (medians over all the organisations) and ranks; replace the year's rows in batches
+    # 3. roll-ups (medians over all the organisations) and ranks, compared with the rows held, one
+    # indicator at a time; the rows of the indicators not computed (the index without weights) go
     by_code = {i.code: i for i in indicators}
     by_code[INDEX_CODE] = index
-    IndicatorValue.objects.filter(academic_year=label).delete()
-    written = 0
+    written = _Written()
+    computed_ids = {by_code[code].pk for code in codes}
+    gone = [pk for pk in Indicator.objects.values_list("pk", flat=True) if pk not in computed_ids]
+    if gone:
+        written.deleted += IndicatorValue.objects.filter(
+            academic_year=label, level__in=_LEVEL_NAMES, indicator__in=gone
+        ).delete()[0]
     for code in codes:
         column = results.pop(code)
         better = directions.get(code, True)
+        pk = by_code[code].pk
+        held_rows = _held_indicator_rows(pk, label)
         if column.compact:
             rollup = columns.rollup(column.data, org_municipalities, org_regions, higher_is_better=better)
-            written += _insert_rows(
-                IndicatorValue,
-                _INDICATOR_FIELDS,
-                _rollup_batches(
-                    by_code[code].pk, label, rollup, column.data, org_ids, org_municipalities, org_regions
-                ),
-            )
+            rows = _rollup_columns(rollup, column.data, org_ids, org_municipalities, org_regions)
+            del rollup, column
+            _write_indicator(pk, label, held_rows, rows, written)
+            del rows
         else:
+            # values past 64 bits (never in practice): Decimal roll-ups, the indicator's rows replaced
+            written.deleted += _delete_ids(IndicatorValue, held_rows[:, 0])
             orgs_list = list(
                 zip(org_ids.tolist(), org_municipalities.tolist(), org_regions.tolist(), strict=True)
             )
-            written += _batched_create(
+            count = _batched_create(
                 IndicatorValue, _rollup_rows(by_code[code], column, orgs_list, label, better), WRITE_BATCH
             )
+            written.inserted += count
+            written.held += count
+        del held_rows  # before the next indicator's rows are read
         if progress is not None:
             progress.step(message=by_code[code].name)
     monitoring_year, _created = MonitoringYear.objects.get_or_create(academic_year=label)
@@ -545,7 +818,15 @@ def values_recompute(
     monitoring_year.weights = weights
     monitoring_year.save(update_fields=["computed_at", "weights"])
     audit.record(
-        actor=actor, action="monitoring.recomputed", obj=monitoring_year, changes={"values": written}
+        actor=actor,
+        action="monitoring.recomputed",
+        obj=monitoring_year,
+        changes={
+            "values": written.held,
+            **written.as_dict(),
+            "derived_values": derived_written.held,
+            **derived_written.as_dict("derived_"),
+        },
     )
     if progress is not None:
         progress.step(message=_("Saved"))
@@ -562,6 +843,8 @@ _INDICATOR_FIELDS = [
     "value",
     "rank",
 ]
+#: The levels by their number in the columns of rows (0, 1, 2).
+_LEVEL_NAMES = [Level.ORGANIZATION.value, Level.MUNICIPALITY.value, Level.REGION.value]
 
 
 def _numbers(scaled: npt.NDArray[np.int64]) -> list[Any]:
@@ -571,58 +854,119 @@ def _numbers(scaled: npt.NDArray[np.int64]) -> list[Any]:
     return [columns.decimal_of(s) for s in scaled.tolist()]
 
 
-def _rollup_batches(
-    indicator: int,
-    label: str,
+def _nullable(ids: npt.NDArray[np.int64]) -> list[int | None]:
+    """Ids (or ranks) for the driver, None for _NULL."""
+    values: list[int | None] = ids.tolist()
+    if (ids == _NULL).any():
+        values = [None if v == _NULL else v for v in values]
+    return values
+
+
+def _held_indicator_rows(indicator: int, label: str) -> npt.NDArray[np.int64]:
+    """The year's rows of one indicator: (id, level number, organization, municipality, region, scaled
+    value, rank) per row, _NULL for a NULL."""
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    levels = " ".join(f"WHEN %s THEN {number}" for number in range(len(_LEVEL_NAMES)))
+    return _fetch_scaled(
+        f"SELECT id, CASE level {levels} END, COALESCE(organization_id, {_NULL}), "  # noqa: S608
+        f"COALESCE(municipality_id, {_NULL}), region_id, {_scaled_column('value')}, COALESCE(rank, {_NULL}) "
+        f"FROM {table} WHERE academic_year = %s AND level IN (%s, %s, %s) AND indicator_id = %s",
+        [*_LEVEL_NAMES, label, *_LEVEL_NAMES, indicator],
+        7,
+        value_at=5,
+        model=IndicatorValue,
+    )
+
+
+def _rollup_columns(
     rollup: columns.Rollup,
     values: npt.NDArray[np.int64],
     org_ids: npt.NDArray[np.int64],
     municipalities: npt.NDArray[np.int64],
     regions: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """The rows of one indicator as columns (level number, organization, municipality, region, scaled
+    value, rank; _NULL for a NULL), in the order of `columns.Rollup`: organisations, then per region its
+    municipalities and the region."""
+    rows = rollup.org_rows
+    n_orgs, n_municipalities, n_regions = len(rows), len(rollup.municipalities), len(rollup.regions)
+    out = np.empty((n_orgs + n_municipalities + n_regions, 6), dtype=np.int64)
+    # region i's municipalities come after those of the regions before it and their i region rows
+    region_of = np.repeat(np.arange(n_regions), rollup.region_sizes)
+    municipal = n_orgs + np.arange(n_municipalities) + region_of
+    regional = n_orgs + np.cumsum(rollup.region_sizes) + np.arange(n_regions)
+    parts: list[tuple[Any, list[Any]]] = [
+        (
+            slice(0, n_orgs),
+            [0, org_ids[rows], municipalities[rows], regions[rows], values[rows], rollup.org_ranks],
+        ),
+        (
+            municipal,
+            [
+                1,
+                _NULL,
+                rollup.municipalities,
+                rollup.municipality_regions,
+                rollup.municipality_values,
+                rollup.municipality_ranks,
+            ],
+        ),
+        (regional, [2, _NULL, _NULL, rollup.regions, rollup.region_values, _NULL]),
+    ]
+    for where, fields in parts:  # a column at a time: no temporary of the whole block
+        for at, field in enumerate(fields):
+            out[where, at] = field
+    return out
+
+
+def _indicator_batches(
+    indicator: int, label: str, rows: npt.NDArray[np.int64], ids: npt.NDArray[np.int64] | None = None
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of one indicator as tuples of _INDICATOR_FIELDS, WRITE_BATCH at a time, in the order of
-    `columns.Rollup`: organisations, then per region its municipalities and the region."""
-    for begin in range(0, len(rollup.org_rows), WRITE_BATCH):
-        rows = rollup.org_rows[begin : begin + WRITE_BATCH]
-        yield list(
-            zip(
-                repeat(indicator),
-                repeat(Level.ORGANIZATION.value),
-                repeat(label),
-                org_ids[rows].tolist(),
-                municipalities[rows].tolist(),
-                regions[rows].tolist(),
-                _numbers(values[rows]),
-                rollup.org_ranks[begin : begin + WRITE_BATCH].tolist(),
-                strict=False,
-            )
+    """Rows of `_rollup_columns` WRITE_BATCH at a time: tuples of _INDICATOR_FIELDS to insert, or with
+    `ids` (one per row) tuples (id, organization, municipality, region, value, rank) to update."""
+    for begin in range(0, len(rows), WRITE_BATCH):
+        block = rows[begin : begin + WRITE_BATCH]
+        values = (
+            _nullable(block[:, 1]),
+            _nullable(block[:, 2]),
+            block[:, 3].tolist(),
+            _numbers(block[:, 4]),
+            _nullable(block[:, 5]),
         )
-    batch: list[tuple[Any, ...]] = []
-    municipal_values = _numbers(rollup.municipality_values)
-    region_values = _numbers(rollup.region_values)
-    begin = 0
-    for region, count, region_value in zip(
-        rollup.regions.tolist(), rollup.region_sizes.tolist(), region_values, strict=True
-    ):
-        stop = begin + count
-        batch += zip(
-            repeat(indicator),
-            repeat(Level.MUNICIPALITY.value),
-            repeat(label),
-            repeat(None),
-            rollup.municipalities[begin:stop].tolist(),
-            repeat(region),
-            municipal_values[begin:stop],
-            rollup.municipality_ranks[begin:stop].tolist(),
-            strict=False,
+        if ids is not None:
+            yield list(zip(ids[begin : begin + WRITE_BATCH].tolist(), *values, strict=True))
+            continue
+        levels = [_LEVEL_NAMES[level] for level in block[:, 0].tolist()]
+        yield list(zip(repeat(indicator), levels, repeat(label), *values, strict=False))
+
+
+def _write_indicator(
+    indicator: int, label: str, held: npt.NDArray[np.int64], rows: npt.NDArray[np.int64], written: _Written
+) -> None:
+    """Make the held rows of one indicator (`_held_indicator_rows`) the computed ones (`_rollup_columns`):
+    delete the rows no longer computed, update the changed ones, insert the new ones (in the order of
+    `rows`). A row is found by its level and its object (the organisation, municipality or region)."""
+    keys = np.choose(rows[:, 0], [rows[:, 1], rows[:, 2], rows[:, 3]])
+    # a level number outside 0–2 cannot be held: the SELECT reads only the three levels
+    held_keys = np.choose(held[:, 1], [held[:, 2], held[:, 3], held[:, 4]]) if len(held) else held[:, 0]
+    at = _match(rows[:, 0], keys, held[:, 1], held_keys)
+    kept = np.flatnonzero(at >= 0)
+    differs = np.zeros(len(kept), dtype=bool)
+    for column in range(1, 6):  # organization, municipality, region, value, rank; a column at a time
+        differs |= held[kept, column + 1] != rows[at[kept], column]
+    diff = _Diff(at, differs, len(rows))
+    written.held += len(rows)
+    written.deleted += _delete_ids(IndicatorValue, held[diff.stale, 0])
+    if len(diff.changed):
+        written.updated += _update_rows(
+            IndicatorValue,
+            ["organization", "municipality", "region", "value", "rank"],
+            _indicator_batches(indicator, label, rows[diff.changed_to], held[diff.changed, 0]),
         )
-        batch.append((indicator, Level.REGION.value, label, None, None, region, region_value, None))
-        begin = stop
-        if len(batch) >= WRITE_BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    if len(diff.fresh):
+        written.inserted += _insert_rows(
+            IndicatorValue, _INDICATOR_FIELDS, _indicator_batches(indicator, label, rows[diff.fresh])
+        )
 
 
 def _rollup_rows(
