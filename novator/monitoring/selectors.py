@@ -170,7 +170,8 @@ def municipality_overview(
     )
     current = sorted(
         (r for r in org_rows if r.academic_year == year.academic_year and r.indicator.code == INDEX_CODE),
-        key=lambda r: (r.rank or 0, r.pk),
+        # equal places by name (the rows' ids say nothing: a recomputation keeps the rows that stay)
+        key=lambda r: (r.rank or 0, r.organization.short_name, r.organization_id),
     )
     last = {r.organization_id: r.value for r in org_rows if r.academic_year != year.academic_year}
     ranking = Table(

@@ -301,3 +301,21 @@ def test_the_public_and_coordinator_pages_query_counts_are_fixed(
         record(OrganizationFactory(municipality=municipality), Y, 10, 5, 5)
     services.values_recompute(actor=None, academic_year=Y)
     check()
+
+
+def test_equal_places_are_listed_by_name_whatever_the_rows_ids(computed, methodologist, municipality):
+    """A recomputation keeps the rows that stay and adds the new ones: the ids say nothing of the order."""
+    from novator.monitoring import selectors
+
+    late = OrganizationFactory(municipality=municipality, short_name="А-школа")  # first by name, last by id
+    early = OrganizationFactory(municipality=municipality, short_name="Я-школа")
+    record(early, Y, 10, 5, 5)
+    services.values_recompute(actor=None, academic_year=Y)
+    record(late, Y, 10, 5, 5)  # the same data: the same index, the same place
+    services.values_recompute(actor=None, academic_year=Y)
+    years = list(selectors.years_visible_to(methodologist))
+    overview = selectors.municipality_overview(municipality, years[0], years[1], detail=True)
+    rows = [(r.rank, r.organization.short_name) for r in overview["ranked"]]
+    tied = [name for rank, name in rows if name in ("А-школа", "Я-школа")]
+    assert tied == ["А-школа", "Я-школа"]
+    assert len({rank for rank, name in rows if name in tied}) == 1
