@@ -12,6 +12,7 @@ huge value — the row is computed again with the Decimal functions. In practice
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -187,10 +188,16 @@ def _evaluate(node: Any, inputs: Mapping[str, Ints], size: int) -> _Approx:
     raise ValueError(f"unexpected node {node!r}")  # formula.parse lets nothing else through
 
 
-def _finish(approx: _Approx, exact: Any, keys: Ints) -> Chunk:
-    """The quantized column; rows the floats cannot decide are `exact(row)` (a Decimal or None), once
-    for each distinct combination of inputs (`keys`, one row of inputs per column)."""
+def _finish(approx: _Approx, exact: Any, keys: Ints, decided: tuple[Bools, Ints] | None = None) -> Chunk:
+    """The quantized column; rows the floats cannot decide are taken from `decided` (where it knows
+    them: a mask and the scaled values) or are `exact(row)` (a Decimal or None), once for each distinct
+    combination of inputs (`keys`, one row of inputs per column)."""
     scaled, defined, unsure = approx.quantized()
+    if decided is not None:
+        known, values = decided
+        taken = unsure & known
+        scaled = np.where(taken, values, scaled)
+        unsure = unsure & ~taken
     chunk = Chunk(np.where(defined & ~unsure, scaled, MISSING).astype(np.int64))
     rows = np.flatnonzero(defined & unsure)
     if rows.size:
@@ -289,7 +296,83 @@ def composite_column(
         keys = np.arange(size, dtype=np.int64)[np.newaxis, :]
     else:
         keys = np.stack([chunk.scaled for chunk in chunks])
-    return _finish(index, exact, keys)
+    return _finish(index, exact, keys, _composite_in_integers(parts, chunks))
+
+
+def _places(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 99
+
+
+#: the most decimal places of a normalised value (a share a/D, D = 2^x·5^y) taken as exact: with weights
+#: of up to six places and a million, the products and sums stay well inside Decimal's 28 digits
+_SHARE_PLACES = 12
+#: products in `_composite_in_integers` stay below this (int64, with room)
+_INT_LIMIT = 2**62
+
+
+def _composite_in_integers(parts: list[computing.Part], chunks: list[Chunk]) -> tuple[Bools, Ints] | None:
+    """The index × 10⁴ rounded half to even, computed in integers: for the rows the floats leave
+    undecided — above all the exact halves at the fifth place, which are common (a share of a hundred
+    with weight 2 out of 4 is a multiple of 0.00005) — without going back to Decimal row by row.
+
+    With every value, bound and weight an integer at a common scale, the index is the fraction
+    100·Σ wᵢ·aᵢ/Dᵢ / Σ wᵢ (aᵢ = the value's distance from the lower bound, clipped to 0…Dᵢ, the span),
+    rounded half to even exactly. Decimal computes the same fraction to 28 digits: where it is not a
+    half, its rounding is the same (the fraction is at least 1/(2·denominator) from a half, far more than
+    Decimal's error); where it is a half, Decimal has it exactly only if every share aᵢ/Dᵢ is a short
+    terminating decimal — other halves are left to Decimal (mask False). None when the numbers do not
+    fit these bounds (many places, a span ≤ 0, products past 64 bits): the floats and Decimal decide."""
+    value_places = max([4, *(max(_places(p.lower), _places(p.upper)) for p in parts)])
+    weight_places = max(_places(p.weight) for p in parts)
+    if value_places > 8 or weight_places > 6:
+        return None
+    spans, lowers, weights = [], [], []
+    for part in parts:
+        lower = int(part.lower.scaleb(value_places))
+        span = int(part.upper.scaleb(value_places)) - lower
+        if span <= 0:
+            return None
+        spans.append(span)
+        lowers.append(lower)
+        weights.append(int(part.weight.scaleb(weight_places)))
+    common = math.lcm(*spans)
+    if sum(weights) * common * 10**6 >= _INT_LIMIT or max(abs(x) for x in lowers + spans) >= 2**40:
+        return None
+    size = len(chunks[0].scaled)
+    numerator = np.zeros(size, dtype=np.int64)
+    covered = np.zeros(size, dtype=np.int64)
+    known = np.ones(size, dtype=bool)
+    shares_exact = np.ones(size, dtype=bool)
+    for part, chunk, lower, span, weight in zip(parts, chunks, lowers, spans, weights, strict=True):
+        scaled = chunk.scaled
+        present = scaled != MISSING
+        known &= scaled != OUTSIDE
+        # values past ±2^40 (scaled) are left to Decimal: the shift to the common scale must not overflow
+        small = np.abs(np.where(present, scaled, 0)) < 2**40
+        known &= ~present | small
+        value = np.where(present & small, scaled, 0) * 10 ** (value_places - 4)
+        distance = np.clip(value - lower, 0, span)
+        if not part.higher_is_better:
+            distance = span - distance
+        numerator += np.where(present, weight * distance * (common // span), 0)
+        covered += np.where(present, weight, 0)
+        # the share distance/span in lowest terms: a terminating decimal of at most _SHARE_PLACES places?
+        rest = span // np.gcd(distance, span)
+        for factor in (2, 5):
+            count = np.zeros(size, dtype=np.int64)
+            while (divisible := (rest % factor == 0)).any():
+                rest = np.where(divisible, rest // factor, rest)
+                count += divisible
+            shares_exact &= ~present | (count <= _SHARE_PLACES)
+        shares_exact &= ~present | (rest == 1)
+    denominator = np.where(covered > 0, covered * common, 1)
+    quotient, remainder = np.divmod(numerator * 10**6, denominator)
+    twice = 2 * remainder
+    half = twice == denominator
+    up = (twice > denominator) | (half & (quotient % 2 == 1))
+    known &= (covered > 0) & (~half | shares_exact)
+    return known, quotient + up
 
 
 # --- roll-ups ------------------------------------------------------------------------------------------

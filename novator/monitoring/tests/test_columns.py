@@ -121,6 +121,77 @@ def test_the_index_column_equals_the_decimal_composite_row_by_row(seed, weights,
         assert chunk.decimal(row) == computing.composite(held, weights, directions), (row, held)
 
 
+HALVES_WEIGHTS = [
+    WEIGHTS[0],  # the benchmark's: 2·share/100 + partners/10 + statuses/3, out of 4
+    {
+        "involved_share": {"weight": 1.5, "lower": 0.0, "upper": 100.0},
+        "partners": {"weight": 0.25, "lower": 2.0, "upper": 12.0},
+        "statuses": {"weight": 0.25, "lower": 0.0, "upper": 4.0},
+    },
+    {  # spans of 7 and 3: shares that do not terminate, whose halves only Decimal may decide
+        "involved_share": {"weight": 1.0, "lower": 0.0, "upper": 7.0},
+        "partners": {"weight": 1.0, "lower": 0.0, "upper": 3.0},
+        "statuses": {"weight": 2.0, "lower": 1.0, "upper": 3.0},
+    },
+]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("weights", HALVES_WEIGHTS)
+@pytest.mark.parametrize("lower_is_better", [False, True])
+def test_the_halves_of_the_index_are_decided_in_integers_as_decimal_does(
+    seed, weights, lower_is_better, monkeypatch
+):
+    """Shares of four places, counts and small counts, as the monitoring has them: many indexes are exact
+    halves at the fifth place, which floats cannot round. They are rounded in integers, half to even,
+    exactly as Decimal does; Decimal is asked only for the halves made of shares that do not terminate."""
+    rng = random.Random(seed)
+    size = 2000
+    values = {
+        "involved_share": columns.Chunk(
+            np.array(
+                [rng.randint(0, 1_000_000) if rng.random() > 0.05 else columns.MISSING for _ in range(size)]
+            )
+        ),
+        "partners": columns.Chunk(np.array([rng.randint(0, 14) * 10_000 for _ in range(size)])),
+        "statuses": columns.Chunk(np.array([rng.randint(0, 5) * 10_000 for _ in range(size)])),
+    }
+    directions = {"involved_share": True, "partners": not lower_is_better, "statuses": True}
+    asked = []
+    decimal_composite = computing.composite_of
+    monkeypatch.setattr(computing, "composite_of", lambda *args: asked.append(1) or decimal_composite(*args))
+    chunk = columns.composite_column(values, weights, directions, size)
+    monkeypatch.undo()
+    for row in range(size):
+        held = {code: values[code].decimal(row) for code in weights}
+        assert chunk.decimal(row) == computing.composite(held, weights, directions), (row, held)
+    # without the integers, Decimal would be asked for hundreds of these rows
+    if weights is HALVES_WEIGHTS[2]:
+        assert len(asked) < size // 10
+    else:
+        assert asked == []
+
+
+def test_the_integer_path_steps_aside_where_its_bounds_do_not_hold():
+    """Weights of many places, spans ≤ 0, values past its 64-bit room: None or undecided rows, and the
+    column is still Decimal's, row by row."""
+    chunk = columns.Chunk(np.array([123_456, 2**45, columns.MISSING], dtype=np.int64))
+    parts = [computing.Part("x", Decimal("0.1234567"), Decimal(0), Decimal(1), True)]
+    assert columns._composite_in_integers(parts, [chunk]) is None
+    parts = [computing.Part("x", Decimal(1), Decimal(2), Decimal(2), True)]
+    assert columns._composite_in_integers(parts, [chunk]) is None
+    parts = [computing.Part("x", Decimal(1), Decimal(0), Decimal(100), True)]
+    decided = columns._composite_in_integers(parts, [chunk])
+    assert decided is not None
+    assert decided[0].tolist() == [True, False, False]
+    assert decided[1][0] == 123_456  # 12.3456 of a span of 100, weight 1: the index is 12.3456
+    weights = {"x": {"weight": 1, "lower": 0, "upper": 100}}
+    column = columns.composite_column({"x": chunk}, weights, {"x": True}, 3)
+    for row in range(3):
+        held = {"x": chunk.decimal(row)}
+        assert column.decimal(row) == computing.composite(held, weights, {"x": True})
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_ranks_and_medians_by_group_equal_the_decimal_ones(seed):
     rng = random.Random(seed)
