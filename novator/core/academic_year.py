@@ -6,6 +6,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 _PATTERN = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
 
 
@@ -22,6 +25,14 @@ class AcademicYear:
         if end != (start + 1) % (100 if end < 100 else 10_000):
             raise ValueError(f"Not an academic year: {text!r} (the second year must follow the first)")
         return cls(start)
+
+    @classmethod
+    def parse_valid(cls, text: str) -> AcademicYear:
+        """`parse` for what a user wrote: a ValidationError with the message they need."""
+        try:
+            return cls.parse(text)
+        except ValueError:
+            raise ValidationError(_("Write the academic year as 2022/23."), code="academic_year") from None
 
     @classmethod
     def of(cls, day: datetime.date) -> AcademicYear:

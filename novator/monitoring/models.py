@@ -15,6 +15,7 @@ from novator.organizations.models import Municipality, Organization, Region
 
 #: The code of the indicator that holds the innovation potential index.
 INDEX_CODE = "index"
+INDEX_NAME = "Индекс инновационного потенциала"
 
 CODE_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9_]*$", _("Latin small letters, digits and _ only, starting with a letter.")
@@ -275,3 +276,17 @@ class CampaignReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} {self.kind} {self.sent_on:%d.%m.%Y}"
+
+
+def index_indicator() -> Indicator:
+    """The index's own indicator (code INDEX_CODE), created the first time it is needed."""
+    indicator, _created = Indicator.objects.get_or_create(
+        code=INDEX_CODE,
+        defaults={
+            "name": INDEX_NAME,
+            "definition": "Взвешенная сумма нормированных показателей, 0–100 баллов.",
+            "unit": "балл",
+            "position": 0,
+        },
+    )
+    return indicator

@@ -171,7 +171,7 @@ def municipality_overview(
     current = sorted(
         (r for r in org_rows if r.academic_year == year.academic_year and r.indicator.code == INDEX_CODE),
         # equal places by name (the rows' ids say nothing: a recomputation keeps the rows that stay)
-        key=lambda r: (r.rank or 0, r.organization.short_name, r.organization_id),
+        key=lambda r: (r.rank or 0, r.organization.short_name if r.organization else "", r.organization_id),
     )
     last = {r.organization_id: r.value for r in org_rows if r.academic_year != year.academic_year}
     ranking = Table(

@@ -13,7 +13,7 @@ import pytest
 
 from novator.core.jobs import Progress
 from novator.core.models import Job
-from novator.monitoring import columns, services
+from novator.monitoring import bulk, columns, recompute, services
 from novator.monitoring.models import DataValue, ElementSource, IndicatorValue, Level
 from novator.organizations.tests.factories import MunicipalityFactory, OrganizationFactory, RegionFactory
 from novator.statuses.tests.factories import StatusAssignmentFactory
@@ -112,7 +112,7 @@ def test_each_chunk_reports_progress_on_the_job(municipality):
 
 
 def test_a_value_too_large_for_the_compact_column_comes_back_unchanged():
-    column = services._Column(3)
+    column = recompute._Column(3)
     big = Decimal("12345678901234567890.1234")
     column.set(0, Decimal("1.5000"))
     column.set(2, big)
@@ -138,7 +138,7 @@ def test_the_array_roll_ups_write_the_rows_of_the_decimal_ones_in_the_same_order
     services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
     arrays = _rows_in_order()
     # the Decimal roll-ups (taken for values past 64 bits) over the same columns
-    monkeypatch.setattr(services._Column, "compact", property(lambda self: False))
+    monkeypatch.setattr(recompute._Column, "compact", property(lambda self: False))
     services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
     assert _rows_in_order() == arrays
 
@@ -151,7 +151,7 @@ def test_postgresql_copy_writes_the_rows_of_executemany(monkeypatch):
     _random_country(6)
     services.values_recompute(actor=None, academic_year=Y, chunk_size=5)
     copied, copied_values = _rows_in_order(), _snapshot()[1]
-    monkeypatch.setattr(services, "_can_copy", lambda cursor: False)
+    monkeypatch.setattr(bulk, "can_copy", lambda cursor: False)
     # from scratch again: an unchanged year would write nothing
     IndicatorValue.objects.filter(academic_year=Y).delete()
     DataValue.objects.filter(academic_year=Y, source=ElementSource.DERIVED).delete()
@@ -172,4 +172,4 @@ def test_values_stored_by_sqlite_are_read_as_the_model_field_reads_them():
         expected = [convert(v, field.get_col(Model._meta.db_table), connection) for v in stored]
     else:  # the same rule: the nearest value with four places, half to even
         expected = [Decimal(repr(v)).quantize(Decimal("0.0001")) for v in stored]
-    assert [columns.decimal_of(int(s)) for s in services._scaled_from_db(stored)] == expected
+    assert [columns.decimal_of(int(s)) for s in bulk.scaled_from_db(stored)] == expected

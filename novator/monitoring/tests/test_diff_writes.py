@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from novator.core.models import ActivityLog
-from novator.monitoring import derivations, services
+from novator.monitoring import bulk, columns, derivations, recompute, services
 from novator.monitoring.models import (
     DataElement,
     DataValue,
@@ -61,7 +61,7 @@ def _content() -> tuple[list[tuple], list[tuple]]:
     )
 
 
-def _from_scratch(chunk_size: int = services.CHUNK_SIZE) -> tuple[list[tuple], list[tuple]]:
+def _from_scratch(chunk_size: int = recompute.CHUNK_SIZE) -> tuple[list[tuple], list[tuple]]:
     """What a recomputation into an empty year gives, with the rows as they were afterwards (savepoint)."""
     result: tuple[list[tuple], list[tuple]] = ([], [])
 
@@ -304,7 +304,7 @@ def test_the_decimal_roll_ups_replace_only_their_indicators_rows(monkeypatch):
     _random_country(16)
     services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
     content = _content()
-    monkeypatch.setattr(services._Column, "compact", property(lambda self: False))
+    monkeypatch.setattr(recompute._Column, "compact", property(lambda self: False))
     services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
     counts = _counts()
     assert counts["deleted"] == counts["inserted"] == counts["values"] and counts["updated"] == 0
@@ -339,10 +339,10 @@ def test_stored_values_are_read_back_as_the_model_field_reads_them(municipality)
                 "updated_at) VALUES (%s, %s, %s, %s, %s, %s)",
                 [elements["teachers"].pk, org.pk, Y, value, "collected", datetime.datetime.now(datetime.UTC)],
             )
-    held = services._held_values(Y, services._LOWEST, services._HIGHEST)
+    held = recompute._held_values(Y, recompute._LOWEST, recompute._HIGHEST)
     read = {row[0]: row[3] for row in held.tolist()}
     expected = dict(DataValue.objects.values_list("id", "value"))
-    assert {pk: services.columns.decimal_of(v) for pk, v in read.items()} == expected
+    assert {pk: columns.decimal_of(v) for pk, v in read.items()} == expected
 
 
 def test_postgresql_updates_by_copy_equal_those_by_executemany(monkeypatch):
@@ -374,6 +374,6 @@ def test_postgresql_updates_by_copy_equal_those_by_executemany(monkeypatch):
         return result
 
     copied = recompute()
-    monkeypatch.setattr(services, "_can_copy", lambda cursor: False)
+    monkeypatch.setattr(bulk, "can_copy", lambda cursor: False)
     assert recompute() == copied
     assert copied[1]["updated"] > 0 and copied[1]["derived_updated"] == 1
