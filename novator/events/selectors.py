@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from typing import Any, overload
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -168,10 +169,21 @@ def _filtered(
         qs = qs.filter(
             pk__in=Event.objects.filter(organizers__municipality__region__code=region).values("pk")
         )
+    before = None if date_to is None else _day_start(date_to) + datetime.timedelta(days=1)
     if date_from:
-        qs = qs.filter(ends_at__gte=_day_start(date_from))
-    if date_to:
-        qs = qs.filter(starts_at__lt=_day_start(date_to) + datetime.timedelta(days=1))
+        ending = Q(ends_at__gte=_day_start(date_from))
+        if before is not None:
+            ending &= Q(starts_at__lt=before)
+        if connection.vendor == "sqlite":
+            # SQLite takes "started before the end of the period" for the best index and walks the start
+            # index through every event before it, most of them long over; in a subquery the end index
+            # (which holds the start too) is a covering range. PostgreSQL scans the end index for both
+            # conditions, but would hash the whole table to join such a subquery.
+            qs = qs.filter(pk__in=Event.objects.filter(ending).values("pk"))
+        else:
+            qs = qs.filter(ending)
+    elif before is not None:
+        qs = qs.filter(starts_at__lt=before)
     return qs
 
 
