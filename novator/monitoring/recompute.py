@@ -239,6 +239,11 @@ def values_recompute(
     PostgreSQL). One transaction: readers see the old rows or the new ones, never a mix."""
     year = AcademicYear.parse_valid(academic_year)
     label = str(year)
+    # one recomputation of a year at a time (the nightly one and a job after an approval may meet): the
+    # second waits here for the first to commit and then compares with what it wrote — both comparing
+    # with the rows before either would insert the same new rows twice (PostgreSQL; SQLite has one writer)
+    MonitoringYear.objects.get_or_create(academic_year=label)
+    MonitoringYear.objects.select_for_update().filter(academic_year=label).values_list("pk").get()
     chunk_size = max(1, chunk_size)
     org_sql, org_params = (
         Organization.objects.filter(is_active=True)

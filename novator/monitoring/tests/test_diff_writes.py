@@ -377,3 +377,48 @@ def test_postgresql_updates_by_copy_equal_those_by_executemany(monkeypatch):
     monkeypatch.setattr(bulk, "can_copy", lambda cursor: False)
     assert recompute() == copied
     assert copied[1]["updated"] > 0 and copied[1]["derived_updated"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recomputations_of_a_year_at_once_write_each_row_once():
+    """The second waits for the first (a lock on the year) and finds its rows: no new row twice."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite serialises writers)")
+    _random_country(5)
+    services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
+    # new organisations with values: both recomputations would insert their rows
+    for org in Organization.objects.order_by("pk")[:3]:
+        clone = OrganizationFactory(municipality=org.municipality)
+        for value in DataValue.objects.filter(organization=org, academic_year=Y, source="collected"):
+            DataValue.objects.create(
+                element=value.element,
+                organization=clone,
+                academic_year=Y,
+                value=value.value,
+                source="collected",
+            )
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows, derived = _content()
+    assert len(rows) == len(set(rows)) and len(derived) == len(set(derived))
+    assert (rows, derived) == _from_scratch(chunk_size=4)
