@@ -95,10 +95,7 @@ def campaign_create(
 ) -> Campaign:
     if actor is not None and not actor.has_perm("monitoring.manage"):
         raise PermissionDenied(_("You may not change the monitoring."))
-    try:
-        year = str(AcademicYear.parse(academic_year))
-    except ValueError:
-        raise ValidationError(_("Write the academic year as 2022/23.")) from None
+    year = str(AcademicYear.parse_valid(academic_year))
     codes = list(element_codes)
     elements = list(DataElement.objects.filter(code__in=codes, source=ElementSource.COLLECTED))
     if not elements or len(elements) != len(set(codes)):

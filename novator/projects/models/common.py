@@ -12,10 +12,7 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII
 
 def validate_academic_year(value: str) -> None:
     """`2022/23`: four digits, a slash and the next year's last two digits."""
-    try:
-        year = AcademicYear.parse(value or "")
-    except ValueError:
-        raise ValidationError(_("Write the academic year as 2022/23."), code="academic_year") from None
+    year = AcademicYear.parse_valid(value or "")
     if str(year) != value:
         raise ValidationError(_("Write the academic year as 2022/23."), code="academic_year")
 
