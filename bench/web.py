@@ -332,13 +332,20 @@ def ranking_vs_sql(scale: str, db: str) -> list[dict]:
         cache.clear()
         return contest_ranking(Contest.objects.get(pk=contest.pk))
 
+    def fresh() -> tuple[Contest, list[Any], list[Any]]:
+        """The contest with its criteria and categories, read again as each timed run reads them."""
+        again = Contest.objects.get(pk=contest.pk)
+        return (
+            again,
+            list(again.criteria.order_by("position", "pk")),
+            list(again.categories.order_by("position", "pk")),
+        )
+
     def computation() -> Any:
         # the computation alone: without the fingerprint, the cache's reads and the writes of its chunks
         from novator.expertise.selectors import ranking
 
-        fresh = Contest.objects.get(pk=contest.pk)
-        criteria = list(fresh.criteria.order_by("position", "pk"))
-        return ranking._compute(fresh, criteria, list(fresh.categories.order_by("position", "pk")))
+        return ranking._compute(*fresh())
 
     def ranked_list() -> Any:
         # what the SQL computes, by the application's own code: the applications and the sheets' weighted
@@ -346,12 +353,9 @@ def ranking_vs_sql(scale: str, db: str) -> list[dict]:
         # in columns; without the calibrated ranking, the agreement figures and the row objects
         from novator.expertise.selectors import ranking
 
-        fresh = Contest.objects.get(pk=contest.pk)
-        criteria = list(fresh.criteria.order_by("position", "pk"))
-        inputs = ranking._read_inputs(
-            fresh, ranking.criterion_specs(criteria), list(fresh.categories.order_by("position", "pk"))
-        )
-        return ranking._rank_columns(inputs, inputs.raw, ranking.TOTAL_SCALE, fresh.threshold_points)
+        again, criteria, categories = fresh()
+        inputs = ranking._read_inputs(again, ranking.criterion_specs(criteria), categories)
+        return ranking._rank_columns(inputs, inputs.raw, ranking.TOTAL_SCALE, again.threshold_points)
 
     raw()
     selector()

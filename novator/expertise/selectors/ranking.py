@@ -593,13 +593,8 @@ def _rank_columns(
 def _compute(contest: Contest, criteria: list[Criterion], categories: list[Category]) -> Ranking:
     """The rankings computed from the submitted sheets (four queries), in columns (numpy)."""
     inputs = _read_inputs(contest, criterion_specs(criteria), categories)
-    applications, ids, category = inputs.applications, inputs.ids, inputs.category
-    sheet_app, sheet_expert, sheet_total, raw = (
-        inputs.sheet_app,
-        inputs.sheet_expert,
-        inputs.sheet_total,
-        inputs.raw,
-    )
+    applications, ids, category, raw = inputs.applications, inputs.ids, inputs.category, inputs.raw
+    sheet_app, sheet_expert, sheet_total = inputs.sheet_app, inputs.sheet_expert, inputs.sheet_total
     count = len(applications)
     threshold = contest.threshold_points
     max_total = contest.max_total
