@@ -8,11 +8,13 @@ exists.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils import timezone
 
 from novator.core.academic_year import AcademicYear
 
@@ -134,8 +136,14 @@ def reports_accepted(year: AcademicYear, ids: list[int] | None) -> dict[int, Dec
 
 
 def _event_in_year(year: AcademicYear, prefix: str = "") -> Q:
-    """Events that began during the academic year (dates in the local time zone)."""
-    return Q(**{f"{prefix}starts_at__date__range": (year.starts, year.ends)})
+    """Events that began during the academic year (dates in the local time zone): a range of moments from
+    the local midnight of its first day to that after its last. Not `starts_at__date`: SQLite computes that
+    date in Python for every row (2.5 million calls, half the recomputation at country scale) and neither
+    database can take it from the index on the start."""
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime.combine(year.starts, datetime.time.min, tzinfo=zone)
+    after = datetime.datetime.combine(year.ends + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return Q(**{f"{prefix}starts_at__gte": first, f"{prefix}starts_at__lt": after})
 
 
 def _events_organised(level: str | None) -> Derivation:

@@ -59,6 +59,28 @@ def test_events_organised_and_attended_by_level(org_a, org_b):
     assert derivations.derive("events_attended_municipal", Y, ids)[other.pk] == 0
 
 
+def test_an_event_counts_in_the_academic_year_of_its_local_start_date(org_a):
+    """The year's events are those whose start falls on one of its days in the local time zone (Moscow,
+    UTC+3): the bounds are local midnights, not UTC ones, and both edges are counted exactly once."""
+    zone = timezone.get_current_timezone()
+    assert zone.utcoffset(datetime.datetime(2024, 1, 1)) == datetime.timedelta(hours=3)
+
+    def event_at(day: datetime.date, hour: int, minute: int) -> None:
+        moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+        EventFactory(starts_at=moment, ends_at=moment, organizers=[org_a])
+
+    event_at(datetime.date(2023, 8, 31), 23, 59)  # 20:59 UTC: the day before 2023/24 begins
+    event_at(datetime.date(2023, 9, 1), 0, 0)  # 21:00 UTC on 31 August: 2023/24's first moment
+    event_at(datetime.date(2023, 9, 1), 2, 30)  # 23:30 UTC on 31 August: 2023/24
+    event_at(datetime.date(2024, 8, 31), 23, 59)  # 20:59 UTC: 2023/24's last day
+    event_at(datetime.date(2024, 9, 1), 0, 0)  # 21:00 UTC on 31 August: 2024/25
+    counted = {
+        str(year): derivations.derive("events_organised", year, [org_a.pk])[org_a.pk]
+        for year in (AcademicYear(2022), Y, AcademicYear(2024))
+    }
+    assert counted == {"2022/23": 1, "2023/24": 3, "2024/25": 1}
+
+
 def test_network_partners_count_in_the_years_the_network_was_active(org_a, org_b):
     network = NetworkFactory(leader=org_a)
     PartnershipFactory(network=network, organization=org_b, state=PartnerState.CONFIRMED)
