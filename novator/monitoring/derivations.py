@@ -13,10 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
+import numpy.typing as npt
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from novator.core.academic_year import AcademicYear
+from novator.core.arrays import positions
 
 Derivation = Callable[[AcademicYear, list[int] | None], dict[int, Decimal]]
 
@@ -29,6 +32,13 @@ class Derived:
 
 REGISTRY: dict[str, Derived] = {}
 
+#: A family: one query that counts several elements, {suffix: {organisation id: count}}.
+ByCode = dict[str, dict[int, int]]
+Family = Callable[[AcademicYear, list[int] | None], ByCode]
+
+#: {code: (family, suffix)} for the elements a family answers: `derive_many` asks each family once.
+FAMILY_OF: dict[str, tuple[Family, str]] = {}
+
 
 def derived(code: str, *, zero_default: bool = True) -> Callable[[Derivation], Derivation]:
     def register(function: Derivation) -> Derivation:
@@ -38,18 +48,36 @@ def derived(code: str, *, zero_default: bool = True) -> Callable[[Derivation], D
     return register
 
 
+def family(prefix: str, function: Family, suffixes: Iterable[str]) -> None:
+    """Register `function`'s answers as the counting elements `prefix` (suffix "") and
+    `prefix_<suffix>` per suffix."""
+    for suffix in ("", *suffixes):
+        code = f"{prefix}_{suffix}" if suffix else prefix
+        FAMILY_OF[code] = (function, suffix)
+
+        def one(year: AcademicYear, ids: list[int] | None, suffix: str = suffix) -> dict[int, Decimal]:
+            return {org: Decimal(n) for org, n in function(year, ids)[suffix].items()}
+
+        derived(code)(one)
+
+
 #: Past this many organisations a derivation filters by the range of their ids (an index range scan;
 #: Django builds an IN list of thousands of parameters slowly) and drops the others after the query.
 RANGE_FROM = 50
 
 
+def _of(qs: QuerySet, key: str, ids: list[int] | None) -> QuerySet:
+    """`qs` restricted to the organisations `ids` by `key` (the range of their ids past RANGE_FROM)."""
+    if ids is not None and len(ids) > RANGE_FROM:
+        return qs.filter(**{f"{key}__gte": min(ids), f"{key}__lte": max(ids)})
+    if ids is not None:
+        return qs.filter(**{f"{key}__in": ids})
+    return qs
+
+
 def _counts(qs: QuerySet, key: str, ids: list[int] | None, count: str = "id") -> dict[int, Decimal]:
     wanted = None if ids is None else set(ids)
-    if ids is not None and len(ids) > RANGE_FROM:
-        qs = qs.filter(**{f"{key}__gte": min(ids), f"{key}__lte": max(ids)})
-    elif ids is not None:
-        qs = qs.filter(**{f"{key}__in": ids})
-    rows = qs.values(key).annotate(n=Count(count, distinct=True)).values_list(key, "n")
+    rows = _of(qs, key, ids).values(key).annotate(n=Count(count, distinct=True)).values_list(key, "n")
     return {org: Decimal(n) for org, n in rows if org is not None and (wanted is None or org in wanted)}
 
 
@@ -146,42 +174,49 @@ def _event_in_year(year: AcademicYear, prefix: str = "") -> Q:
     return Q(**{f"{prefix}starts_at__gte": first, f"{prefix}starts_at__lt": after})
 
 
-def _events_organised(level: str | None) -> Derivation:
-    def function(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
-        from novator.events.models import Event
-
-        qs = Event.objects.filter(_event_in_year(year), is_published=True)
-        if level is not None:
-            qs = qs.filter(level=level)
-        return _counts(qs, "organizers", ids)
-
-    return function
-
-
-def _events_attended(level: str | None) -> Derivation:
-    def function(year: AcademicYear, ids: list[int] | None) -> dict[int, Decimal]:
-        from novator.events.models import Registration
-
-        # events of other organisations at which at least one of the organisation's staff was present
-        qs = Registration.objects.filter(_event_in_year(year, "event__"), attended_at__isnull=False).exclude(
-            event__organizers=F("person__organization")
-        )
-        if level is not None:
-            qs = qs.filter(event__level=level)
-        return _counts(qs, "person__organization", ids, count="event")
-
-    return function
-
-
 #: The levels of `events.EventLevel` (spelled out so that importing this module needs no models; a test
 #: checks they agree): `events_organised_<level>` and `events_attended_<level>` per level, and the totals.
 EVENT_LEVELS = ("school", "municipal", "inter_municipal", "regional")
 
-derived("events_organised")(_events_organised(None))
-derived("events_attended")(_events_attended(None))
-for _level in EVENT_LEVELS:
-    derived(f"events_organised_{_level}")(_events_organised(_level))
-    derived(f"events_attended_{_level}")(_events_attended(_level))
+
+def _by_level(qs: QuerySet, key: str, level: str, ids: list[int] | None, count: str) -> ByCode:
+    """Distinct `count` per organisation (`key`) and event level, from one query: {level: {org: n}}, and
+    the total under "" (the sum of the levels: an event has one level)."""
+    wanted = None if ids is None else set(ids)
+    rows = (
+        _of(qs, key, ids)
+        .values(key, level)
+        .annotate(n=Count(count, distinct=True))
+        .values_list(key, level, "n")
+    )
+    found: dict[str, dict[int, int]] = {name: {} for name in ("", *EVENT_LEVELS)}
+    for org, name, n in rows:
+        if org is None or (wanted is not None and org not in wanted) or name not in found:
+            continue
+        found[name][org] = n
+        found[""][org] = found[""].get(org, 0) + n
+    return found
+
+
+def _events_organised(year: AcademicYear, ids: list[int] | None) -> ByCode:
+    from novator.events.models import Event
+
+    qs = Event.objects.filter(_event_in_year(year), is_published=True)
+    return _by_level(qs, "organizers", "level", ids, count="id")
+
+
+def _events_attended(year: AcademicYear, ids: list[int] | None) -> ByCode:
+    from novator.events.models import Registration
+
+    # events of other organisations at which at least one of the organisation's staff was present
+    qs = Registration.objects.filter(_event_in_year(year, "event__"), attended_at__isnull=False).exclude(
+        event__organizers=F("person__organization")
+    )
+    return _by_level(qs, "person__organization", "event__level", ids, count="event")
+
+
+family("events_organised", _events_organised, EVENT_LEVELS)
+family("events_attended", _events_attended, EVENT_LEVELS)
 
 
 def _active_networks(year: AcademicYear) -> Q:
@@ -220,12 +255,65 @@ def readiness_score(year: AcademicYear, ids: list[int] | None) -> dict[int, Deci
     return {org: s.mean for org, s in scores.items() if s.mean is not None}
 
 
+_ZERO = Decimal(0)
+
+
+class WholeYear:
+    """The families' counts for every organisation of one year, read by the first chunk of a recomputation
+    that needs them and kept as integer columns (sorted organisation ids, counts) for the others: one pass
+    over the year's events and registrations, not one per chunk (at country scale 0.7 s instead of 4.6 s on
+    SQLite and 3.6 s on PostgreSQL, where both planners walk the year's events for every chunk)."""
+
+    def __init__(self, year: AcademicYear) -> None:
+        self.year = year
+        self._read: dict[Family, dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]] = {}
+
+    def counts(self, function: Family, suffix: str, ids: list[int]) -> dict[int, int]:
+        if function not in self._read:
+            self._read[function] = {
+                name: (
+                    np.fromiter(counts, dtype=np.int64, count=len(counts)),
+                    np.fromiter(counts.values(), dtype=np.int64, count=len(counts)),
+                )
+                for name, counts in function(self.year, None).items()
+            }
+        orgs, counts = self._read[function][suffix]
+        at = positions(orgs, np.array(ids, dtype=np.int64)).tolist()
+        return {org: int(counts[i]) for org, i in zip(ids, at, strict=True) if i >= 0}
+
+
 def derive(code: str, year: AcademicYear, organization_ids: Iterable[int]) -> dict[int, Decimal]:
     """The values of one derived element for the given organisations (0 where a count finds nothing)."""
-    spec = REGISTRY[code]
+    return derive_many([code], year, organization_ids)[code]
+
+
+def derive_many(
+    codes: Iterable[str],
+    year: AcademicYear,
+    organization_ids: Iterable[int],
+    whole_year: WholeYear | None = None,
+) -> dict[str, dict[int, Decimal]]:
+    """`derive` for several elements: {code: values}; the elements of one family from one query (asked for
+    these organisations, or answered by `whole_year` when the caller keeps one for its chunks)."""
     ids = list(organization_ids)
-    found = spec.function(year, ids)
-    if spec.zero_default:
-        return {org: found.get(org, Decimal(0)) for org in ids}
     wanted = set(ids)
-    return {org: v for org, v in found.items() if org in wanted}
+    families: dict[Family, ByCode] = {}
+    result = {}
+    for code in codes:
+        spec = REGISTRY[code]
+        if code in FAMILY_OF:
+            function, suffix = FAMILY_OF[code]
+            if whole_year is not None:
+                counts = whole_year.counts(function, suffix, ids)
+            else:
+                if function not in families:
+                    families[function] = function(year, ids)
+                counts = families[function][suffix]
+            found = {org: Decimal(n) for org, n in counts.items()}
+        else:
+            found = spec.function(year, ids)
+        if spec.zero_default:
+            result[code] = {org: found.get(org, _ZERO) for org in ids}
+        else:
+            result[code] = {org: v for org, v in found.items() if org in wanted}
+    return result

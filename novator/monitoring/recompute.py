@@ -199,15 +199,19 @@ def _write_derived(
 
 
 def _derive_chunk(
-    derived: list[DataElement], year: AcademicYear, chunk: list[int]
+    derived: list[DataElement], whole_year: derivations.WholeYear, chunk: list[int]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[Decimal]]:
     """The derived values of the chunk's organisations: element ids, organisation ids, scaled values and
-    the values (quantized Decimals, as written), one aggregate query (or a few) per element."""
+    the values (quantized Decimals, as written), one aggregate query (or a few) per element or family of
+    elements."""
     elements: list[npt.NDArray[np.int64]] = []
     orgs: list[npt.NDArray[np.int64]] = []
     values: list[Decimal] = []
-    for element in derived if chunk else []:
-        found = derivations.derive(element.code, year, chunk)
+    if not chunk:
+        derived = []
+    answers = derivations.derive_many([e.code for e in derived], whole_year.year, chunk, whole_year)
+    for element in derived:
+        found = answers[element.code]
         elements.append(np.full(len(found), element.pk, dtype=np.int64))
         orgs.append(np.fromiter(found, dtype=np.int64, count=len(found)))
         values += [_q(v) for v in found.values()]
@@ -278,15 +282,16 @@ def values_recompute(
     }
     updated_at = DataValue._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
     derived_written = bulk.Written()
+    whole_year = derivations.WholeYear(year)
     # the chunks' id ranges cover every id (the rows of inactive organisations lie between them)
     lowest = [_LOWEST, *(int(org_ids[s]) for s in starts[1:])]
     highest = [*(low - 1 for low in lowest[1:]), _HIGHEST]
     for start, low, high in zip(starts or [0], lowest, highest, strict=True):
         ids = org_ids[start : start + chunk_size]
         held = _held_values(label, low, high) if derived or len(ids) else np.empty((0, 5), np.int64)
-        # 1. derived data elements of the chunk: one aggregate query (or a few) per element, compared
-        # with the rows held
-        found = _derive_chunk(derived, year, ids.tolist())
+        # 1. derived data elements of the chunk: one aggregate query (or a few) per element (the families
+        # once for the year), compared with the rows held
+        found = _derive_chunk(derived, whole_year, ids.tolist())
         if derived:
             _write_derived(held, derived_ids, found, label, updated_at, derived_written)
         if not len(ids):

@@ -113,3 +113,32 @@ def test_a_long_list_of_organisations_is_answered_for_those_organisations_only(o
     asked = [org.pk for org in orgs[::2]]  # every other one: the others lie inside the range of ids
     assert derivations.statuses_held(Y, asked) == dict.fromkeys(asked, 1)
     assert derivations.derive("statuses_held", Y, asked) == dict.fromkeys(asked, 1)
+
+
+def test_a_recomputation_reads_each_family_once_for_the_whole_year(org_a, org_b, django_assert_num_queries):
+    """`WholeYear`: the events families are read once (all organisations) and sliced per chunk; the
+    answers are those of asking each chunk on its own."""
+    day = datetime.date(2023, 11, 15)
+    other = OrganizationFactory(municipality=org_a.municipality)
+    regional = EventFactory(
+        level=EventLevel.REGIONAL, starts_at=_at(day), ends_at=_at(day), organizers=[org_a, org_b]
+    )
+    school = EventFactory(level=EventLevel.SCHOOL, starts_at=_at(day), ends_at=_at(day), organizers=[other])
+    RegistrationFactory(event=regional, person=PersonFactory(organization=other), attended_at=_at(day))
+    RegistrationFactory(event=school, person=PersonFactory(organization=org_a), attended_at=_at(day))
+    RegistrationFactory(event=school, person=PersonFactory(organization=org_b), attended_at=_at(day))
+    codes = list(derivations.FAMILY_OF)
+    assert len(codes) == 2 * (1 + len(derivations.EVENT_LEVELS))
+    chunks = [[org_a.pk], [org_b.pk, other.pk]]
+    whole_year = derivations.WholeYear(Y)
+    with django_assert_num_queries(2):  # one per family, for the first chunk
+        first = derivations.derive_many(codes, Y, chunks[0], whole_year)
+    with django_assert_num_queries(0):
+        second = derivations.derive_many(codes, Y, chunks[1], whole_year)
+    assert first == derivations.derive_many(codes, Y, chunks[0])
+    assert second == derivations.derive_many(codes, Y, chunks[1])
+    assert first["events_organised"] == {org_a.pk: 1}
+    assert first["events_attended_school"] == {org_a.pk: 1}
+    assert second["events_attended"] == {org_b.pk: 1, other.pk: 1}
+    assert second["events_attended_regional"] == {org_b.pk: 0, other.pk: 1}
+    assert second["events_organised_school"] == {org_b.pk: 0, other.pk: 1}
