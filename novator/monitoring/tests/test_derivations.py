@@ -115,9 +115,9 @@ def test_a_long_list_of_organisations_is_answered_for_those_organisations_only(o
     assert derivations.derive("statuses_held", Y, asked) == dict.fromkeys(asked, 1)
 
 
-def test_a_recomputation_reads_each_family_once_for_the_whole_year(org_a, org_b, django_assert_num_queries):
-    """`WholeYear`: the events families are read once (all organisations) and sliced per chunk; the
-    answers are those of asking each chunk on its own."""
+def test_a_year_is_derived_with_one_query_per_family(org_a, org_b, django_assert_num_queries):
+    """`derive_year`: every organisation's values, a family's elements from one query, the same as asking
+    for the organisations (less the zeros: only the organisations that have a value)."""
     day = datetime.date(2023, 11, 15)
     other = OrganizationFactory(municipality=org_a.municipality)
     regional = EventFactory(
@@ -127,18 +127,18 @@ def test_a_recomputation_reads_each_family_once_for_the_whole_year(org_a, org_b,
     RegistrationFactory(event=regional, person=PersonFactory(organization=other), attended_at=_at(day))
     RegistrationFactory(event=school, person=PersonFactory(organization=org_a), attended_at=_at(day))
     RegistrationFactory(event=school, person=PersonFactory(organization=org_b), attended_at=_at(day))
-    codes = list(derivations.FAMILY_OF)
-    assert len(codes) == 2 * (1 + len(derivations.EVENT_LEVELS))
-    chunks = [[org_a.pk], [org_b.pk, other.pk]]
-    whole_year = derivations.WholeYear(Y)
-    with django_assert_num_queries(2):  # one per family, for the first chunk
-        first = derivations.derive_many(codes, Y, chunks[0], whole_year)
-    with django_assert_num_queries(0):
-        second = derivations.derive_many(codes, Y, chunks[1], whole_year)
-    assert first == derivations.derive_many(codes, Y, chunks[0])
-    assert second == derivations.derive_many(codes, Y, chunks[1])
-    assert first["events_organised"] == {org_a.pk: 1}
-    assert first["events_attended_school"] == {org_a.pk: 1}
-    assert second["events_attended"] == {org_b.pk: 1, other.pk: 1}
-    assert second["events_attended_regional"] == {org_b.pk: 0, other.pk: 1}
-    assert second["events_organised_school"] == {org_b.pk: 0, other.pk: 1}
+    # a family's elements interleaved with another's and with a single element
+    codes = ["events_attended", "events_organised_school", "statuses_held", "events_attended_regional"]
+    codes += [code for code in derivations.FAMILY_OF if code not in codes]
+    assert len(codes) == 1 + 2 * (1 + len(derivations.EVENT_LEVELS))
+    with django_assert_num_queries(3):
+        year = dict(derivations.derive_year(codes, Y))
+    assert set(year) == set(codes)
+    ids = [org_a.pk, org_b.pk, other.pk]
+    for code in codes:
+        assert year[code] == {org: v for org, v in derivations.derive(code, Y, ids).items() if v}, code
+    assert year["events_organised"] == {org_a.pk: 1, org_b.pk: 1, other.pk: 1}
+    assert year["events_attended"] == {org_a.pk: 1, org_b.pk: 1, other.pk: 1}
+    assert year["events_attended_regional"] == {other.pk: 1}
+    assert year["events_organised_school"] == {other.pk: 1}
+    assert year["statuses_held"] == {}

@@ -219,7 +219,9 @@ def test_the_rows_no_longer_computed_go(monkeypatch):
     monkeypatch.setitem(
         derivations.REGISTRY,
         "statuses_held",
-        derivations.Derived(lambda year, ids: {pk: Decimal(2) for pk in ids or [] if pk in answered}, False),
+        derivations.Derived(
+            lambda year, ids: {pk: Decimal(2) for pk in answered if ids is None or pk in ids}, False
+        ),
     )
     held = DataValue.objects.filter(academic_year=Y, element__code="statuses_held").count()
     services.values_recompute(actor=None, academic_year=Y, chunk_size=4)
@@ -422,3 +424,37 @@ def test_two_recomputations_of_a_year_at_once_write_each_row_once():
     rows, derived = _content()
     assert len(rows) == len(set(rows)) and len(derived) == len(set(derived))
     assert (rows, derived) == _from_scratch(chunk_size=4)
+
+
+def test_derived_values_are_read_for_the_year_and_written_as_computed(monkeypatch):
+    """The derivations are asked once for all organisations (ids None) and sliced by the chunks: a count
+    is written as it is, a mean quantized to four places, the organisations a count did not find get 0;
+    the next recomputation finds nothing to write."""
+    orgs = [o for o in _random_country(9) if o.is_active]
+    asked: list[list[int] | None] = []
+    values: dict[int, derivations.Value] = {
+        orgs[0].pk: 9_999_999_999,
+        orgs[1].pk: Decimal("3.14159"),
+        orgs[-1].pk: 7,
+    }
+
+    def statuses_held(year: Any, ids: list[int] | None) -> dict[int, derivations.Value]:
+        asked.append(ids)
+        return {pk: v for pk, v in values.items() if ids is None or pk in ids}
+
+    monkeypatch.setitem(derivations.REGISTRY, "statuses_held", derivations.Derived(statuses_held))
+    services.values_recompute(actor=None, academic_year=Y, chunk_size=2)
+    assert asked == [None]
+    stored = dict(
+        DataValue.objects.filter(academic_year=Y, element__code="statuses_held").values_list(
+            "organization_id", "value"
+        )
+    )
+    assert stored == {
+        **{o.pk: 0 for o in orgs},
+        orgs[0].pk: Decimal("9999999999.0000"),
+        orgs[1].pk: Decimal("3.1416"),
+        orgs[-1].pk: 7,
+    }
+    services.values_recompute(actor=None, academic_year=Y, chunk_size=2)
+    assert _counts()["derived_updated"] == _counts()["derived_inserted"] == 0
