@@ -35,7 +35,7 @@ REGISTRY: dict[str, Derived] = {}
 ByCode = dict[str, dict[int, Value]]
 Family = Callable[[AcademicYear, list[int] | None], ByCode]
 
-#: {code: (family, suffix)} for the elements a family answers: `derive_many` asks each family once.
+#: {code: (family, suffix)} for the elements a family answers: `derive_year` asks each family once.
 FAMILY_OF: dict[str, tuple[Family, str]] = {}
 
 
@@ -190,9 +190,10 @@ def _by_level(qs: QuerySet, key: str, level: str, ids: list[int] | None, count: 
     )
     found: ByCode = {name: {} for name in ("", *EVENT_LEVELS)}
     for org, name, n in rows:
-        if org is None or (wanted is not None and org not in wanted) or name not in found:
+        if org is None or (wanted is not None and org not in wanted):
             continue
-        found[name][org] = n
+        if name in EVENT_LEVELS:
+            found[name][org] = n
         found[""][org] = found[""].get(org, 0) + n
     return found
 
