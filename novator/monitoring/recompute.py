@@ -149,86 +149,83 @@ _DERIVED_FIELDS = ["element", "organization", "academic_year", "value", "source"
 
 
 class _DerivedYear:
-    """Every derived element's values for the year as integer columns (organisation ids ascending, values
-    scaled like `columns`), each element read for all organisations at once — a family's elements by one
-    query — and sliced by the chunks: one pass over the year's rows instead of one query per element for
-    every chunk of 2,000 organisations (which also spelled the chunk's 2,000 ids into some queries). At
-    country scale the derivations took 3.0 s in chunks on SQLite. Counts are scaled in integers, other
-    values quantized like the stored ones; a value too large for 64 bits is kept exactly in `exact`."""
+    """Every derived element's values for the year as columns (organisation ids ascending and a
+    `columns.Chunk` of their scaled values), each element read for all organisations at once — a family's
+    elements by one query — and sliced by the chunks: one pass over the year's rows instead of one query
+    per element for every chunk of 2,000 organisations (which also spelled the chunk's 2,000 ids into some
+    queries). At country scale the derivations took 3.0 s in chunks on SQLite. Counts are scaled in
+    integers, other values quantized like the stored ones."""
 
     def __init__(self, year: AcademicYear, derived: list[DataElement], progress: Progress | None) -> None:
         self.elements = derived
-        self.exact: dict[tuple[int, int], Decimal] = {}
-        self._columns: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
+        self._columns: dict[int, tuple[npt.NDArray[np.int64], columns.Chunk]] = {}
         by_code = {element.code: element for element in derived}
         for code, found in derivations.derive_year(list(by_code), year):
-            self._columns[by_code[code].pk] = self._column(by_code[code].pk, found)
+            self._columns[by_code[code].pk] = self._column(found)
             if progress is not None:
                 progress.step(message=by_code[code].name)
 
-    def _column(
-        self, element: int, found: dict[int, derivations.Value]
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    @staticmethod
+    def _column(found: dict[int, derivations.Value]) -> tuple[npt.NDArray[np.int64], columns.Chunk]:
         count = len(found)
         orgs = np.fromiter(found, dtype=np.int64, count=count)
+        order = np.argsort(orgs, kind="stable")
         values = list(found.values())
         counts = np.fromiter(values, dtype=np.int64, count=count) if set(map(type, values)) <= {int} else None
         if counts is not None and (not count or np.abs(counts).max() < _COUNT_LIMIT):
-            scaled = counts * columns.SCALE
-        else:
-            quantized = [_q(Decimal(v)) for v in values]
-            scaled = np.fromiter(map(columns.scaled_of, quantized), dtype=np.int64, count=count)
-            for row in np.flatnonzero(scaled == columns.OUTSIDE).tolist():
-                self.exact[element, int(orgs[row])] = quantized[row]
-        order = np.argsort(orgs, kind="stable")
-        return orgs[order], scaled[order]
+            return orgs[order], columns.Chunk(counts[order] * columns.SCALE)
+        column = columns.Chunk(np.empty(count, dtype=np.int64))
+        for row, at in enumerate(order.tolist()):
+            column.put(row, _q(Decimal(values[at])))
+        return orgs[order], column
 
     def chunk(self, ids: npt.NDArray[np.int64]) -> _Derived:
-        """The chunk's derived values: element ids, organisation ids and scaled values, one row per
-        organisation and element (0 where a count found nothing; nothing where a score found nothing)."""
+        """The chunk's derived values: element ids, organisation ids and their values (a `columns.Chunk`),
+        one row per organisation and element (0 where a count found nothing; nothing where a score found
+        nothing)."""
         elements, orgs, scaled = [], [], []
+        outside: dict[int, Decimal] = {}
+        rows = 0
         for element in self.elements:
-            held_orgs, held_scaled = self._columns[element.pk]
+            held_orgs, held = self._columns[element.pk]
             at = positions(held_orgs, ids)
             if derivations.REGISTRY[element.code].zero_default:
-                mine, values = ids, np.zeros(len(ids), dtype=np.int64)
-                values[at >= 0] = held_scaled[at[at >= 0]]
+                mine, taken = ids, at
             else:
-                mine, values = ids[at >= 0], held_scaled[at[at >= 0]]
+                mine, taken = ids[at >= 0], at[at >= 0]
+            values = np.zeros(len(mine), dtype=np.int64)
+            values[taken >= 0] = held.scaled[taken[taken >= 0]]
+            for row in np.flatnonzero(values == columns.OUTSIDE).tolist():
+                outside[rows + row] = held.outside[int(taken[row])]
             elements.append(np.full(len(mine), element.pk, dtype=np.int64))
             orgs.append(mine)
             scaled.append(values)
+            rows += len(mine)
         empty = np.empty(0, dtype=np.int64)
         return (
             np.concatenate(elements) if elements else empty,
             np.concatenate(orgs) if orgs else empty,
-            np.concatenate(scaled) if scaled else empty,
+            columns.Chunk(np.concatenate(scaled) if scaled else empty, outside),
         )
 
-    def value(self, element: int, org: int, scaled: int) -> Decimal:
-        """The value to write for a scaled one (exact also past 64 bits)."""
-        if scaled == columns.OUTSIDE:
-            return self.exact[element, org]
-        return columns.decimal_of(scaled)
 
-
-#: The derived values of a chunk: element ids, organisation ids and scaled values.
-_Derived = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+#: The derived values of a chunk: element ids, organisation ids and the values.
+_Derived = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], columns.Chunk]
 
 
 def _write_derived(
     held: npt.NDArray[np.int64],
     derived_ids: npt.NDArray[np.int64],
     found: _Derived,
-    year: _DerivedYear,
     label: str,
     updated_at: Any,
     written: bulk.Written,
 ) -> None:
     """Make the held rows of the derived elements (`held`: rows of `_held_values`) the computed ones
-    (`found`: element, organisation and scaled value of each): delete the rows no longer computed,
-    update the changed ones (value, source, `updated_at`), insert the new ones."""
-    elements, orgs, scaled = found
+    (`found`: element, organisation and value of each): delete the rows no longer computed, update the
+    changed ones (value, source, `updated_at`), insert the new ones."""
+    elements, orgs, values = found
+    scaled = values.scaled
     mine = held[np.isin(held[:, 2], derived_ids)]
     at = bulk.match(elements, orgs, mine[:, 2], mine[:, 1])
     kept = at[at >= 0]
@@ -239,33 +236,30 @@ def _write_derived(
     written.deleted += bulk.delete_ids(DataValue, mine[diff.stale, 0])
     derived = ElementSource.DERIVED.value
     if len(diff.changed):
-        to = diff.changed_to
         written.updated += bulk.update_rows(
             DataValue,
             ["value", "source", "updated_at"],
             [
                 [
-                    (row_id, year.value(element, org, value), derived, updated_at)
-                    for row_id, element, org, value in zip(
-                        mine[diff.changed, 0].tolist(),
-                        elements[to].tolist(),
-                        orgs[to].tolist(),
-                        scaled[to].tolist(),
-                        strict=True,
+                    (row_id, values.decimal(to), derived, updated_at)
+                    for row_id, to in zip(
+                        mine[diff.changed, 0].tolist(), diff.changed_to.tolist(), strict=True
                     )
                 ]
             ],
         )
     if len(diff.fresh):
-        new = diff.fresh
         written.inserted += bulk.insert_rows(
             DataValue,
             _DERIVED_FIELDS,
             [
                 [
-                    (element, org, label, year.value(element, org, value), derived, updated_at)
-                    for element, org, value in zip(
-                        elements[new].tolist(), orgs[new].tolist(), scaled[new].tolist(), strict=True
+                    (element, org, label, values.decimal(row), derived, updated_at)
+                    for element, org, row in zip(
+                        elements[diff.fresh].tolist(),
+                        orgs[diff.fresh].tolist(),
+                        diff.fresh.tolist(),
+                        strict=True,
                     )
                 ]
             ],
@@ -341,7 +335,7 @@ def values_recompute(
         # rows held
         found = derived_year.chunk(ids)
         if derived:
-            _write_derived(held, derived_ids, found, derived_year, label, updated_at, derived_written)
+            _write_derived(held, derived_ids, found, label, updated_at, derived_written)
         if not len(ids):
             continue
         # 2. indicators and the index of the chunk's organisations, from their raw values (the derived
@@ -351,7 +345,7 @@ def values_recompute(
             ids,
             np.concatenate([held[other, 1], found[1]]),
             np.concatenate([held[other, 2], found[0]]),
-            np.concatenate([held[other, 3], found[2]]),
+            np.concatenate([held[other, 3], found[2].scaled]),
             element_rows,
             len(used),
         )

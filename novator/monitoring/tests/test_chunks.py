@@ -9,12 +9,14 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
+import numpy as np
 import pytest
 
+from novator.core.academic_year import AcademicYear
 from novator.core.jobs import Progress
 from novator.core.models import Job
-from novator.monitoring import bulk, columns, recompute, services
-from novator.monitoring.models import DataValue, ElementSource, IndicatorValue, Level
+from novator.monitoring import bulk, columns, derivations, recompute, services
+from novator.monitoring.models import DataElement, DataValue, ElementSource, IndicatorValue, Level
 from novator.organizations.tests.factories import MunicipalityFactory, OrganizationFactory, RegionFactory
 from novator.statuses.tests.factories import StatusAssignmentFactory
 
@@ -173,3 +175,24 @@ def test_values_stored_by_sqlite_are_read_as_the_model_field_reads_them():
     else:  # the same rule: the nearest value with four places, half to even
         expected = [Decimal(repr(v)).quantize(Decimal("0.0001")) for v in stored]
     assert [columns.decimal_of(int(s)) for s in bulk.scaled_from_db(stored)] == expected
+
+
+def test_the_derived_year_slices_exact_values_for_each_chunk(monkeypatch):
+    """`_DerivedYear`: counts scaled as integers, a score quantized, a value past 64 bits kept exactly;
+    a chunk gets 0 for a count not found and nothing for a score not found."""
+    big = Decimal("12345678901234567890.1234")
+    read = {
+        "statuses_held": {5: 2, 9: 7},
+        "readiness_score": {9: Decimal("3.14159"), 3: big},
+    }
+    monkeypatch.setattr(derivations, "derive_year", lambda codes, year: iter((c, read[c]) for c in codes))
+    elements = [DataElement(pk=1, code="statuses_held"), DataElement(pk=2, code="readiness_score")]
+    year = recompute._DerivedYear(AcademicYear(2023), elements, None)
+
+    def rows(ids: list[int]) -> list[tuple[int, int, Decimal | None]]:
+        element, orgs, values = year.chunk(np.array(ids, dtype=np.int64))
+        pairs = zip(element.tolist(), orgs.tolist(), strict=True)
+        return [(e, o, values.decimal(row)) for row, (e, o) in enumerate(pairs)]
+
+    assert rows([3, 5]) == [(1, 3, 0), (1, 5, 2), (2, 3, big)]
+    assert rows([9]) == [(1, 9, 7), (2, 9, Decimal("3.1416"))]
