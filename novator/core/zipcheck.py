@@ -125,8 +125,13 @@ def inspect_zip(
             if refuse_macros:
                 _check_names(contents)
             for member in members:
-                if not member.is_dir():
-                    _inflate(fileobj, member, _sinks(member, contents, refuse_macros))
+                if member.is_dir():
+                    continue
+                sinks = _sinks(member, contents, refuse_macros)
+                _inflate(fileobj, member, sinks)
+                if any(isinstance(sink, _OdfScan) and sink.suspect for sink in sinks):
+                    # something that may be a script: parse the member to be sure (entities resolved)
+                    _inflate(fileobj, member, [_xml_sink(_odf_handler)])
         except _Macros:
             raise ValidationError(MACROS_MESSAGE, code="macros") from None
         except xml.parsers.expat.ExpatError as exc:
@@ -203,7 +208,7 @@ def _sinks(member: zipfile.ZipInfo, contents: ZipContents, refuse_macros: bool) 
     if name.lower().endswith(".rels"):
         sinks.append(_xml_sink(_relationships_handler))
     if "mimetype" in contents.names and name.lower().endswith(".xml"):
-        sinks.append(_xml_sink(_odf_handler))
+        sinks.append(_OdfScan())
     sinks.append(_OleSink())
     return sinks
 
@@ -292,6 +297,40 @@ class _OleSink:
         if VBA_MARKER in window:
             raise _Macros
         self.tail = window[-(len(VBA_MARKER) - 1) :]
+
+
+class _OdfScan:
+    """A fast look at an ODF XML member for anything that may be a script; `_odf_handler` decides.
+
+    Parsing every element in Python takes seconds for a long document; element names cannot be escaped,
+    and attribute values can hide a scheme only behind a numeric character reference or an entity of a
+    DOCTYPE, so a member without any of these (the usual case) has no script.
+    """
+
+    #: Literal markers, looked for in the lower-cased bytes (fast); the script element is checked apart.
+    SUSPECT = (b"event-listener", b"macro-name", b"vnd.sun.star.script", b"macro:", b"&#", b"<!doctype")
+
+    def __init__(self) -> None:
+        self.suspect = False
+        self.tail = b""
+
+    def __call__(self, chunk: bytes) -> None:
+        if self.suspect or not chunk:
+            return
+        window = self.tail + chunk.lower()
+        self.suspect = any(marker in window for marker in self.SUSPECT) or _has_script_element(window)
+        self.tail = window[-32:]
+
+
+def _has_script_element(window: bytes) -> bool:
+    """`<script …>` or `<prefix:script …>` (not `<office:scripts/>`, which every LibreOffice file has)."""
+    position = window.find(b"script")
+    while position != -1:
+        before, after = window[position - 1 : position], window[position + 6 : position + 7]
+        if before in (b":", b"<") and after in (b" ", b"\t", b"\n", b"\r", b"/", b">"):
+            return True
+        position = window.find(b"script", position + 1)
+    return False
 
 
 def _xml_sink(handler: Callable[[str, dict[str, str]], None]) -> Sink:

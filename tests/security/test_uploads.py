@@ -280,6 +280,16 @@ MACRO_FILES = {
             )
         ),
     ),
+    # a link whose scheme is spelled with character references, no event listener anywhere
+    "odt-script-link-escaped": (
+        "Отчёт.odt",
+        _odt(
+            PLAIN_CONTENT.replace(
+                "<text:p>Отчёт</text:p>",
+                '<text:p><text:a xlink:href="&#86;ND.sun.star.script:Tools.Misc.Run">Отчёт</text:a></text:p>',
+            )
+        ),
+    ),
     "odt-script-event-in-styles": (
         "Отчёт.odt",
         _odt(extra={"styles.xml": _script_event("macro:///Standard.Module1.Main")}),
