@@ -36,6 +36,8 @@ from django.utils.translation import gettext_lazy as _
 MAX_ZIP_MEMBERS = 5000
 #: Below this unpacked size the compression ratio is not judged: small XML parts squeeze very well.
 RATIO_FLOOR = 1024 * 1024
+#: [Content_Types].xml and the *.rels parts are parsed element by element; beyond this they are no document's.
+MAX_PACKAGE_XML = 8 * 1024 * 1024
 _CHUNK = 64 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 
@@ -201,11 +203,14 @@ def _sinks(member: zipfile.ZipInfo, contents: ZipContents, refuse_macros: bool) 
     sinks: list[Sink] = []
     if name == "mimetype" and member.file_size <= 200:
         sinks.append(_MimetypeSink(contents))
+    is_rels = refuse_macros and name.lower().endswith(".rels")
+    if (name == "[Content_Types].xml" or is_rels) and member.file_size > MAX_PACKAGE_XML:
+        raise _damaged()  # parsed element by element below: a few kilobytes in any real document
     if name == "[Content_Types].xml":
         sinks.append(_xml_sink(_content_types_handler(contents, refuse_macros)))
     if not refuse_macros:
         return sinks
-    if name.lower().endswith(".rels"):
+    if is_rels:
         sinks.append(_xml_sink(_relationships_handler))
     if "mimetype" in contents.names and name.lower().endswith(".xml"):
         sinks.append(_OdfScan())

@@ -449,6 +449,15 @@ def test_a_damaged_member_is_refused():
     assert _code(_upload("Отчёт.docx", bytes(content))) == "zip_damaged"
 
 
+def test_a_huge_content_types_part_is_refused_without_parsing_it(settings):
+    """Within the size and ratio limits, but 9 MB of [Content_Types].xml would cost seconds of parsing."""
+    settings.NOVATOR_UPLOAD_MAX_ZIP_RATIO = 100_000
+    content = _ooxml("word/document.xml", DOCX_CT + '"/><Default Extension="x" ContentType="a' * 240_000)
+    started = time.monotonic()
+    assert _code(_upload("Отчёт.docx", content)) == "zip_damaged"
+    assert time.monotonic() - started < 1
+
+
 def test_a_bzip2_member_is_refused():
     """bzip2 and LZMA inflate without a bound on output; no office document uses them."""
     members = {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}
