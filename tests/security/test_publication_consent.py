@@ -58,12 +58,12 @@ def build(
 ) -> Any:
     def make(*, published: bool) -> Scene:
         consent = {"published": True} if published else {"consented": True}
-        person = PersonFactory(
+        person: Any = PersonFactory(
             organization=org_a, last_name=SURNAME, first_name=FIRST, middle_name=MIDDLE, **consent
         )
         # a professional contest with the person as its winner, results published (diplomas issued)
         contest = professional_contest(organiser_municipality=municipality, decided=True)
-        application = ApplicationFactory(
+        application: Any = ApplicationFactory(
             contest=contest,
             organization=org_a,
             applicant=person,
@@ -79,7 +79,7 @@ def build(
             RoundEntry.objects.create(round=item, application=application, rank=1)
         contest_services.contest_transition(actor=methodologist, contest=contest, name="publish_results")
         # a conference at which the person spoke, with a certificate and the proceedings built
-        event = EventFactory(organizers=[org_a], kind="conference", title="Конференция «Новые практики»")
+        event: Any = EventFactory(organizers=[org_a], kind="conference", title="Конференция «Новые практики»")
         section = SectionFactory(event=event, title="Пленарное заседание")
         TalkFactory(section=section, title="Доклад", abstract="Тезисы.", accepted=True, speakers=[person])
         Certificate.objects.create(event=event, person=person, role="speaker", code=CERTIFICATE)
@@ -88,7 +88,7 @@ def build(
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("events:proceedings_build", args=[event.pk]))
         # a published methodological product the person wrote
-        product = MethodProductFactory(title=PRODUCT, authors=[org_a])
+        product: Any = MethodProductFactory(title=PRODUCT, authors=[org_a])
         product.author_people.set([person])
         search.index_product(
             MethodProduct.objects.prefetch_related("author_people", "author_organizations").get(pk=product.pk)

@@ -16,7 +16,7 @@ from .factories import MethodProductFactory
 
 
 def _authored(org: Any, person: Any) -> Any:
-    product = MethodProductFactory(title="Пособие по финансовой грамотности", authors=[org])
+    product: Any = MethodProductFactory(title="Пособие по финансовой грамотности", authors=[org])
     product.author_people.set([person])
     search.index_product(
         MethodProduct.objects.prefetch_related("author_people", "author_organizations").get(pk=product.pk)
@@ -27,7 +27,7 @@ def _authored(org: Any, person: Any) -> Any:
 def test_withdrawal_takes_the_name_out_of_the_search_and_the_cached_facets(
     client: Any, org_a: Any, coordinator: Any
 ) -> None:
-    person = PersonFactory(organization=org_a, last_name="Зарницкая", first_name="Ия", published=True)
+    person: Any = PersonFactory(organization=org_a, last_name="Зарницкая", first_name="Ия", published=True)
     product = _authored(org_a, person)
     assert list(product_search("Зарницкая")) == [product]
     assert sum(v.count for v in product_facets("Зарницкая").type) == 1  # now cached

@@ -32,7 +32,7 @@ def test_the_property_and_the_filter_give_the_same_answer_for_every_combination(
     for dates in itertools.product((None, GIVEN), (None, LATER), (None, GIVEN), (None, LATER)):
         if not _valid(*dates):
             continue
-        person = PersonFactory(
+        person: Any = PersonFactory(
             organization=org_a,
             processing_consent_on=dates[0],
             processing_consent_withdrawn_on=dates[1],
@@ -56,7 +56,7 @@ def test_the_property_and_the_filter_give_the_same_answer_for_every_combination(
 
 
 def test_public_name_hides_the_name_without_consent_in_force(org_a: Any) -> None:
-    person = PersonFactory(organization=org_a, published=True, processing_consent_withdrawn_on=LATER)
+    person: Any = PersonFactory(organization=org_a, published=True, processing_consent_withdrawn_on=LATER)
     assert person.last_name not in person.public_name and person.first_name not in person.public_name
 
 
@@ -65,12 +65,12 @@ def test_public_name_hides_the_name_without_consent_in_force(org_a: Any) -> None
     [("Ёлкина", True), ("  ЕЛКИНА ", True), ("елкина", True), ("Ёлкин", False), ("", False), ("Анна", False)],
 )
 def test_surname_matches_ignores_case_yo_and_spaces(org_a: Any, typed: str, matches: bool) -> None:
-    person = PersonFactory(organization=org_a, last_name="Ёлкина", first_name="Анна")
+    person: Any = PersonFactory(organization=org_a, last_name="Ёлкина", first_name="Анна")
     assert person.surname_matches(typed) is matches
 
 
 def test_an_erased_person_matches_no_surname(org_a: Any) -> None:
-    person = PersonFactory(organization=org_a, last_name="Удалено")
+    person: Any = PersonFactory(organization=org_a, last_name="Удалено")
     person.erased_at = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     assert not person.surname_matches("Удалено")
 
@@ -88,7 +88,7 @@ def calls() -> Any:
 
 
 def test_withdrawing_or_giving_the_consent_tells_the_hooks(org_a: Any, coordinator: Any, calls: Any) -> None:
-    person = PersonFactory(organization=org_a, published=True)
+    person: Any = PersonFactory(organization=org_a, published=True)
     services.person_update(actor=coordinator, person=person, data={"position": "методист"})
     assert calls == []  # the published name did not change
     services.person_update(actor=coordinator, person=person, data={"publication_consent_withdrawn_on": LATER})
@@ -104,7 +104,7 @@ def test_withdrawing_or_giving_the_consent_tells_the_hooks(org_a: Any, coordinat
 def test_the_admin_tells_the_hooks_too(admin_client: Any, org_a: Any, calls: Any) -> None:
     from django.urls import reverse
 
-    person = PersonFactory(organization=org_a, published=True)
+    person: Any = PersonFactory(organization=org_a, published=True)
     url = reverse("admin:organizations_person_change", args=[person.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
