@@ -15,7 +15,9 @@ which a stem-to-stem match cannot do: Snowball gives the adjective and the noun 
   `simple`: the roots are stems already), ranked with `ts_rank`, plus the rank of
   `websearch_to_tsquery('russian', query)` so that exact word forms come first.
 
-The services call `index_product` after every write; `manage.py library_reindex` rebuilds everything.
+The services call `index_product` after every write, and again for every product of a staff author whose
+published name changes (consent to publication given or withdrawn: `services.on_published_name_changed`),
+so that a withdrawn name no longer finds anything; `manage.py library_reindex` rebuilds everything.
 """
 
 from __future__ import annotations
