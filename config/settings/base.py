@@ -166,6 +166,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "novator.core.api.StandardPagination",
+    # JSON with a nesting limit (NOVATOR_JSON_MAX_DEPTH): a body 5,000 levels deep is a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "novator.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 50,
@@ -231,6 +237,8 @@ DEFAULT_FROM_EMAIL = "novator@localhost"
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
 NOVATOR_IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a national registry (85,000 rows) is ~40 MB of CSV
 NOVATOR_IMPORT_MAX_ROWS = 100_000
+# How deep a JSON request body may nest (novator.core.parsers); deeper is refused with a 400.
+NOVATOR_JSON_MAX_DEPTH = 64
 
 # Uploaded files are scanned by ClamAV when its daemon's socket is configured (novator.core.files).
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
