@@ -141,6 +141,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # frontend/static/vendor/ is filled from frontend/node_modules by `make assets` (npm packages, no CDN).
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+# Files served at the site's root by WhiteNoise (/favicon.ico, which browsers ask for by themselves).
+WHITENOISE_ROOT = BASE_DIR / "frontend" / "root"
 STORAGES = {
     # Uploaded files live outside the web root and are served only through permission-checked views.
     "default": {
@@ -226,6 +228,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = False
+# A refused form (expired CSRF token) is the site's 403 page with what to do, not Django's English one.
+CSRF_FAILURE_VIEW = "novator.core.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
