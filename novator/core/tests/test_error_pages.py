@@ -37,6 +37,17 @@ def test_403_is_the_sites_russian_page(teacher, org_b):
     assert "navbar" in page and "На главную" in page
 
 
+def test_403_shows_the_reason_the_service_gave(teacher, org_a):
+    from novator.library.tests.factories import MethodProductFactory
+
+    product = MethodProductFactory()
+    client = _client()
+    client.force_login(teacher)
+    response = client.get(f"/library/{product.pk}/adopt/")
+    assert response.status_code == 403
+    assert "Внедрения записывают координаторы и методисты." in response.content.decode()
+
+
 def test_a_refused_csrf_token_is_the_sites_403_page():
     response = _client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"})
     page = response.content.decode()

@@ -67,7 +67,9 @@ def test_without_a_token_the_view_works_as_before(client: Client, coordinator: A
 
 
 @override_settings(NOVATOR_SUBMISSION_WAIT=0)
-def test_a_repeat_while_the_first_is_still_running_creates_nothing(client: Client, coordinator: Any, org_a: Any):
+def test_a_repeat_while_the_first_is_still_running_creates_nothing(
+    client: Client, coordinator: Any, org_a: Any
+):
     client.force_login(coordinator)
     url = reverse("organizations:person_create", args=[org_a.pk])
     token = uuid.uuid4()
