@@ -129,3 +129,16 @@ def test_decimal_field_keeps_the_ordinary_checks():
     assert _Score(data={"points": "2.5"}).is_valid()
     assert not _Score(data={"points": "2.3"}).is_valid()
     assert not _Score(data={"points": "11"}).is_valid()
+
+
+def test_primed_runs_the_first_item_before_the_response_starts():
+    from novator.core.streaming import primed
+
+    def failing():
+        raise OverflowError("the query failed")
+        yield  # pragma: no cover
+
+    with pytest.raises(OverflowError):
+        primed(failing())  # here, in the view, not after the 200 was sent
+    assert list(primed(iter([1, 2, 3]))) == [1, 2, 3]
+    assert list(primed([])) == []
