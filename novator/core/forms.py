@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,3 +46,20 @@ class DocumentCheckForm(forms.Form):
 
     def clean_surname(self) -> str:
         return " ".join(str(self.cleaned_data["surname"]).split())
+
+
+class DecimalField(forms.DecimalField):
+    """Django's DecimalField that checks the number of digits before the other validators.
+
+    Django runs every validator even after one failed; its step validator converts the value to a float,
+    so 400 digits (or 1e400) became «math domain error», a 500. Here too many digits is the user's
+    message and nothing else runs."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        if self.max_digits is not None or self.decimal_places is not None:
+            DecimalValidator(self.max_digits, self.decimal_places)(value)
+        if isinstance(value, Decimal) and not math.isfinite(float(value)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")

@@ -23,6 +23,7 @@ from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD
 from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import DocumentCheckForm, apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization, Person
 
@@ -119,6 +120,7 @@ def _organizer_choices(user: Any) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def event_create(request: HttpRequest) -> HttpResponseBase:
     """A new event by a coordinator or a methodologist for the organisations they manage."""
     organizations = _organizer_choices(request.user)
@@ -235,6 +237,7 @@ def feed_ics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_token
 def register(request: HttpRequest, pk: int) -> HttpResponseBase:
     event = _event(request, pk)
     form = RegisterForm(request.POST, people=_people_for(request.user))
@@ -599,6 +602,7 @@ def _talk_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def talk_create(request: HttpRequest, pk: int) -> HttpResponseBase:
     section = _managed_section(request, pk)
     return _talk_page(request, section.event, None, section)
@@ -627,6 +631,7 @@ def talk_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@once_per_token
 def material_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     event = _managed_event(request, pk)
     form = MaterialForm(request.POST, request.FILES, event=event)
