@@ -101,10 +101,6 @@ def accepted_sections(event: Event) -> list[Section]:
     return [s for s in sections.order_by("order", "pk") if s.talks.all()]
 
 
-def has_accepted(event: Event) -> bool:
-    return Talk.objects.filter(section__event=event, accepted=True).exists()
-
-
 def context(event: Event) -> dict[str, Any]:
     # The document is a Russian publication whatever the interface language.
     with translation.override("ru"):

@@ -370,12 +370,6 @@ class ConfirmForm(forms.Form):
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
 
-    def override_field(self, application_id: int) -> Any:
-        return self[f"override_{application_id}"]
-
-    def reason_bound(self, application_id: int) -> Any:
-        return self[reason_field(application_id)]
-
     def overrides(self) -> dict[int, dict[str, Any]]:
         result = {}
         for row in self.ranking.rows:

@@ -216,13 +216,6 @@ def index_product(product: Any) -> None:
         )
 
 
-def unindex_product(pk: int, using: str = "default") -> None:
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [pk])  # noqa: S608
-
-
 def reindex_all(using: str = "default") -> int:
     """Rebuild the search data of every product (after a restore or a move between databases)."""
     from .models import MethodProduct

@@ -5,8 +5,6 @@ from typing import Any
 from django import template
 from django.core.paginator import Page
 
-from novator.core.text import plural_ru
-
 register = template.Library()
 
 
@@ -19,11 +17,6 @@ def elided_pages(page: Page) -> list[Any]:
 @register.filter
 def is_ellipsis(value: Any) -> bool:
     return not isinstance(value, int)
-
-
-@register.simple_tag
-def ru_plural(n: int, one: str, few: str, many: str) -> str:
-    return plural_ru(int(n), one, few, many)
 
 
 @register.simple_tag
