@@ -10,6 +10,8 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .mail import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("NOVATOR_VAR_DIR", BASE_DIR / "var"))
 
@@ -224,8 +226,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = "novator@localhost"
+# E-mail: every message is queued (notifications.OutgoingEmail) and sent by the task worker with retries
+# through NOVATOR_EMAIL_DELIVERY_BACKEND, which EMAIL_URL sets (config/settings/mail.py, docs/deployment.md).
+EMAIL_BACKEND = "novator.notifications.mail.QueuedEmailBackend"
+NOVATOR_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "novator@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+NOVATOR_EMAIL_REPLY_TO = [a.strip() for a in os.environ.get("EMAIL_REPLY_TO", "").split(",") if a.strip()]
+# seconds before the 2nd, 3rd, … attempt to send a message; after the last the message is marked failed
+NOVATOR_EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_settings(os.environ["EMAIL_URL"]))
+# Links in e-mails are made absolute with this (https://novator.example.ru); else with the request's host.
+NOVATOR_BASE_URL = os.environ.get("NOVATOR_BASE_URL", "")
 
 # Novator's own settings
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
