@@ -163,7 +163,8 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Token <key>: ApiToken, expiring after NOVATOR_API_TOKEN_IDLE_DAYS without use
+        "novator.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -174,6 +175,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "novator.core.api.exception_handler",
     # Password guessing through the token endpoint is slowed down per client address.
     "DEFAULT_THROTTLE_RATES": {"auth": "20/minute"},
+    # the client's address behind the trusted proxies (novator.accounts.client_ip), never the raw header
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Novator API",
@@ -199,6 +202,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# How many reverse proxies (balancer, nginx) stand before the app: the client's address is the one the
+# outermost of them wrote into X-Forwarded-For (novator.accounts.client_ip); 0 — REMOTE_ADDR.
+NOVATOR_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "novator.accounts.client_ip.client_ip"
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {
@@ -242,6 +249,13 @@ if os.environ.get("EMAIL_URL"):
 NOVATOR_BASE_URL = os.environ.get("NOVATOR_BASE_URL", "")
 
 # Novator's own settings
+# An API token dies after this many days without use (and with a password change, a reset, a sign-out
+# everywhere or its owner's revocation); a user keeps at most this many tokens (the least used go first).
+NOVATOR_API_TOKEN_IDLE_DAYS = int(os.environ.get("API_TOKEN_IDLE_DAYS", "30"))
+NOVATOR_API_TOKENS_PER_USER = 20
+# «Forgot your password?»: the e-mailed link is valid this long; at most this many e-mails per address an hour
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+NOVATOR_PASSWORD_RESETS_PER_HOUR = 3
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
 NOVATOR_IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a national registry (85,000 rows) is ~40 MB of CSV
 NOVATOR_IMPORT_MAX_ROWS = 100_000
