@@ -22,7 +22,7 @@ class UserChangeFormUniqueEmail(_UniqueEmail, UserChangeForm):
 
 
 class UserCreationFormUniqueEmail(_UniqueEmail, AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "email")
 

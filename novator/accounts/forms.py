@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.cache import cache
@@ -14,11 +15,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     form cannot be used to flood someone's mailbox); beyond that the page says the same and sends
     nothing."""
 
-    email = auth_forms.forms.EmailField(
-        label=_("E-mail"), max_length=254, widget=auth_forms.forms.EmailInput(attrs={"autocomplete": "email"})
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
-    def get_users(self, email: str) -> Iterator[Any]:
+    def get_users(self, email: str) -> Iterable[Any]:
         key = "accounts:password-reset:" + email.strip().lower()
         sent = cache.get(key, 0)
         if sent >= settings.NOVATOR_PASSWORD_RESETS_PER_HOUR:

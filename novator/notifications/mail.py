@@ -17,6 +17,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from email.mime.base import MIMEBase
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,7 @@ class QueuedEmailBackend(BaseEmailBackend):
                 recipients=", ".join(str(a) for a in message.recipients()),
                 message=serialise(message),
             )
-            transaction.on_commit(lambda pk=row.pk: _enqueue(pk))
+            transaction.on_commit(partial(_enqueue, row.pk))
             queued += 1
         return queued
 
@@ -260,5 +261,5 @@ def outgoing_email_retry(*, actor: Any, pks: Sequence[int]) -> int:
             record(
                 actor=actor, action="outgoing_email.retry", obj=row, changes={"state": ["failed", "queued"]}
             )
-            transaction.on_commit(lambda pk=row.pk: _enqueue(pk))
+            transaction.on_commit(partial(_enqueue, row.pk))
     return len(rows)

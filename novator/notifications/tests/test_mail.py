@@ -148,9 +148,9 @@ def test_a_retry_waits_with_a_backend_that_can_defer(broken, django_capture_on_c
             send_mail("S", "B", None, ["a@example.org"])
         from novator.notifications.mail import deliver
 
-        [first] = default_task_backend.results  # type: ignore[attr-defined]
+        [first] = default_task_backend.results
         assert deliver(first.args[0]) == "queued"
-        second = default_task_backend.results[-1]  # type: ignore[attr-defined]
+        second = default_task_backend.results[-1]
     row = OutgoingEmail.objects.get()
     assert row.attempts == 1 and row.next_attempt_at
     assert second.task.run_after == row.next_attempt_at
