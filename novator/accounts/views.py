@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -73,6 +74,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.user_password_changed(actor=form.user, user=form.user, reset=True)
+        # whoever proved they hold the mailbox is not kept out by someone else's failed guesses
+        axes_reset(username=form.user.get_username())
         return response
 
 

@@ -169,3 +169,22 @@ def test_a_password_set_elsewhere_kills_the_tokens_too(coordinator):
     )
     assert response.status_code == 401
     assert "смены пароля" in response.json()["detail"]
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=2)
+def test_a_reset_lifts_the_lockout_of_the_user(client, coordinator, django_capture_on_commit_callbacks):
+    from axes.models import AccessAttempt
+    from axes.utils import reset
+
+    reset()
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": coordinator.username, "password": "wrong"})
+    assert AccessAttempt.objects.filter(username=coordinator.username).exists()
+    _request_reset(client, coordinator.email, django_capture_on_commit_callbacks)
+    form_url = client.get(_link(mail.outbox[0].body))["Location"]
+    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert not AccessAttempt.objects.filter(username=coordinator.username).exists()
+    response = client.post(
+        reverse("accounts:login"), {"username": coordinator.username, "password": NEW_PASSWORD}
+    )
+    assert response.status_code == 302

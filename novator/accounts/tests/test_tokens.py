@@ -228,3 +228,15 @@ def test_the_lockout_keys_on_the_user_name_and_the_real_address(client, coordina
     )
     assert other.status_code == 302
     reset()
+
+
+def test_the_token_page_costs_the_same_whatever_the_number_of_tokens(
+    client, coordinator, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    for _ in range(8):
+        api_token_for(coordinator)
+    # session, user, the user's roles (navigation), the tokens with their user, the unread count
+    with django_assert_max_num_queries(6):
+        body = client.get(reverse("accounts:tokens")).content.decode()
+    assert body.count("data-token=") == 8
