@@ -259,6 +259,12 @@ NOVATOR_PASSWORD_RESETS_PER_HOUR = 3
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
 NOVATOR_IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a national registry (85,000 rows) is ~40 MB of CSV
 NOVATOR_IMPORT_MAX_ROWS = 100_000
+# ZIP-based uploads (DOCX, XLSX, ODT) are refused before parsing when they unpack to more than this, or
+# more than this many times their size (zip bombs; novator.core.zipcheck). The registry import's XLSX may
+# unpack further (85,000 rows are 130+ MB), at the same ratio.
+NOVATOR_UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("NOVATOR_UPLOAD_MAX_UNZIPPED_BYTES", 100 * 2**20))
+NOVATOR_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("NOVATOR_UPLOAD_MAX_ZIP_RATIO", 100))
+NOVATOR_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("NOVATOR_IMPORT_MAX_UNZIPPED_BYTES", 512 * 2**20))
 
 # Uploaded files are scanned by ClamAV when its daemon's socket is configured (novator.core.files).
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")

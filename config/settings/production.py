@@ -6,11 +6,16 @@ import os
 from typing import Any
 
 from .base import *  # noqa: F403
+from .checks import require_database_url, require_secret_key
 
 DEBUG = False
-SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+# Refuse to start (ImproperlyConfigured, with what to set) without a long random key or a database URL.
+SECRET_KEY = require_secret_key(os.environ)
+require_database_url(os.environ)  # base.DATABASES already parsed it; without it base would use SQLite
 NOVATOR_DEMO = False
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+# The load balancer's health check speaks plain HTTP to the app server: it gets 200/503, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

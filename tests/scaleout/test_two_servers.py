@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import socket
 import subprocess
 import time
@@ -117,7 +118,7 @@ def servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
         "DJANGO_SETTINGS_MODULE": "tests.scaleout.server_settings",
-        "DJANGO_SECRET_KEY": "scale-out-test-secret",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # production refuses a short one
         "DATABASE_URL": _database_url(),
         "NOVATOR_VAR_DIR": str(tmp_path / "shared"),  # the shared directory of uploaded files
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -98,8 +98,23 @@ def verify_restore(target: Target, manifest: Mapping[str, Any], files_dir: Path)
 
 
 def _restore_sqlite(staged: Path, target: SqliteTarget) -> None:
+    """Copy the staged database into the target file, which is private (0600) like the archive.
+
+    The file is created (or, with --force, narrowed) to 0600 before SQLite opens it, so personal data is
+    never readable by other users of the machine, not even for a moment; SQLite gives its -wal and -shm
+    files the database file's permissions.
+    """
+    path = None if target.name.startswith("file:") else Path(target.name)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
     with closing(sqlite3.connect(staged)) as source, closing(target.connect()) as dest:
         source.backup(dest)
+    if path is not None:
+        for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if companion.exists():
+                os.chmod(companion, 0o600)
 
 
 def _restore_postgres(staged: Path, target: PostgresTarget) -> None:

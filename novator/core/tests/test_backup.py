@@ -229,6 +229,18 @@ def test_files_are_restored_byte_identical(archive, empty_target, tmp_path):
         assert entry == {"name": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
 
 
+def test_a_restored_sqlite_database_is_private_like_the_archive(archive, empty_target, tmp_path):
+    if not isinstance(empty_target, SqliteTarget):
+        pytest.skip("the file permissions of an SQLite database")
+    path, _manifest = archive
+    restore_backup(path, target=empty_target, files_dir=tmp_path / "restored-private")
+    assert stat.S_IMODE(Path(empty_target.name).stat().st_mode) == 0o600
+    # --force over an existing, world-readable file narrows it too
+    Path(empty_target.name).chmod(0o644)
+    restore_backup(path, target=empty_target, files_dir=tmp_path / "restored-again", force=True)
+    assert stat.S_IMODE(Path(empty_target.name).stat().st_mode) == 0o600
+
+
 def test_a_changed_row_or_file_in_the_restored_copy_is_detected(archive, empty_target, tmp_path):
     path, manifest = archive
     files_dir = tmp_path / "restored-private"
