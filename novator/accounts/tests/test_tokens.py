@@ -240,3 +240,19 @@ def test_the_token_page_costs_the_same_whatever_the_number_of_tokens(
     with django_assert_max_num_queries(6):
         body = client.get(reverse("accounts:tokens")).content.decode()
     assert body.count("data-token=") == 8
+
+
+def test_the_tokens_of_before_are_moved_and_keep_working(coordinator):
+    """Migration 0003: a rest_framework.authtoken token becomes an ApiToken with the same key."""
+    import importlib
+
+    from django.apps import apps
+    from rest_framework.authtoken.models import Token
+
+    migration = importlib.import_module("novator.accounts.migrations.0003_api_tokens_session_salt")
+    old = Token.objects.create(user=coordinator)
+    migration.move_drf_tokens(apps, None)
+    assert not Token.objects.exists()
+    stored = ApiToken.objects.get(user=coordinator)
+    assert stored.prefix == old.key[:8] and old.key not in stored.key_hash
+    assert _api(old.key).get(TOKENS).status_code == 200
