@@ -223,3 +223,55 @@ def test_email_url(url, expected):
 def test_bad_email_url_is_refused_without_the_password(url):
     with pytest.raises(ValueError, match="EMAIL_URL"):
         email_settings(url)
+
+
+def _settings_of(module: str, tmp_path: Any, **env: str) -> dict[str, Any]:
+    import json
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({k: str(getattr(s, k, '')) for k in "
+        "['EMAIL_BACKEND', 'NOVATOR_EMAIL_DELIVERY_BACKEND', 'EMAIL_FILE_PATH', 'EMAIL_HOST', 'EMAIL_PORT', "
+        "'EMAIL_USE_TLS', 'DEFAULT_FROM_EMAIL', 'NOVATOR_EMAIL_REPLY_TO']}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DJANGO_", "DATABASE_URL"))}
+    run_env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": module,
+        "NOVATOR_VAR_DIR": str(tmp_path),
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "postgres://u:p@db.invalid:5432/novator",
+        **env,
+    }
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=run_env, capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_make_run_writes_eml_files_to_var_mail(tmp_path):
+    got = _settings_of("config.settings.local", tmp_path)
+    assert got["EMAIL_BACKEND"] == "novator.notifications.mail.QueuedEmailBackend"
+    assert got["NOVATOR_EMAIL_DELIVERY_BACKEND"] == "novator.notifications.mail.EmlFileBackend"
+    assert got["EMAIL_FILE_PATH"] == str(tmp_path / "mail")
+
+
+def test_production_sends_by_smtp_from_email_url(tmp_path):
+    got = _settings_of(
+        "config.settings.production",
+        tmp_path,
+        EMAIL_URL="smtp+tls://robot:secret@smtp.example.ru:587",
+        EMAIL_FROM="Новатор <novator@example.ru>",
+        EMAIL_REPLY_TO="imc@example.ru",
+    )
+    assert got["EMAIL_BACKEND"] == "novator.notifications.mail.QueuedEmailBackend"
+    assert got["NOVATOR_EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (got["EMAIL_HOST"], got["EMAIL_PORT"], got["EMAIL_USE_TLS"]) == ("smtp.example.ru", "587", "True")
+    assert got["DEFAULT_FROM_EMAIL"] == "Новатор <novator@example.ru>"
+    assert got["NOVATOR_EMAIL_REPLY_TO"] == "['imc@example.ru']"
