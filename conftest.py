@@ -131,3 +131,46 @@ def _clear_cache() -> Any:
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def smtp_server() -> Any:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port; ``.messages`` holds what it received
+    (``email.message.EmailMessage`` objects with ``.envelope_to``). Mail goes to it through the project's
+    whole path: the queue, the sending task and Django's SMTP backend."""
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from django.test import override_settings
+
+    class Handler:
+        def __init__(self) -> None:
+            self.messages: list[Any] = []
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            message.envelope_to = list(envelope.rcpt_tos)  # type: ignore[attr-defined]
+            self.messages.append(message)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override_settings(
+            EMAIL_BACKEND="novator.notifications.mail.QueuedEmailBackend",
+            NOVATOR_EMAIL_DELIVERY_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_USE_TLS=False,
+            EMAIL_USE_SSL=False,
+            EMAIL_TIMEOUT=10,
+        ):
+            yield handler
+    finally:
+        controller.stop()

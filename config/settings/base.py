@@ -10,6 +10,8 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .mail import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("NOVATOR_VAR_DIR", BASE_DIR / "var"))
 
@@ -163,7 +165,8 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Token <key>: ApiToken, expiring after NOVATOR_API_TOKEN_IDLE_DAYS without use
+        "novator.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -180,6 +183,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "novator.core.api.exception_handler",
     # Password guessing through the token endpoint is slowed down per client address.
     "DEFAULT_THROTTLE_RATES": {"auth": "20/minute"},
+    # the client's address behind the trusted proxies (novator.accounts.client_ip), never the raw header
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Novator API",
@@ -205,6 +210,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# How many reverse proxies (balancer, nginx) stand before the app: the client's address is the one the
+# outermost of them wrote into X-Forwarded-For (novator.accounts.client_ip); 0 — REMOTE_ADDR.
+NOVATOR_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "novator.accounts.client_ip.client_ip"
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {
@@ -234,10 +243,29 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = "novator@localhost"
+# E-mail: every message is queued (notifications.OutgoingEmail) and sent by the task worker with retries
+# through NOVATOR_EMAIL_DELIVERY_BACKEND, which EMAIL_URL sets (config/settings/mail.py, docs/deployment.md).
+EMAIL_BACKEND = "novator.notifications.mail.QueuedEmailBackend"
+NOVATOR_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "novator@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+NOVATOR_EMAIL_REPLY_TO = [a.strip() for a in os.environ.get("EMAIL_REPLY_TO", "").split(",") if a.strip()]
+# seconds before the 2nd, 3rd, … attempt to send a message; after the last the message is marked failed
+NOVATOR_EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_settings(os.environ["EMAIL_URL"]))
+# Links in e-mails are made absolute with this (https://novator.example.ru); else with the request's host.
+NOVATOR_BASE_URL = os.environ.get("NOVATOR_BASE_URL", "")
 
 # Novator's own settings
+# An API token dies after this many days without use (and with a password change, a reset, a sign-out
+# everywhere or its owner's revocation); a user keeps at most this many tokens (the least used go first).
+NOVATOR_API_TOKEN_IDLE_DAYS = int(os.environ.get("API_TOKEN_IDLE_DAYS", "30"))
+NOVATOR_API_TOKENS_PER_USER = 20
+# «Forgot your password?»: the e-mailed link is valid this long; at most this many e-mails per address an hour
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+NOVATOR_PASSWORD_RESETS_PER_HOUR = 3
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
 NOVATOR_IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a national registry (85,000 rows) is ~40 MB of CSV
 NOVATOR_IMPORT_MAX_ROWS = 100_000

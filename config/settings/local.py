@@ -28,3 +28,7 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = _local_secret_key()
+
+# `make run`: every outgoing message is written to var/mail/ as one .eml file (unless EMAIL_URL is set).
+if not os.environ.get("EMAIL_URL"):
+    NOVATOR_EMAIL_DELIVERY_BACKEND = "novator.notifications.mail.EmlFileBackend"

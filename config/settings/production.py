@@ -28,7 +28,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# E-mail leaves by SMTP: EMAIL_URL=smtp+tls://user:password@host:587 (base.py; without it, localhost:25).
+if not os.environ.get("EMAIL_URL"):
+    NOVATOR_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 # --- scale-out: stateless app servers (docs/deployment.md) --------------------------------------------
 # Several gunicorn instances on several machines serve the same PostgreSQL: nothing may live in one

@@ -78,3 +78,35 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.kind} ({'e-mail' if self.email else 'in-app only'})"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail on its way out: every message the project sends is queued here by
+    ``notifications.mail.QueuedEmailBackend`` and sent by the task worker, with retries.
+
+    The message itself (``message``) is kept only until it is sent: a sent row keeps the subject, the
+    recipients and the times, not the text (which may hold a password-reset link)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    subject = models.CharField(_("subject"), max_length=300)
+    recipients = models.TextField(_("recipients"))
+    message = models.JSONField(_("message"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mail")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["state", "created"], name="outgoing_email_state")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipients}"

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -65,8 +65,9 @@ def notify(
         return
     link = _absolute(url)
     text = body + (f"\n{link}\n" if link and link not in body else "")
-    messages = [(subject, text, settings.DEFAULT_FROM_EMAIL, [address]) for address in to]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    messages = [EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [address]) for address in to]
+    # EMAIL_BACKEND queues each message for the task worker, which sends it with retries (mail.py)
+    transaction.on_commit(lambda: get_connection(fail_silently=True).send_messages(messages))
 
 
 def _email(user: Any) -> str:

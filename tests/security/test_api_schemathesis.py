@@ -50,13 +50,12 @@ def in_process_requests() -> Any:
 
 
 def _headers(world: Any, role: str) -> dict[str, str]:
-    from rest_framework.authtoken.models import Token
+    from novator.accounts.tests.factories import api_token_for
 
     user = world.users[role]
     if user is None:
         return {}
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {api_token_for(user)}"}
 
 
 #: Failures found by this test in other apps and reported to their owners: tolerated only while the

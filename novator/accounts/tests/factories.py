@@ -28,3 +28,10 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.EXPERT
+
+
+def api_token_for(user: User, name: str = "") -> str:
+    """A fresh API token's key for ``user`` (as ``POST /api/v1/auth/token/`` would issue it)."""
+    from novator.accounts.services import api_token_issue
+
+    return api_token_issue(user=user, name=name)[1]

@@ -60,3 +60,39 @@ def test_login_and_logout(client, methodologist):
     assert client.get(reverse("portal:home")).context["user"].is_authenticated
     client.post(reverse("accounts:logout"))
     assert not client.get(reverse("portal:home")).context["user"].is_authenticated
+
+
+def test_a_duplicate_e_mail_is_refused_with_a_clear_message(admin_user, coordinator):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("ru"), pytest.raises(ValidationError) as refused:
+        user_create(actor=admin_user, username="twin", password=None, email=coordinator.email.upper())
+    assert "уже указан" in str(refused.value.message_dict["email"])
+    assert not type(coordinator).objects.filter(username="twin").exists()
+
+
+def test_the_admin_refuses_a_duplicate_e_mail(client, admin_user, coordinator, teacher):
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_user_change", args=[teacher.pk])
+    page = client.get(url)
+    data = {**page.context["adminform"].form.initial, "email": coordinator.email}
+    data = {
+        k: v for k, v in data.items() if v is not None and k not in ("groups", "user_permissions", "password")
+    }
+    data.update(
+        {
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "0",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "01.01.2024",
+            "date_joined_1": "10:00:00",
+        }
+    )
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200 and "уже указан" in response.content.decode()
+    teacher.refresh_from_db()
+    assert teacher.email != coordinator.email

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from novator.accounts.models import ApiToken
 from novator.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +17,20 @@ def api() -> APIClient:
     return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
-def test_token_for_right_password_and_it_is_stable(api, methodologist):
-    response = api.post(TOKEN, {"username": methodologist.username, "password": PASSWORD}, format="json")
+def test_token_for_right_password_is_stored_hashed(api, methodologist):
+    response = api.post(
+        TOKEN, {"username": methodologist.username, "password": PASSWORD, "name": "отчёт"}, format="json"
+    )
     assert response.status_code == 200
-    token = response.json()["token"]
-    assert token == Token.objects.get(user=methodologist).key
+    data = response.json()
+    token = data["token"]
+    stored = ApiToken.objects.get(user=methodologist)
+    assert stored.pk == data["id"] and data["expires_after_days_unused"] == 30
+    assert token not in (stored.key_hash, stored.prefix) and token.startswith(stored.prefix)
+    assert stored.name == "отчёт"
     again = api.post(TOKEN, {"username": methodologist.username, "password": PASSWORD}, format="json")
-    assert again.json()["token"] == token
+    assert again.json()["token"] != token  # one token per client; both work
+    assert ApiToken.objects.filter(user=methodologist).count() == 2
 
 
 @pytest.mark.parametrize(
@@ -37,7 +44,7 @@ def test_wrong_credentials_are_400_with_a_clear_message(api, methodologist, data
     response = api.post(TOKEN, data, format="json")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Wrong username or password."]}
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_inactive_user_gets_no_token(api, methodologist):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from novator.accounts.tests.factories import api_token_for
 from novator.contests.tests.factories import ApplicationFactory
 from novator.expertise.models import ScoreSheet
 from novator.organizations.tests.factories import OrganizationFactory
@@ -23,8 +23,7 @@ def api() -> APIClient:
 
 
 def as_user(client, user):
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

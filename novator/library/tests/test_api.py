@@ -7,8 +7,9 @@ import io
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from novator.accounts.tests.factories import api_token_for
 
 from .factories import AdoptionFactory, MethodProductFactory
 
@@ -23,8 +24,7 @@ def api() -> APIClient:
 
 
 def as_user(client: APIClient, user) -> APIClient:
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

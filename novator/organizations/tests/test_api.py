@@ -4,9 +4,9 @@ import re
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from novator.accounts.tests.factories import api_token_for
 from novator.core.models import ActivityLog
 from novator.organizations.identifiers import make_inn, make_ogrn
 from novator.organizations.models import Municipality, Organization
@@ -29,8 +29,7 @@ def api() -> APIClient:
 
 
 def as_user(client: APIClient, user: Any) -> APIClient:
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 
