@@ -18,6 +18,8 @@ from novator.core import audit
 from novator.core.models import ActivityLog
 from novator.organizations.models import Person
 
+from . import scrub
+from .checks import MAX_WITHDRAWN_DAYS
 from .models import AccessKind, PersonalDataAccess
 
 ERASED_NAME = "Удалено"
@@ -195,7 +197,9 @@ def person_erase(*, actor: Any, person: Person, confirmation: str, reason: str =
     person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if person.erased_at is not None:
         raise ValidationError(_("This person's data has already been erased."))
-    old_names = {n for n in (person.full_name, f"{person.last_name} {person.first_name}") if n.strip()}
+    old_names = [(person.last_name, person.first_name, person.middle_name)]
+    if person.user is not None:
+        old_names.append((person.user.last_name, person.user.first_name, person.user.middle_name))
     person.last_name = ERASED_NAME
     person.first_name = f"№ {person.pk}"
     person.middle_name = ""
@@ -221,8 +225,11 @@ def person_erase(*, actor: Any, person: Person, confirmation: str, reason: str =
     ActivityLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
     ).update(object_repr=str(person), changes={})
-    _scrub_free_text_authors(person, old_names)
+    # Anywhere else the name was written out (older log records, notifications, free-text authors,
+    # search indexes): replaced by the reference of the erased record.
+    scrub.scrub_name(old_names, str(person))
     PersonalDataAccess.objects.create(person=person, actor=_who(actor), kind=AccessKind.ERASE)
+    reason = scrub.scrub_text(reason, old_names, str(person))
     audit.record(actor=actor, action="person.erase", obj=person, changes={"reason": reason[:500]})
     return person
 
@@ -231,23 +238,16 @@ def _who(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _scrub_free_text_authors(person: Person, old_names: set[str]) -> None:
-    """Library products may print an author's name as free text: replace it there too."""
-    from novator.library.models import MethodProduct
-
-    for name in old_names:
-        for product in MethodProduct.objects.filter(author_names__icontains=name):
-            product.author_names = product.author_names.replace(name, str(person))
-            product.save(update_fields=["author_names"])
-
-
 # --- retention -------------------------------------------------------------------------------------------
 
 
 def retention() -> dict[str, int]:
     return {
         "years": int(getattr(settings, "PERSONAL_DATA_RETENTION_YEARS", 5)),
-        "withdrawn_days": int(getattr(settings, "PERSONAL_DATA_WITHDRAWN_GRACE_DAYS", 30)),
+        # never above the law's 30 days, even where the system check was not run (a bare gunicorn)
+        "withdrawn_days": max(
+            0, min(int(getattr(settings, "PERSONAL_DATA_WITHDRAWN_GRACE_DAYS", 30)), MAX_WITHDRAWN_DAYS)
+        ),
         "access_log_years": int(getattr(settings, "PERSONAL_DATA_ACCESS_LOG_RETENTION_YEARS", 3)),
     }
 
