@@ -27,30 +27,41 @@ from django.db.models.functions import Cast
 _SKIP_MODELS = {"organizations.person", "accounts.user"}
 
 
-def name_forms(*names: tuple[str, str, str]) -> list[str]:
-    """The ways a name (last, first, middle) is written in the product, longest first."""
-    forms: set[str] = set()
+def _forms(names: Iterable[tuple[str, str, str]]) -> dict[str, bool]:
+    """{form: whether it could be the start of a namesake's longer name} for these names."""
+    forms: dict[str, bool] = {}
     for last, first, middle in names:
         last, first, middle = last.strip(), first.strip(), middle.strip()
         if not last or not first:
             continue
-        forms.add(" ".join(p for p in (last, first, middle) if p))
-        forms.add(f"{last} {first}")
-        forms.add(f"{first} {last}")
+        # "Last First" and "First Last" are also the start of "Last First Middle" of a namesake
+        forms[f"{last} {first}"] = True
+        forms[f"{first} {last}"] = True
         if middle:
-            forms.add(f"{first} {middle} {last}")
-            forms.add(f"{last} {first[0]}. {middle[0]}.")
-            forms.add(f"{last} {first[0]}.{middle[0]}.")
-            forms.add(f"{first[0]}. {middle[0]}. {last}")
+            forms[f"{last} {first} {middle}"] = False
+            forms[f"{first} {middle} {last}"] = False
+            forms[f"{last} {first[0]}. {middle[0]}."] = False
+            forms[f"{last} {first[0]}.{middle[0]}."] = False
+            forms[f"{first[0]}. {middle[0]}. {last}"] = False
         else:
-            forms.add(f"{last} {first[0]}.")
-    return sorted(forms, key=lambda f: (-len(f), f))
+            forms[f"{last} {first[0]}."] = True
+    return forms
 
 
-def _pattern(forms: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(f) for f in forms)
-    # a whole name: no letter right before it, no letter or capitalised word (a longer name) right after
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)(?!\s+[A-ZА-ЯЁ])")
+def name_forms(*names: tuple[str, str, str]) -> list[str]:
+    """The ways a name (last, first, middle) is written in the product, longest first."""
+    return sorted(_forms(names), key=lambda f: (-len(f), f))
+
+
+def _pattern(forms: dict[str, bool]) -> re.Pattern[str]:
+    # A whole name: no letter right before it or right after it. A form that may begin a longer name is
+    # not replaced where a capitalised word follows on the same line (the middle name of a namesake).
+    guard = r"(?![ \t\u00a0]+[A-ZА-ЯЁ][a-zа-яё])"
+    alternatives = "|".join(
+        re.escape(form) + (guard if may_begin_longer else "")
+        for form, may_begin_longer in sorted(forms.items(), key=lambda item: (-len(item[0]), item[0]))
+    )
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def _replace(value: Any, pattern: re.Pattern[str], by: str) -> Any:
@@ -73,7 +84,7 @@ def _text_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 
 def scrub_text(text: str, names: list[tuple[str, str, str]], replacement: str) -> str:
     """The text with the forms of these names replaced (a reason typed by the operator, say)."""
-    forms = name_forms(*names)
+    forms = _forms(names)
     return _pattern(forms).sub(replacement, text) if forms else text
 
 
@@ -82,7 +93,7 @@ def scrub_name(names: list[tuple[str, str, str]], replacement: str) -> int:
 
     Returns the number of rows changed.
     """
-    forms = name_forms(*names)
+    forms = _forms(names)
     if not forms:
         return 0
     pattern = _pattern(forms)

@@ -95,7 +95,12 @@ def world(org_a, municipality, admin_user, methodologist, coordinator):
     org_a.head_name = full
     org_a.save()
     RegistrationFactory(person=person)
-    Notification.objects.create(user=admin_user, kind="x", subject=f"Отвод: {full}", body=f"Эксперт: {full}")
+    Notification.objects.create(
+        user=admin_user,
+        kind="x",
+        subject=f"Отвод: {full}",
+        body=f"Эксперт: {full}\nЗаявка: № 1\nЭксперт: {LAST} {FIRST}\nПричина: родство",
+    )
     # records written before the log named people by reference
     ActivityLog.objects.create(
         action="commission.member_add",
