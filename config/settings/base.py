@@ -283,7 +283,10 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 
 # Personal data (152-ФЗ, docs/personal-data.md): how long it is kept; `manage.py purge_personal_data`.
 PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEARS", "5"))
+# at most 30 days (152-ФЗ ст. 21 ч. 5; a larger value fails the system check privacy.E001)
 PERSONAL_DATA_WITHDRAWN_GRACE_DAYS = int(os.environ.get("PERSONAL_DATA_WITHDRAWN_GRACE_DAYS", "30"))
+# the operator of personal data as the acts of destruction name it (full name of the organisation, address)
+PERSONAL_DATA_OPERATOR = os.environ.get("PERSONAL_DATA_OPERATOR", "")
 PERSONAL_DATA_ACCESS_LOG_RETENTION_YEARS = int(
     os.environ.get("PERSONAL_DATA_ACCESS_LOG_RETENTION_YEARS", "3")
 )
@@ -291,7 +294,16 @@ PERSONAL_DATA_ACCESS_LOG_RETENTION_YEARS = int(
 PERSONAL_DATA_PAGES = {
     "organizations:person_edit": {"model": "organizations.Person"},
     "privacy:person": {"model": "organizations.Person"},
+    "privacy:consent_scan": {"model": "organizations.Person"},
+    "privacy:destruction_act": {"model": "organizations.Person"},
     "event-registration-detail": {"model": "events.Registration", "person": "person_id"},
+    "event-registration-list": {"source": "response", "person": "person"},
+    "events:attendance": {
+        "model": "events.Registration",
+        "lookup": "event_id",
+        "exclude": {"status": "cancelled"},
+        "person": "person_id",
+    },
     "events:ticket": {"model": "events.Registration", "person": "person_id"},
     "events:certificate": {
         "model": "events.Certificate",

@@ -24,6 +24,9 @@ def display_name(last_name: str, first_name: str, middle_name: str, username: st
 
 
 class User(AbstractUser):
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
     #: part of what signs the user's sessions and API tokens: a new value signs the user out everywhere
     #: (``services.user_sign_out_everywhere``), as a new password does
@@ -64,6 +67,9 @@ class RoleAssignment(models.Model):
     - observer: a region or a municipality;
     - admin, expert: no scope.
     """
+
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)

@@ -1,4 +1,10 @@
-"""The activity log: services call `record` inside their transaction."""
+"""The activity log: services call `record` inside their transaction.
+
+The log names people by reference, not by name (152-ФЗ): a model whose `str()` carries a person's
+name sets `audit_by_reference = True`, and the log writes "<what> № <id>" for it — as the object of a
+record and as a value in its changes. A service that names such an object in `changes` itself uses
+`ref(obj)`. Erasing a person then leaves the facts in the log and no name to scrub.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,26 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.text import capfirst
 
 from .models import ActivityLog
 
 
+def reference(obj: models.Model) -> str:
+    """ "<what> № <id>": names an object without any of its text."""
+    return f"{capfirst(str(obj._meta.verbose_name))} № {obj.pk}"
+
+
+def ref(obj: models.Model) -> str:
+    """How the log names an object: by reference if it carries a person's name, else by its `str()`."""
+    if getattr(type(obj), "audit_by_reference", False):
+        return reference(obj)
+    return str(obj)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
-        return str(value)
+        return ref(value)
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -39,7 +58,7 @@ def _entry(*, actor: Any, action: str, obj: models.Model, changes: Mapping[str, 
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_repr=ref(obj)[:300],
         changes=dict(changes or {}),
     )
 

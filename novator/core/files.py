@@ -16,6 +16,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from . import zipcheck
@@ -199,11 +200,15 @@ def safe_filename(original: str, kind: str) -> str:
 
 
 def attachment_response(fieldfile: Any, download_name: str) -> FileResponse:
-    """Serve a stored file as an attachment (never inline), with a safe content type."""
+    """Serve a stored file as an attachment (never inline), with a safe content type.
+
+    Private files carry personal data: no browser or proxy keeps a copy (`Cache-Control: no-store`).
+    """
     kind = download_name.rsplit(".", 1)[-1].lower()
     content_type = FILE_TYPES.get(kind, {}).get("mime", "application/octet-stream")
     response = FileResponse(
         fieldfile.open("rb"), as_attachment=True, filename=download_name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
     return response

@@ -175,6 +175,9 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
 
 
 class Registration(TimeStampedModel):
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
     )
@@ -284,6 +287,9 @@ class CertificateRole(models.TextChoices):
 
 
 class Certificate(TimeStampedModel):
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="certificates"
     )

@@ -20,6 +20,9 @@ from .querysets import AssignmentQuerySet, ScoreSheetQuerySet
 class Expert(TimeStampedModel):
     """An expert's profile: where they work (for conflicts) and what they know (for affinity)."""
 
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert")
     organization = models.ForeignKey(
         Organization,
@@ -81,6 +84,9 @@ class Commission(TimeStampedModel):
 
 
 class CommissionMember(models.Model):
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="members")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="memberships")
     max_load = models.PositiveSmallIntegerField(_("maximum applications"), null=True, blank=True)
@@ -99,6 +105,9 @@ class CommissionMember(models.Model):
 class ConflictDeclaration(models.Model):
     """An expert declares a conflict of interest with an application: they never see it."""
 
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="declared_conflicts")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="declared_conflicts")
     reason = models.TextField(_("reason"))
@@ -115,6 +124,9 @@ class ConflictDeclaration(models.Model):
 
 class Assignment(TimeStampedModel):
     """An expert is to score an application. Hidden from the expert until the commission publishes."""
+
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("manual")
@@ -231,6 +243,9 @@ class ProposalRow(models.Model):
 class RoundJuror(models.Model):
     """A member of the jury of one round of a professional contest: scores every participant of it."""
 
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="jurors")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="round_seats")
 
@@ -244,6 +259,9 @@ class RoundJuror(models.Model):
 
 
 class ScoreSheet(TimeStampedModel):
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")

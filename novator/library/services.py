@@ -142,7 +142,7 @@ def _snapshot(product: MethodProduct) -> dict[str, Any]:
     values = audit.snapshot(product, (*PRODUCT_FIELDS, *COUNCIL_FIELDS, "is_published"))
     if product.pk:
         values["author_organizations"] = sorted(o.short_name for o in product.author_organizations.all())
-        values["author_people"] = sorted(p.full_name for p in product.author_people.all())
+        values["author_people"] = sorted(audit.ref(p) for p in product.author_people.all())
     return values
 
 
@@ -372,7 +372,7 @@ def adoption_create(
         changes={
             "adopted_on": [None, adopted_on.isoformat()],
             "scope": [None, scope],
-            "staff": [None, sorted(p.full_name for p in staff)],
+            "staff": [None, sorted(audit.ref(p) for p in staff)],
         },
     )
     if not is_demo:

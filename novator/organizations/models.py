@@ -159,6 +159,9 @@ class Organization(TimeStampedModel):
 class Person(TimeStampedModel):
     """A member of staff. Personal data under 152-ФЗ: only what the product needs, with consents."""
 
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="staff"
     )

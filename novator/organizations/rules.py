@@ -41,6 +41,13 @@ def is_observer_of(user: Any, obj: Any) -> bool:
     return municipality_id in scope.observer_municipalities
 
 
+@rules.predicate
+def is_the_person(user: Any, person: Any) -> bool:
+    """The staff record is the user's own: a person may see what is held about them (152-ФЗ ст. 14)."""
+    user_id = getattr(person, "user_id", None)
+    return user_id is not None and user_id == getattr(user, "pk", None)
+
+
 can_manage_organization = is_admin | is_methodologist_of
 can_edit_organization = is_admin | is_methodologist_of | is_coordinator_of
 
@@ -51,5 +58,7 @@ rules.add_perm("organizations.change_organization", can_edit_organization)
 rules.add_perm("organizations.manage_organization", can_manage_organization)
 rules.add_perm("organizations.view_staff", can_edit_organization)
 rules.add_perm("organizations.change_person", can_edit_organization)
+# the staff card of one person: those who may edit it, and the person (read-only)
+rules.add_perm("organizations.view_person", can_edit_organization | is_the_person)
 rules.add_perm("organizations.add_municipality", is_admin)
 rules.add_perm("organizations.view_history", can_manage_organization)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
@@ -196,8 +198,34 @@ def municipality_create(*, actor: Any, region: Region, name: str, oktmo: str) ->
     return municipality
 
 
+# No consent to the processing of personal data is older than the first Russian laws on information; an
+# earlier date, or one in the future, is a typo.
+EARLIEST_CONSENT = datetime.date(1991, 1, 1)
+CONSENT_DATES = (
+    "processing_consent_on",
+    "processing_consent_withdrawn_on",
+    "publication_consent_on",
+    "publication_consent_withdrawn_on",
+)
+
+
+def _validate_consent_dates(person: Person) -> None:
+    today = timezone.localdate()
+    errors = {}
+    for name in CONSENT_DATES:
+        value = getattr(person, name)
+        if isinstance(value, datetime.date) and not EARLIEST_CONSENT <= value <= today:
+            errors[name] = _("Enter a date from %(earliest)s to today (%(today)s).") % {
+                "earliest": formats.date_format(EARLIEST_CONSENT, "d.m.Y"),
+                "today": formats.date_format(today, "d.m.Y"),
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _validate_person(person: Person) -> None:
-    person.full_clean()
+    # The consents are checked first and in words: the model's check constraints name themselves only.
+    _validate_consent_dates(person)
     if person.publication_consent_on and not person.processing_consent_on:
         raise ValidationError(
             {"publication_consent_on": _("Consent to publication requires consent to processing.")}
@@ -211,6 +239,7 @@ def _validate_person(person: Person) -> None:
             raise ValidationError({withdrawn: _("A consent can be withdrawn only after it was given.")})
         if withdrawn_on and given_on and withdrawn_on < given_on:
             raise ValidationError({withdrawn: _("The consent cannot be withdrawn before it was given.")})
+    person.full_clean()
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import ConsentKind
+
 
 class EraseForm(forms.Form):
     confirmation = forms.CharField(
@@ -15,4 +17,16 @@ class EraseForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+class ConsentScanForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Consent"),
+        choices=ConsentKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    file = forms.FileField(
+        label=_("Scan of the signed consent (PDF, JPG or PNG, up to 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -17,8 +18,11 @@ from django.utils.translation import gettext as _
 from novator.core import audit
 from novator.core.models import ActivityLog
 from novator.organizations.models import Person
+from novator.organizations.services import published_name_changed
 
-from .models import AccessKind, PersonalDataAccess
+from . import scrub
+from .checks import MAX_WITHDRAWN_DAYS
+from .models import AccessKind, ConsentKind, ConsentScan, DestructionAct, PersonalDataAccess
 
 ERASED_NAME = "Удалено"
 
@@ -79,6 +83,9 @@ def person_export(*, actor: Any, person: Person, record_access: bool = True) -> 
             "publication_given_on": _d(person.publication_consent_on),
             "publication_withdrawn_on": _d(person.publication_consent_withdrawn_on),
         },
+        "consent_scans": _rows(
+            ConsentScan.objects.filter(person=person).order_by("pk"), ["kind", "file_type", "uploaded_at"]
+        ),
         "user_account": None,
         "roles": [],
         "registrations": _rows(
@@ -173,6 +180,37 @@ def person_export_xlsx(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+CONSENT_SCAN_TYPES = ("pdf", "jpg", "png")
+CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def consent_scan_add(*, actor: Any, person: Person, kind: str, upload: Any) -> ConsentScan:
+    """Attach the scan of a consent the person signed. Checked by content like every upload."""
+    from django.core.files.base import File
+
+    from novator.core.files import check_upload
+
+    _require(actor, "privacy.upload_consent_scan", person)
+    if person.erased_at is not None:
+        raise ValidationError(_("This person's data has been erased."))
+    if kind not in ConsentKind.values:
+        raise ValidationError({"kind": _("Choose which consent the scan is of.")})
+    try:
+        file_type = check_upload(upload, allowed=CONSENT_SCAN_TYPES, max_bytes=CONSENT_SCAN_MAX_BYTES)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    scan = ConsentScan(
+        person=person, kind=kind, file_type=file_type, size=upload.size, uploaded_by=_who(actor)
+    )
+    scan.file.save(f"consent-{person.pk}-{kind}.{file_type}", File(upload), save=False)
+    scan.save()
+    audit.record(
+        actor=actor, action="person.consent_scan_add", obj=person, changes={"consent_scan": [None, kind]}
+    )
+    return scan
+
+
 def confirmation_phrase(person: Person) -> str:
     """What the operator types to confirm erasure: the person's id (a name may repeat)."""
     return f"{person.pk}"
@@ -195,7 +233,12 @@ def person_erase(*, actor: Any, person: Person, confirmation: str, reason: str =
     person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if person.erased_at is not None:
         raise ValidationError(_("This person's data has already been erased."))
-    old_names = {n for n in (person.full_name, f"{person.last_name} {person.first_name}") if n.strip()}
+    old_names = [(person.last_name, person.first_name, person.middle_name)]
+    if person.user is not None:
+        old_names.append((person.user.last_name, person.user.first_name, person.user.middle_name))
+    subject_name = person.full_name
+    categories = _categories(person)
+    scans = list(person.consent_scans.all())
     person.last_name = ERASED_NAME
     person.first_name = f"№ {person.pk}"
     person.middle_name = ""
@@ -207,6 +250,8 @@ def person_erase(*, actor: Any, person: Person, confirmation: str, reason: str =
         person.processing_consent_withdrawn_on = timezone.localdate()
     person.erased_at = timezone.now()
     person.save()
+    # The library's search index holds an author's published name as stems: reindexed like a withdrawal.
+    published_name_changed(person)
     user = person.user
     if user is not None:
         user.username = f"erased-{person.pk}-{user.pk}"
@@ -221,24 +266,70 @@ def person_erase(*, actor: Any, person: Person, confirmation: str, reason: str =
     ActivityLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
     ).update(object_repr=str(person), changes={})
-    _scrub_free_text_authors(person, old_names)
-    PersonalDataAccess.objects.create(person=person, actor=_who(actor), kind=AccessKind.ERASE)
+    # Anywhere else the name was written out (older log records, notifications, free-text authors,
+    # search indexes): replaced by the reference of the erased record.
+    mentions = scrub.scrub_name(old_names, str(person))
+    if mentions:
+        categories.append(f"упоминания фамилии, имени, отчества в других записях базы данных ({mentions})")
+    # The scans of signed consents carry the name and the signature: destroyed with the rest.
+    for scan in scans:
+        transaction.on_commit(functools.partial(scan.file.storage.delete, scan.file.name))
+    person.consent_scans.all().delete()
+    entry = PersonalDataAccess.objects.create(person=person, actor=_who(actor), kind=AccessKind.ERASE)
+    reason = scrub.scrub_text(reason, old_names, str(person))
     audit.record(actor=actor, action="person.erase", obj=person, changes={"reason": reason[:500]})
+    _make_act(actor, person, subject_name, categories, reason, entry)
     return person
+
+
+def _categories(person: Person) -> list[str]:
+    """What of the person is destroyed, in the words of the act (before the record is changed)."""
+    found = ["фамилия, имя, отчество"]
+    if person.position:
+        found.append("должность")
+    if person.email:
+        found.append("адрес электронной почты")
+    if person.publication_consent_on:
+        found.append("даты согласия на распространение (публикацию) персональных данных")
+    if person.user_id:
+        found.append(
+            "учётная запись: логин, фамилия, имя, отчество, адрес электронной почты; "
+            "пароль сделан непригодным"
+        )
+    scans = person.consent_scans.count()
+    if scans:
+        found.append(f"сканы подписанных согласий ({scans})")
+    found.append("прежние значения в журнале изменений записи работника")
+    return found
+
+
+def _make_act(
+    actor: Any, person: Person, subject_name: str, categories: list[str], reason: str, entry: Any
+) -> DestructionAct:
+    from django.core.files.base import ContentFile
+
+    from .act import ActContent, build_act
+
+    who = _who(actor)
+    act = DestructionAct.objects.create(person=person, reason=reason[:2000], created_by=who)
+    content = ActContent(
+        number=act.pk,
+        made_at=act.created_at,
+        operator=getattr(settings, "PERSONAL_DATA_OPERATOR", ""),
+        subject_name=subject_name,
+        subject_ref=f"запись работника № {person.pk}",
+        organization=str(person.organization),
+        categories=categories,
+        reason=reason or ("истёк срок хранения (purge_personal_data)" if actor is None else ""),
+        destroyed_by=who.display_name if who is not None else "автоматически, по сроку хранения",
+        access_log_entry=entry.pk,
+    )
+    act.file.save(f"act-person-{person.pk}.docx", ContentFile(build_act(content)), save=True)
+    return act
 
 
 def _who(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _scrub_free_text_authors(person: Person, old_names: set[str]) -> None:
-    """Library products may print an author's name as free text: replace it there too."""
-    from novator.library.models import MethodProduct
-
-    for name in old_names:
-        for product in MethodProduct.objects.filter(author_names__icontains=name):
-            product.author_names = product.author_names.replace(name, str(person))
-            product.save(update_fields=["author_names"])
 
 
 # --- retention -------------------------------------------------------------------------------------------
@@ -247,7 +338,10 @@ def _scrub_free_text_authors(person: Person, old_names: set[str]) -> None:
 def retention() -> dict[str, int]:
     return {
         "years": int(getattr(settings, "PERSONAL_DATA_RETENTION_YEARS", 5)),
-        "withdrawn_days": int(getattr(settings, "PERSONAL_DATA_WITHDRAWN_GRACE_DAYS", 30)),
+        # never above the law's 30 days, even where the system check was not run (a bare gunicorn)
+        "withdrawn_days": max(
+            0, min(int(getattr(settings, "PERSONAL_DATA_WITHDRAWN_GRACE_DAYS", 30)), MAX_WITHDRAWN_DAYS)
+        ),
         "access_log_years": int(getattr(settings, "PERSONAL_DATA_ACCESS_LOG_RETENTION_YEARS", 3)),
     }
 

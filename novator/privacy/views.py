@@ -1,4 +1,8 @@
-"""The personal-data card of one person: consents, what is held, who read it; export and erasure."""
+"""The personal-data card of one person: consents, what is held, who read it; export and erasure.
+
+Every answer here carries personal data: none may be kept by a browser or a proxy (`never_cache`:
+`Cache-Control: no-store`).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,20 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from novator.core.files import attachment_response
 from novator.core.forms import apply_validation_error
 from novator.organizations.models import Person
 
 from . import services
-from .forms import EraseForm
-from .models import PersonalDataAccess
+from .forms import ConsentScanForm, EraseForm
+from .models import ConsentKind, ConsentScan, DestructionAct, PersonalDataAccess
 
 
 def _person(request: HttpRequest, pk: int, perm: str) -> Person:
@@ -27,6 +35,7 @@ def _person(request: HttpRequest, pk: int, perm: str) -> Person:
 
 
 @login_required
+@never_cache
 def person_card(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "privacy.view_person_data")
     accesses = PersonalDataAccess.objects.filter(person=person).select_related("actor")[:50]
@@ -37,6 +46,13 @@ def person_card(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "accesses": accesses,
             "can_erase": request.user.has_perm("privacy.erase_person", person) and not person.erased_at,
+            "scans": ConsentScan.objects.filter(person=person).select_related("uploaded_by"),
+            "scan_form": ConsentScanForm()
+            if request.user.has_perm("privacy.upload_consent_scan", person) and not person.erased_at
+            else None,
+            "act": DestructionAct.objects.filter(person=person).first()
+            if request.user.has_perm("privacy.download_destruction_act", person)
+            else None,
         },
     )
 
@@ -46,6 +62,7 @@ def _filename(person: Person, ext: str) -> str:
 
 
 @login_required
+@never_cache
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "privacy.export_person_data")
     data = services.person_export(actor=request.user, person=person)
@@ -57,6 +74,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "privacy.export_person_data")
     data = services.person_export(actor=request.user, person=person)
@@ -69,6 +87,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "privacy.erase_person")
     form = EraseForm(request.POST or None)
@@ -90,3 +109,54 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         "privacy/erase.html",
         {"person": person, "form": form, "phrase": services.confirmation_phrase(person)},
     )
+
+
+@login_required
+@never_cache
+def destruction_act(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The act of destruction made when the person's data were erased (the operator's record)."""
+    person = _person(request, pk, "privacy.download_destruction_act")
+    act = DestructionAct.objects.filter(person=person).first()
+    if act is None:
+        messages.info(request, _("This person's data have not been erased: there is no act of destruction."))
+        return redirect("privacy:person", person.pk)
+    return attachment_response(act.file, act.download_name)
+
+
+@login_required
+@never_cache
+@require_POST
+def consent_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk, "privacy.upload_consent_scan")
+    form = ConsentScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.consent_scan_add(
+                actor=request.user,
+                person=person,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The scan of the consent is attached."))
+            return redirect("privacy:person", person.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect("privacy:person", person.pk)
+
+
+@login_required
+@never_cache
+def consent_scan_download(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
+    """The latest scan of this consent of the person; only for those who may see the person's data."""
+    person = _person(request, pk, "privacy.view_person_data")
+    if kind not in ConsentKind.values:
+        raise Http404
+    scan = ConsentScan.objects.filter(person=person, kind=kind).first()
+    if scan is None:
+        messages.info(request, _("No scan of this consent is attached."))
+        return redirect("privacy:person", person.pk)
+    return attachment_response(scan.file, scan.download_name)

@@ -185,4 +185,7 @@ KWARGS: dict[str, dict[str, Any]] = {
     "privacy:export_json": {"pk": "@person"},
     "privacy:export_xlsx": {"pk": "@person"},
     "privacy:erase": {"pk": "@person"},
+    "privacy:destruction_act": {"pk": "@person"},
+    "privacy:consent_scan": {"pk": "@person", "kind": "processing"},
+    "privacy:consent_scan_upload": {"pk": "@person"},
 }

@@ -1673,6 +1673,18 @@ MATRIX: dict[str, dict[str, Any]] = {
             "admin",
         ],
     },
+    "privacy:consent_scan": {
+        "kwargs": {"pk": "@person", "kind": "processing"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
+    "privacy:consent_scan_upload": {
+        "kwargs": {"pk": "@person"},
+        "method": "post",
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
+    },
+    "privacy:destruction_act": {"kwargs": {"pk": "@person"}, "method": "get", "allow": ["admin"]},
     "privacy:erase": {"kwargs": {"pk": "@person"}, "method": "get", "allow": ["admin"]},
     "privacy:export_json": {
         "kwargs": {"pk": "@person"},

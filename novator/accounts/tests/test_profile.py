@@ -15,8 +15,8 @@ def test_profile_lists_every_role_with_its_scope(
     RoleAssignmentFactory(user=coordinator, role=Role.METHODOLOGIST, municipality=municipality)
     RoleAssignmentFactory(user=coordinator, role=Role.EXPERT)
     client.force_login(coordinator)
-    # session, user, the user's roles (navigation), the role list with scopes
-    with django_assert_num_queries(4):
+    # session, user, the user's roles (navigation), the role list with scopes, the user's own staff record
+    with django_assert_num_queries(5):
         response = client.get(reverse("accounts:profile"))
     body = response.content.decode()
     assert body.count("data-role=") == 3

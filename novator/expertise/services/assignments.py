@@ -98,7 +98,7 @@ def assignment_add(
         actor=actor,
         action="expertise.assignment_add",
         obj=application,
-        changes={"expert": [None, str(expert)], "source": [None, source]},
+        changes={"expert": [None, audit.ref(expert)], "source": [None, source]},
     )
     return assignment
 

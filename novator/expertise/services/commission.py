@@ -155,7 +155,7 @@ def commission_member_add(
         actor=actor,
         action="commission.member_add",
         obj=commission,
-        changes={"member": [None, str(expert)], "max_load": [None, max_load]},
+        changes={"member": [None, audit.ref(expert)], "max_load": [None, max_load]},
     )
     return member
 
@@ -186,7 +186,7 @@ def commission_member_update(
             actor=actor,
             action="commission.member_update",
             obj=commission,
-            changes={f"{member.expert}: max_load": [before, max_load]},
+            changes={f"{audit.ref(member.expert)}: max_load": [before, max_load]},
         )
     return member
 
@@ -208,7 +208,7 @@ def commission_member_remove(*, actor: Any, member: CommissionMember) -> None:
             _("%(expert)s has %(load)d assignment(s) in this contest: remove them first.")
             % {"expert": member.expert, "load": load}
         )
-    expert = str(member.expert)
+    expert = audit.ref(member.expert)
     member.delete()
     audit.record(
         actor=actor, action="commission.member_remove", obj=commission, changes={"member": [expert, None]}
@@ -301,7 +301,7 @@ def conflict_declare(
         action="expertise.conflict_declare",
         obj=application,
         changes={
-            "expert": [None, str(expert)],
+            "expert": [None, audit.ref(expert)],
             "reason": [None, reason],
             "assignment_removed": [None, removed],
         },

@@ -74,7 +74,7 @@ def round_juror_add(*, actor: Any, round: Round, expert: Expert) -> RoundJuror:
         actor=actor,
         action="expertise.round_juror_add",
         obj=round.contest,
-        changes={str(round): [None, str(expert)]},
+        changes={str(round): [None, audit.ref(expert)]},
     )
     return juror
 

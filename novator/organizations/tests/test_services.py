@@ -90,3 +90,53 @@ def test_branch_cycle_is_refused(methodologist, municipality):
     child = OrganizationFactory(municipality=municipality, parent=parent)
     with pytest.raises(ValidationError):
         services.organization_update(actor=methodologist, organization=parent, data={"parent": child})
+
+
+def _person_data(org, **dates):
+    return {"organization": org, "last_name": "Орлова", "first_name": "Ирина", "position": "учитель", **dates}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field",
+    [
+        "processing_consent_on",
+        "processing_consent_withdrawn_on",
+        "publication_consent_on",
+        "publication_consent_withdrawn_on",
+    ],
+)
+@pytest.mark.parametrize("when", ["future", "before_1991"])
+def test_consent_dates_in_the_future_or_before_1991_are_refused(org_a, admin_user, field, when):
+    import datetime
+
+    from django.utils import timezone
+
+    bad = (
+        timezone.localdate() + datetime.timedelta(days=1) if when == "future" else datetime.date(1990, 12, 31)
+    )
+    dates = {
+        "processing_consent_on": datetime.date(2024, 9, 1),
+        "publication_consent_on": datetime.date(2024, 9, 1),
+        field: bad,
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(actor=admin_user, data=_person_data(org_a, **dates))
+    assert "01.01.1991" in exc.value.message_dict[field][0]
+    assert not org_a.staff.exists()
+
+
+@pytest.mark.django_db
+def test_publication_without_processing_is_refused_in_words(org_a, admin_user):
+    import datetime
+
+    from django.utils import translation
+
+    with translation.override("ru"), pytest.raises(ValidationError) as exc:
+        services.person_create(
+            actor=admin_user, data=_person_data(org_a, publication_consent_on=datetime.date(2024, 9, 1))
+        )
+    message = " ".join(m for ms in exc.value.message_dict.values() for m in ms)
+    assert "Согласие на публикацию возможно только при наличии согласия на обработку" in message
+    assert "person_publication_needs_processing_consent" not in message
+    assert not org_a.staff.exists()

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from novator.core.audit import history_for
 from novator.core.concurrency import VERSION_FIELD
@@ -131,6 +132,7 @@ def organization_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache  # the staff record is personal data: no browser or proxy keeps a copy
 @once_per_token
 def person_create(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
@@ -155,11 +157,18 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache  # the staff record is personal data: no browser or proxy keeps a copy
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(request.user).select_related("organization"), pk=pk)
-    if not request.user.has_perm("organizations.change_person", person.organization):
+    can_change = request.user.has_perm("organizations.change_person", person.organization)
+    # The person themselves sees their card read-only (152-ФЗ ст. 14); nobody else without the right.
+    may_read = request.method == "GET" and request.user.has_perm("organizations.view_person", person)
+    if not can_change and not may_read:
         raise PermissionDenied
     form = PersonForm(request.POST or None, instance=person)
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
@@ -177,6 +186,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "organization": person.organization,
             "person": person,
+            "read_only": not can_change,
             "can_view_personal_data": request.user.has_perm("privacy.view_person_data", person),
         },
     )
