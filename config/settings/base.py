@@ -231,6 +231,11 @@ DEFAULT_FROM_EMAIL = "novator@localhost"
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
 NOVATOR_IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a national registry (85,000 rows) is ~40 MB of CSV
 NOVATOR_IMPORT_MAX_ROWS = 100_000
+# Background jobs (novator/core/jobs.py): a running job renews its heartbeat every quarter of the lease;
+# the task workers' reaper queues again a job whose process has ended or whose heartbeat is older than the
+# lease, at most NOVATOR_JOB_MAX_RECOVERIES times, then marks it failed.
+NOVATOR_JOB_LEASE_SECONDS = float(os.environ.get("NOVATOR_JOB_LEASE_SECONDS", "120"))
+NOVATOR_JOB_MAX_RECOVERIES = int(os.environ.get("NOVATOR_JOB_MAX_RECOVERIES", "3"))
 
 # Uploaded files are scanned by ClamAV when its daemon's socket is configured (novator.core.files).
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
