@@ -454,7 +454,12 @@ def _recover(seen: Job, reason: str, *, now: datetime.datetime) -> Recovery | No
         changes: dict[str, Any] = {"state": [job.state, Job.State.QUEUED if resume else Job.State.FAILED]}
         if resume:
             Job.objects.filter(pk=job.pk).update(
-                state=Job.State.QUEUED, worker="", heartbeat_at=None, task_result_id=None, result=result
+                state=Job.State.QUEUED,
+                started_at=None,  # waiting again (a recompute of the same year may reuse it)
+                worker="",
+                heartbeat_at=None,
+                task_result_id=None,
+                result=result,
             )
             record(actor=None, action="job.resume", obj=job, changes={**changes, "reason": reason})
             enqueue_on_commit(import_string(spec["task"]), *spec.get("args", []), **spec.get("kwargs", {}))
