@@ -423,7 +423,7 @@ def _recover(seen: Job, reason: str, *, now: datetime.datetime) -> Recovery | No
             return None  # another worker's reaper, or the job itself, got there first
         result = dict(job.result or {})
         recovered = list(result.get("recovered", []))
-        spec = result.get(RETRY_KEY)
+        spec: dict[str, Any] | None = result.get(RETRY_KEY) or None
         if job.task_result_id is not None and _db_backend_in_use():
             from django_tasks_db.compat import TaskResultStatus
             from django_tasks_db.models import DBTaskResult
@@ -434,7 +434,7 @@ def _recover(seen: Job, reason: str, *, now: datetime.datetime) -> Recovery | No
                 exception_class_path=WORKER_LOST,
                 traceback=reason,
             )
-        resume = bool(spec) and len(recovered) < max_recoveries()
+        resume = spec is not None and len(recovered) < max_recoveries()
         if resume:
             text = _(
                 "%(time)s: the job stopped (%(reason)s); queued again to resume from %(done)s / %(total)s."
@@ -452,7 +452,7 @@ def _recover(seen: Job, reason: str, *, now: datetime.datetime) -> Recovery | No
         )
         result["recovered"] = recovered
         changes: dict[str, Any] = {"state": [job.state, Job.State.QUEUED if resume else Job.State.FAILED]}
-        if resume:
+        if resume and spec is not None:
             Job.objects.filter(pk=job.pk).update(
                 state=Job.State.QUEUED,
                 started_at=None,  # waiting again (a recompute of the same year may reuse it)
