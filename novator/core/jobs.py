@@ -300,7 +300,7 @@ def job_retry(*, actor: Any, job_id: uuid.UUID | str) -> Job:
             started_at=None,
             finished_at=None,
             worker="",
-            heartbeat_at=None,
+            heartbeat_at=timezone.now(),  # queued now (see abandoned_reason)
             task_result_id=None,
             # the automatic resumptions are counted again from this retry (the audit log keeps them)
             result={k: v for k, v in (job.result or {}).items() if k != "recovered"},
@@ -376,8 +376,10 @@ def abandoned_reason(job: Job, *, now: datetime.datetime | None = None) -> str:
 
     task = _task_result(job)
     if task is None:
-        if job.created_at >= now - lease:
-            return ""  # being queued (the request's transaction commits first)
+        # being queued: the request's (or the reaper's, or a retry's) transaction commits first; a job
+        # queued again is stamped then, in heartbeat_at
+        if (job.heartbeat_at or job.created_at) >= now - lease:
+            return ""
         return _("its task is not in the queue (the server stopped before queuing it)")
     if task.status == TaskResultStatus.READY:
         return ""  # waiting for a worker
@@ -457,7 +459,7 @@ def _recover(seen: Job, reason: str, *, now: datetime.datetime) -> Recovery | No
                 state=Job.State.QUEUED,
                 started_at=None,  # waiting again (a recompute of the same year may reuse it)
                 worker="",
-                heartbeat_at=None,
+                heartbeat_at=now,  # queued now: not "missing from the queue" before its task is there
                 task_result_id=None,
                 result=result,
             )

@@ -251,6 +251,8 @@ def test_a_job_whose_task_never_reached_the_queue_is_queued_again(
     with django_capture_on_commit_callbacks(execute=False):
         [recovery] = jobs_reap()
     assert recovery.action == "requeued" and "нет в очереди" in recovery.reason
+    # until the reaper's own enqueue has run, another reaper does not queue it a second time
+    assert jobs_reap() == []
 
 
 def test_the_heartbeat_thread_beats_until_the_job_ends(monkeypatch, settings):
