@@ -62,7 +62,9 @@ def stack_env(tmp_path) -> Iterator[dict[str, str]]:
         import psycopg
 
         scratch = f"novator_crash_{secrets.token_hex(4)}"
-        with psycopg.connect(url, autocommit=True) as db:
+        # created from the maintenance database, as Django creates the test database
+        admin = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as db:
             db.execute(f'CREATE DATABASE "{scratch}"')
         env["DATABASE_URL"] = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{scratch}"))
     try:
@@ -80,7 +82,7 @@ def stack_env(tmp_path) -> Iterator[dict[str, str]]:
         if scratch is not None:
             import psycopg
 
-            with psycopg.connect(url, autocommit=True) as db:
+            with psycopg.connect(admin, autocommit=True) as db:
                 db.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
 
 
