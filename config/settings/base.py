@@ -277,6 +277,11 @@ NOVATOR_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("NOVATOR_UPLOAD_MAX_ZIP_RATIO"
 NOVATOR_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("NOVATOR_IMPORT_MAX_UNZIPPED_BYTES", 512 * 2**20))
 # How deep a JSON request body may nest (novator.core.parsers); deeper is refused with a 400.
 NOVATOR_JSON_MAX_DEPTH = 64
+# Background jobs (novator/core/jobs.py): a running job renews its heartbeat every quarter of the lease;
+# the task workers' reaper queues again a job whose process has ended or whose heartbeat is older than the
+# lease, at most NOVATOR_JOB_MAX_RECOVERIES times, then marks it failed.
+NOVATOR_JOB_LEASE_SECONDS = float(os.environ.get("NOVATOR_JOB_LEASE_SECONDS", "120"))
+NOVATOR_JOB_MAX_RECOVERIES = int(os.environ.get("NOVATOR_JOB_MAX_RECOVERIES", "3"))
 
 # Uploaded files are scanned by ClamAV when its daemon's socket is configured (novator.core.files).
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")

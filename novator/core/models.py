@@ -72,6 +72,12 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Liveness (core/jobs.py): the running process beats every lease/4 seconds; the reaper in every task
+    # worker re-queues a job whose process is gone or whose heartbeat is older than the lease.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    worker = models.CharField(_("worker process"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_result_id = models.UUIDField(_("queued task"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("background job")
@@ -107,6 +113,7 @@ class Job(models.Model):
             "result": self.result,
             "result_url": self.result_url,
             "error": self.error,
+            "attempts": self.attempts,
         }
 
 

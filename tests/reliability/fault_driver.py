@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import io
 import json
 import os
 import sys
@@ -94,6 +95,24 @@ def setup(scenario: str) -> dict[str, Any]:
         )
         job = job_create(actor=methodologist, kind="organizations.import", title="import")
         ids.update(upload=upload.pk, job=str(job.pk), rows=IMPORT_ROWS)
+    elif scenario == "preview":
+        # an upload read and previewed as the upload page does it, waiting for its «Confirm» (the test
+        # of the real stack, test_worker_crash.py, confirms it through gunicorn)
+        from novator.organizations import services
+        from novator.organizations.importing import build_plan, read_table
+        from novator.organizations.tests.files import org_row, xlsx_bytes
+
+        rows = int(os.environ.get("NOVATOR_CRASH_ROWS", "4000"))
+        content = xlsx_bytes([org_row() for _ in range(rows)])
+        table = read_table(io.BytesIO(content))
+        upload = services.organization_import_create(
+            actor=methodologist,
+            original_name="registry.xlsx",
+            file_type=table.file_type,
+            content=content,
+            plan=build_plan(table, actor=methodologist),
+        )
+        ids.update(upload=upload.pk, rows=rows, session=_session(methodologist))
     elif scenario == "award":
         from novator.statuses.tests.factories import StatusKindFactory
 
@@ -167,6 +186,25 @@ def count(scenario: str, ids: dict[str, Any]) -> dict[str, Any]:
             "organizations": imported.count(),
             "duplicates": duplicates,
             "audit": ActivityLog.objects.filter(action="organization.create").count(),
+        }
+    if scenario == "crash":
+        from django.db.models import Count
+
+        from novator.core.models import Job
+        from novator.organizations.models import Organization, OrganizationImport
+
+        imported = Organization.objects.exclude(pk=ids["org"])
+        job = Job.objects.get(pk=ids["job"])
+        return {
+            "organizations": imported.count(),
+            "duplicates": imported.values("inn").annotate(n=Count("id")).filter(n__gt=1).count(),
+            "audit": ActivityLog.objects.filter(action="organization.create").count(),
+            "job": job.state,
+            "done": job.done,
+            "total": job.total,
+            "attempts": job.attempts,
+            "recovered": [entry["action"] for entry in job.result.get("recovered", [])],
+            "upload": OrganizationImport.objects.get(pk=ids["upload"]).state,
         }
     if scenario == "award":
         from novator.statuses.models import StatusAssignment, StatusEvent
