@@ -90,3 +90,27 @@ def test_branch_cycle_is_refused(methodologist, municipality):
     child = OrganizationFactory(municipality=municipality, parent=parent)
     with pytest.raises(ValidationError):
         services.organization_update(actor=methodologist, organization=parent, data={"parent": child})
+
+
+def test_the_services_keep_a_branch_in_its_parents_municipality(methodologist, org_a, org_b, municipality):
+    """Issue #20: every write path checks the parent's municipality, not only the pages and the API."""
+    with pytest.raises(PermissionDenied):
+        services.organization_update(actor=methodologist, organization=org_a, data={"parent": org_b})
+    org_a.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.organization_update_many(actor=methodologist, items=[(org_a, {"parent": org_b})])
+    org_a.refresh_from_db()
+    assert org_a.parent_id is None
+    branch = OrganizationFactory.build(municipality=municipality, parent=org_b)
+    data = {f: getattr(branch, f) for f in services.ORGANIZATION_FIELDS}
+    with pytest.raises(PermissionDenied):
+        services.organization_create(actor=methodologist, data=data)
+    with pytest.raises(PermissionDenied):
+        services.organization_create_many(actor=methodologist, rows=[data])
+    assert not org_b.branches.exists()
+    # an organisation already attached (by the administrator) keeps its parent through other changes
+    org_a.parent = org_b
+    org_a.save()
+    services.organization_update(actor=methodologist, organization=org_a, data={"address": "ул. Мира, 1"})
+    org_a.refresh_from_db()
+    assert org_a.parent == org_b and org_a.address == "ул. Мира, 1"
