@@ -105,7 +105,7 @@ def parent_out_of_scope(actor: Any, org: Organization, previous_parent_id: int |
     if actor is None or org.parent_id is None or org.parent_id == previous_parent_id:
         return None
     parent = org.parent
-    if actor.has_perm("organizations.manage_organization", parent):
+    if parent is None or actor.has_perm("organizations.manage_organization", parent):
         return None
     return _("«%(parent)s» is not in your municipalities: its methodologists attach branches to it.") % {
         "parent": parent.short_name
