@@ -134,6 +134,25 @@ def test_an_experts_own_account_in_the_applicant_is_a_conflict(
     assert not conflicts.exclude_conflicted(Assignment.objects.filter(pk=assignment.pk)).exists()
 
 
+def test_a_chair_whose_account_is_in_the_applicant_does_not_see_its_sheets(
+    commission, applications, expert_profile, chair, org_a
+):
+    """The chair's sheets and applications leave out those of an organisation their account is in."""
+    from novator.accounts.scope import forget_scope
+    from novator.accounts.tests.factories import RoleAssignmentFactory
+    from novator.expertise.models import ScoreSheet
+
+    first = AssignmentFactory(application=applications[0], expert=expert_profile)  # org_a's
+    second = AssignmentFactory(application=applications[1], expert=expert_profile)
+    publish(commission)
+    assert chair.user.has_perm("expertise.review_application", applications[0])
+    RoleAssignmentFactory(user=chair.user, role="coordinator", organization=org_a)
+    forget_scope(chair.user)
+    seen = set(ScoreSheet.objects.visible_to(chair.user).values_list("assignment_id", flat=True))
+    assert first.pk not in seen and second.pk in seen
+    assert not chair.user.has_perm("expertise.review_application", applications[0])
+
+
 def test_manual_assignment_refuses_the_municipality_conflict_of_external_expertise(
     commission, applications, methodologist, municipality
 ):
