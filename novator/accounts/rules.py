@@ -16,6 +16,12 @@ def is_admin(user: Any) -> bool:
 
 
 @rules.predicate
+def is_region_manager(user: Any) -> bool:
+    """Region-wide settings: administrators (and, once there is one, a region-level role)."""
+    return get_scope(user).is_region_manager
+
+
+@rules.predicate
 def is_methodologist(user: Any) -> bool:
     return get_scope(user).has_role(Role.METHODOLOGIST)
 

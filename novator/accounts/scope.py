@@ -32,6 +32,12 @@ class Scope:
     def is_admin(self) -> bool:
         return self.superuser or Role.ADMIN in self.roles
 
+    @property
+    def is_region_manager(self) -> bool:
+        """May change what belongs to the whole region (the monitoring's publication, weights and
+        catalogue). Today only administrators; a region-level methodologist role would be added here."""
+        return self.is_admin
+
     def has_role(self, role: str) -> bool:
         return role in self.roles
 

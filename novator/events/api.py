@@ -119,6 +119,10 @@ class RegistrationSerializer(serializers.ModelSerializer):
         model = Registration
         fields = ["id", "event", "event_title", "person", "person_name", "status", "queued_at", "attended_at"]
         read_only_fields = ["status", "queued_at", "attended_at"]
+        # No unique-together validator: it would answer «already registered» (400) before the service
+        # asks whether the user may register the person at all (403), and so tell anyone who is
+        # registered. The service checks the permission first, then the repeat.
+        validators: list[Any] = []
 
 
 @extend_schema_view(

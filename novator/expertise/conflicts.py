@@ -1,24 +1,49 @@
 """Conflicts of interest between experts and applications.
 
-Automatic: the expert works in the applicant organisation; or, when the contest requires external
-experts, the expert is from the applicant's municipality (the expert's own municipality, else that of
-their organisation). Declared: the expert (or the organiser on their behalf) recorded a conflict.
+Automatic: the expert works in the applicant organisation — the organisation of their profile, or one
+where their own user account is a teacher or a coordinator (`AFFILIATED_ROLES`), even when the profile
+names no organisation; or, when the contest requires external experts, the expert is from the
+applicant's municipality (the expert's own municipality, else that of their organisation). Declared:
+the expert (or the organiser on their behalf) recorded a conflict.
 
 A conflicted expert is never assigned and never sees the application.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from novator.accounts.models import Role, RoleAssignment
+
 ORGANIZATION = "organization"
 MUNICIPALITY = "municipality"
 DECLARED = "declared"
+
+#: Roles that tie a user account to an organisation: an expert holding one is in conflict with the
+#: organisation's applications, whatever their profile says.
+AFFILIATED_ROLES = (Role.TEACHER, Role.COORDINATOR)
+
+
+def affiliated_roles() -> QuerySet[RoleAssignment]:
+    """The role assignments that tie a user to an organisation (filter further by user)."""
+    return RoleAssignment.objects.filter(role__in=AFFILIATED_ROLES, organization_id__isnull=False)
+
+
+def affiliations(experts: Iterable[Any]) -> dict[int, frozenset[int]]:
+    """{expert id: ids of the organisations where their user is a teacher or a coordinator} (one query)."""
+    expert_of_user = {e.user_id: e.pk for e in experts}
+    found: dict[int, set[int]] = defaultdict(set)
+    if expert_of_user:
+        rows = affiliated_roles().filter(user_id__in=expert_of_user).values_list("user_id", "organization_id")
+        for user_id, organization_id in rows:
+            found[expert_of_user[user_id]].add(organization_id)
+    return {expert: frozenset(orgs) for expert, orgs in found.items()}
 
 
 def expert_municipality_id(expert: Any) -> int | None:
@@ -36,11 +61,15 @@ def conflict_code(
     applicant_municipality_id: int | None,
     require_external: bool,
     declared: bool,
+    expert_affiliations: Collection[int] = (),
 ) -> str | None:
-    """The reason code of a conflict, or None: declared first, then organisation, then municipality."""
+    """The reason code of a conflict, or None: declared first, then organisation (the profile's, or one
+    where the expert's account is a teacher or a coordinator), then municipality."""
     if declared:
         return DECLARED
     if expert_organization_id is not None and expert_organization_id == applicant_organization_id:
+        return ORGANIZATION
+    if applicant_organization_id in expert_affiliations:
         return ORGANIZATION
     if (
         require_external
@@ -65,14 +94,18 @@ def conflict_matrix(
     applications: Iterable[Any],
     experts: Iterable[Any],
     declared: Iterable[tuple[int, int]],
+    affiliated: Mapping[int, Collection[int]] | None = None,
 ) -> dict[tuple[int, int], str]:
     """{(application id, expert id): reason code} for every conflicted pair.
 
     `applications` need `organization` loaded, `experts` their `organization`; `declared` holds
-    (application id, expert id) pairs. No queries.
+    (application id, expert id) pairs; `affiliated` the experts' `affiliations` (one query when left
+    out, none otherwise).
     """
     declared_pairs = set(declared)
     experts = list(experts)
+    if affiliated is None:
+        affiliated = affiliations(experts)
     result: dict[tuple[int, int], str] = {}
     for application in applications:
         for expert in experts:
@@ -83,6 +116,7 @@ def conflict_matrix(
                 applicant_municipality_id=application.organization.municipality_id,
                 require_external=contest.require_external_experts,
                 declared=(application.pk, expert.pk) in declared_pairs,
+                expert_affiliations=affiliated.get(expert.pk, ()),
             )
             if code:
                 result[(application.pk, expert.pk)] = code
@@ -90,10 +124,13 @@ def conflict_matrix(
 
 
 def conflict_for(*, expert: Any, application: Any) -> str | None:
-    """The conflict of one expert with one application (one query for declarations)."""
+    """The conflict of one expert with one application (a query for declarations, one for roles)."""
     from .models import ConflictDeclaration
 
     declared = ConflictDeclaration.objects.filter(expert=expert, application=application).exists()
+    affiliated = affiliated_roles().filter(
+        user_id=expert.user_id, organization_id=application.organization_id
+    )
     return conflict_code(
         expert_organization_id=expert.organization_id,
         expert_municipality_id=expert_municipality_id(expert),
@@ -101,6 +138,7 @@ def conflict_for(*, expert: Any, application: Any) -> str | None:
         applicant_municipality_id=application.organization.municipality_id,
         require_external=application.contest.require_external_experts,
         declared=declared,
+        expert_affiliations=(application.organization_id,) if affiliated.exists() else (),
     )
 
 
@@ -121,8 +159,14 @@ def exclude_conflicted(assignments: _QS, prefix: str = "") -> _QS:
                     expert_id=OuterRef(f"{p}expert_id"), application_id=OuterRef(f"{p}application_id")
                 )
             ),
+            _affiliated=Exists(
+                affiliated_roles().filter(
+                    user_id=OuterRef(f"{p}expert__user_id"),
+                    organization_id=OuterRef(f"{p}application__organization_id"),
+                )
+            ),
         )
-        .filter(_declared=False)
+        .filter(_declared=False, _affiliated=False)
         .filter(
             Q(**{f"{p}expert__organization_id__isnull": True})
             | ~Q(**{f"{p}expert__organization_id": F(f"{p}application__organization_id")})

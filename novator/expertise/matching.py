@@ -275,7 +275,7 @@ def past_review_count(expert: Expert, contest: Any = None) -> int:
 
 
 def load_contest(contest: Contest) -> ContestData:
-    """Everything the assignment of `contest` needs, in seven queries whatever its size."""
+    """Everything the assignment of `contest` needs, in eight queries whatever its size."""
     commission = commission_for(contest)
     applications = list(accepted_applications(contest))
     members = (

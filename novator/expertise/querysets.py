@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from novator.accounts.scope import get_scope
 from novator.contests.models import ApplicationState
 
-from .conflicts import exclude_conflicted
+from .conflicts import affiliated_roles, exclude_conflicted
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -41,12 +41,18 @@ class AssignmentQuerySet(models.QuerySet):
             )
             .filter(expert_id=Subquery(profile.values("pk")), application__state=ApplicationState.ACCEPTED)
             .published()
-            # conflicts.conflict_code for this one expert: declared, their organisation, their municipality
-            # (their own, else their organisation's) when the contest requires external experts
+            # conflicts.conflict_code for this one expert: declared, their organisation (the profile's,
+            # and those where their account is a teacher or a coordinator), their municipality (their
+            # own, else their organisation's) when the contest requires external experts
             .exclude(
                 application_id__in=ConflictDeclaration.objects.filter(expert__user=user).values(
                     "application_id"
                 )
+            )
+            .exclude(
+                application__organization_id__in=affiliated_roles()
+                .filter(user=user)
+                .values("organization_id")
             )
             .filter(
                 Q(_expert_organization__isnull=True)
@@ -94,6 +100,13 @@ class ScoreSheetQuerySet(models.QuerySet):
                 ),
             )
             .filter(_chair_declared=False)
+            .exclude(
+                **{
+                    f"{application}organization_id__in": affiliated_roles()
+                    .filter(user=user)
+                    .values("organization_id")
+                }
+            )
             .filter(Q(_chair_org__isnull=True) | ~Q(**{f"{application}organization_id": F("_chair_org")}))
             .filter(
                 Q(**{f"{application}contest__require_external_experts": False})

@@ -11,7 +11,9 @@
   conflict with it; the chair, for every application they are not in conflict with;
 - `expertise.score` — the expert's own sheet of such an assignment;
 - `expertise.declare_conflict` — a member of the contest's commission (for themselves) or the organiser;
-- `expertise.view_conclusions` — the applicant once the results are published; the commission's viewers.
+- `expertise.view_conclusions` — the applicant once the results are published; the commission's viewers;
+- `expertise.change_expert` — an expert's profile (where they work decides conflicts): the methodologists
+  of the expert's municipality (their own, else their organisation's) and administrators.
 
 Objects: a contest, or anything with `.contest` (commission, application); sheets for `expertise.score`.
 """
@@ -117,6 +119,16 @@ def owns_sheet(user: Any, sheet: Any) -> bool:
 
 
 @rules.predicate
+def is_methodologist_of_expert(user: Any, expert: Any) -> bool:
+    from .conflicts import expert_municipality_id
+
+    if expert is None:
+        return False
+    municipality = expert_municipality_id(expert)
+    return municipality is not None and municipality in get_scope(user).methodologist_municipalities
+
+
+@rules.predicate
 def results_published(user: Any, obj: Any) -> bool:
     contest = _contest(obj)
     return contest is not None and contest.state == ContestState.PUBLISHED
@@ -125,6 +137,7 @@ def results_published(user: Any, obj: Any) -> bool:
 can_view_commission = can_manage | is_chair | is_secretary
 
 rules.add_perm("expertise.manage_experts", is_admin | is_methodologist)
+rules.add_perm("expertise.change_expert", is_admin | is_methodologist_of_expert)
 rules.add_perm("expertise.manage_commission", can_manage)
 rules.add_perm("expertise.manage_assignments", can_manage | is_chair)
 rules.add_perm("expertise.view_commission", can_view_commission)

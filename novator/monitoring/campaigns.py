@@ -93,7 +93,7 @@ def campaign_create(
     element_codes: Iterable[str],
     organizations: Iterable[Organization],
 ) -> Campaign:
-    if actor is not None and not actor.has_perm("monitoring.manage"):
+    if actor is not None and not actor.has_perm("monitoring.run_campaigns"):
         raise PermissionDenied(_("You may not change the monitoring."))
     year = str(AcademicYear.parse_valid(academic_year))
     codes = list(element_codes)
@@ -224,7 +224,9 @@ def response_transition(
         changes={"state": [before, response.state]},
     )
     if name == "approve":
-        services.recompute_enqueue(actor=actor, academic_year=response.campaign.academic_year)
+        services.recompute_after_approval(
+            actor=actor, organization=response.organization, academic_year=response.campaign.academic_year
+        )
     return response
 
 

@@ -31,8 +31,8 @@ from .models import (
 from .recompute import values_recompute  # noqa: F401 - the recomputation is one of the services
 
 
-def _require(actor: Any, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
+def _require(actor: Any, perm: str, obj: Any = None) -> None:
+    if actor is not None and not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You may not change the monitoring."))
 
 
@@ -163,7 +163,7 @@ def data_values_record(
 ) -> int:
     """Record collected values of one organisation and year (all checked first; nothing saved on error).
     A None clears the value. Returns the number of values written."""
-    _require(actor, "monitoring.manage")
+    _require(actor, "monitoring.record_values", organization)
     AcademicYear.parse_valid(academic_year)
     elements = {e.code: e for e in DataElement.objects.select_related("not_greater_than")}
     # the cross-field rule compares with the value already held when the form leaves the bound out
@@ -230,6 +230,17 @@ def recompute_enqueue(*, actor: Any, academic_year: str) -> Job:
     of the same year still waiting in the queue is reused: it will see everything committed before it
     starts (approving thirty forms in a row queues one recomputation, not thirty)."""
     _require(actor, "monitoring.manage")
+    return _recompute_job(actor=actor, academic_year=academic_year)
+
+
+def recompute_after_approval(*, actor: Any, organization: Organization, academic_year: str) -> Job:
+    """The recomputation that follows an approved data form: the methodologist of the organisation's
+    municipality approved its values, and the year must show them (the settings are not touched)."""
+    _require(actor, "monitoring.record_values", organization)
+    return _recompute_job(actor=actor, academic_year=academic_year)
+
+
+def _recompute_job(*, actor: Any, academic_year: str) -> Job:
     label = str(AcademicYear.parse_valid(academic_year))
     from .tasks import recompute_task
 

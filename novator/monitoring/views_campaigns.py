@@ -36,7 +36,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/campaign_list.html", {"responses": responses})
 
 
-@permission_required("monitoring.manage", raise_exception=True)
+@permission_required("monitoring.run_campaigns", raise_exception=True)
 @once_per_token
 def campaign_create(request: HttpRequest) -> HttpResponse:
     choices = [(e.code, e.name) for e in DataElement.objects.filter(source=ElementSource.COLLECTED)]

@@ -114,6 +114,25 @@ def _require(actor: Any, perm: str, obj: Any = None) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+def parent_out_of_scope(actor: Any, org: Organization, previous_parent_id: int | None = None) -> str | None:
+    """Why `actor` may not make `org` a branch of its (new) parent, or None. A branch belongs to its
+    parent's municipality: only its methodologists (and administrators) attach one to the parent."""
+    if actor is None or org.parent_id is None or org.parent_id == previous_parent_id:
+        return None
+    parent = org.parent
+    if parent is None or actor.has_perm("organizations.manage_organization", parent):
+        return None
+    return _("«%(parent)s» is not in your municipalities: its methodologists attach branches to it.") % {
+        "parent": parent.short_name
+    }
+
+
+def _require_parent_scope(actor: Any, org: Organization, previous_parent_id: int | None = None) -> None:
+    problem = parent_out_of_scope(actor, org, previous_parent_id)
+    if problem:
+        raise PermissionDenied(problem)
+
+
 @transaction.atomic
 def organization_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False) -> Organization:
     """Create an organisation. `actor=None` is the system (import from the command line, demo data)."""
@@ -124,6 +143,7 @@ def organization_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = 
     if actor is not None:
         _require(actor, "organizations.add_organization")
         _require(actor, "organizations.manage_organization", org)
+        _require_parent_scope(actor, org)
     _validate(org)
     org.search_text = org.build_search_text()
     org.save()
@@ -158,12 +178,14 @@ def organization_update(
                     % {"fields": ", ".join(forbidden)}
                 )
     before = audit.snapshot(organization, ORGANIZATION_FIELDS)
+    previous_parent_id = organization.parent_id
     for name in ORGANIZATION_FIELDS:
         if name in data:
             setattr(organization, name, data[name])
     if actor is not None and "municipality" in data:
         # a methodologist may not move an organisation out of their municipalities
         _require(actor, "organizations.manage_organization", organization)
+    _require_parent_scope(actor, organization, previous_parent_id)
     _validate(organization)
     changes = audit.diff(before, audit.snapshot(organization, ORGANIZATION_FIELDS))
     if changes:
@@ -317,6 +339,7 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
                 setattr(org, name, data[name])
         if actor is not None:
             _require(actor, "organizations.manage_organization", org)
+            _require_parent_scope(actor, org)
         if org.is_active:
             org.closed_on = None
         _check_kind_subtype(org)
@@ -348,12 +371,14 @@ def organization_update_many(
             _require(actor, "organizations.change_organization", organization)
             _require(actor, "organizations.manage_organization", organization)
         before = audit.snapshot(organization, ORGANIZATION_FIELDS)
+        previous_parent_id = organization.parent_id
         for name in ORGANIZATION_FIELDS:
             if name in data:
                 setattr(organization, name, data[name])
                 fields.add(name)
         if actor is not None and "municipality" in data:
             _require(actor, "organizations.manage_organization", organization)
+        _require_parent_scope(actor, organization, previous_parent_id)
         if organization.is_active:
             organization.closed_on = None
         _check_kind_subtype(organization)

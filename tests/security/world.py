@@ -170,6 +170,7 @@ def build_world() -> World:
             "commission": commission,
             "member": member,
             "expert": expert_a,
+            "expert_x": expert_c,  # the profile of an expert of mun_x (expert_a's is of mun_y)
             "assignment": assignment,
             "sheet": assignment.sheet if hasattr(assignment, "sheet") else None,
         }

@@ -61,3 +61,32 @@ def test_api_refuses_registering_a_stranger(client, event, teacher):
     )
     assert response.status_code == 403
     assert not Registration.objects.exists()
+
+
+def test_registering_someone_answers_the_same_whether_they_are_registered_or_not(
+    client, event, teacher_person, observer, coordinator_b, teacher
+):
+    """Issue #20: an observer read 400 («уникальными») for a registered person and 403 for the others,
+    and so could list who is registered."""
+    RegistrationFactory(event=event, person=teacher_person)
+    stranger = PersonFactory(organization=teacher_person.organization)
+    for user in (observer, coordinator_b):
+        client.force_login(user)
+        answers = {
+            client.post(
+                "/api/v1/event-registrations/",
+                {"event": event.pk, "person": person.pk},
+                content_type="application/json",
+            ).status_code
+            for person in (teacher_person, stranger)
+        }
+        assert answers == {403}, user
+    assert Registration.objects.count() == 1
+    # the person themselves is told they are registered already
+    client.force_login(teacher)
+    again = client.post(
+        "/api/v1/event-registrations/",
+        {"event": event.pk, "person": teacher_person.pk},
+        content_type="application/json",
+    )
+    assert again.status_code == 400 and "Иванова" in again.content.decode()

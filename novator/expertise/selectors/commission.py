@@ -109,7 +109,7 @@ class CommissionOverview:
 
 
 def commission_overview(contest: Contest) -> CommissionOverview:
-    """Six queries whatever the size of the commission and the number of applications."""
+    """Seven queries whatever the size of the commission and the number of applications."""
     commission = commission_for(contest)
     overview = CommissionOverview(contest=contest, commission=commission)
     if commission is None:

@@ -97,9 +97,14 @@ def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
 def expert_profile_save(*, actor: Any, user: Any, data: Mapping[str, Any]) -> Expert:
     """Create or update a user's expert profile. The organiser (`expertise.manage_experts`) changes
     everything — where the expert works matters for conflicts; an expert changes their own topics, the
-    kinds of organisations they know and their bio (what the affinity reads)."""
+    kinds of organisations they know and their bio (what the affinity reads).
+
+    A methodologist changes the profiles of their own municipalities' experts only (the expert's
+    municipality, else their organisation's), and leaves the profile in one of them; an administrator
+    changes any."""
     own = actor is not None and getattr(actor, "pk", None) == getattr(user, "pk", None)
-    if actor is not None and not actor.has_perm("expertise.manage_experts"):
+    manager = actor is not None and actor.has_perm("expertise.manage_experts")
+    if actor is not None and not manager:
         if not own or set(data) - set(OWN_FIELDS):
             raise PermissionDenied(_("You do not have permission to do this."))
         if not Expert.objects.filter(user=user).exists():
@@ -107,8 +112,23 @@ def expert_profile_save(*, actor: Any, user: Any, data: Mapping[str, Any]) -> Ex
                 _("You have no expert profile yet: the methodological centre creates it."), code="no_profile"
             )
     data = _clean_profile(data)
-    expert = Expert.objects.select_for_update(of=("self",)).filter(user=user).first()
+    expert = (
+        Expert.objects.select_for_update(of=("self",))
+        .select_related("organization", "municipality")
+        .filter(user=user)
+        .first()
+    )
     created = expert is None
+    # an expert editing their own profile keeps to OWN_FIELDS (checked above); the organiser's scope:
+    scoped = manager and not (own and not set(data) - set(OWN_FIELDS))
+    if scoped and expert is not None and not actor.has_perm("expertise.change_expert", expert):
+        raise PermissionDenied(
+            _(
+                "%(expert)s is an expert of another municipality: their profile is changed by its "
+                "methodologists."
+            )
+            % {"expert": expert}
+        )
     if expert is None:
         expert = Expert(user=user)
     before = {} if created else audit.snapshot(expert, EXPERT_FIELDS)
@@ -117,6 +137,14 @@ def expert_profile_save(*, actor: Any, user: Any, data: Mapping[str, Any]) -> Ex
             setattr(expert, name, data[name])
     if expert.organization is not None and not expert.municipality_id:
         expert.municipality_id = expert.organization.municipality_id
+    if scoped and not actor.has_perm("expertise.change_expert", expert):
+        raise ValidationError(
+            {
+                "municipality": _(
+                    "Choose one of your municipalities (or an organisation in one of them) for the expert."
+                )
+            }
+        )
     expert.full_clean(exclude=["user"])
     expert.save()
     changes = audit.diff(before, audit.snapshot(expert, EXPERT_FIELDS))

@@ -69,7 +69,9 @@ def test_bad_profile_input_gets_a_clear_message_and_changes_nothing(client, expe
     assert expert_profile.topics == ["Старая тема"] and expert_profile.bio == ""
 
 
-def test_the_service_checks_the_shape_and_who_may_change_what(expert_profile, outsider, methodologist, org_a):
+def test_the_service_checks_the_shape_and_who_may_change_what(
+    expert_profile, outsider, other_methodologist, org_a
+):
     with pytest.raises(ValidationError) as error:
         services.expert_profile_save(
             actor=expert_profile.user, user=expert_profile.user, data={"topics": [1, 2], "bio": 5}
@@ -82,7 +84,7 @@ def test_the_service_checks_the_shape_and_who_may_change_what(expert_profile, ou
     with pytest.raises(PermissionDenied):  # nor another expert's profile
         services.expert_profile_save(actor=outsider.user, user=expert_profile.user, data={"bio": "x"})
     services.expert_profile_save(
-        actor=methodologist, user=expert_profile.user, data={"organization": org_a, "topics": "STEM"}
+        actor=other_methodologist, user=expert_profile.user, data={"organization": org_a, "topics": "STEM"}
     )
     expert_profile.refresh_from_db()
     assert expert_profile.organization == org_a and expert_profile.topics == ["STEM"]
@@ -96,14 +98,14 @@ def test_a_user_without_a_profile_is_told_who_creates_it(client, expert):
     assert not Expert.objects.filter(user=expert).exists()
 
 
-def test_the_organiser_edits_an_experts_profile(client, methodologist, expert_profile, org_a):
-    client.force_login(methodologist)
+def test_the_organiser_edits_an_experts_profile(client, other_methodologist, expert_profile, org_b):
+    client.force_login(other_methodologist)  # the expert is from the other municipality, as is org_b
     response = client.get(url("expert_edit", expert_profile.pk))
     assert response.status_code == 200
     response = client.post(
         url("expert_edit", expert_profile.pk),
         {
-            "organization": org_a.pk,
+            "organization": org_b.pk,
             "topics": "Краеведение",
             "organization_kinds": ["preschool"],
             "bio": "Музей",
@@ -111,9 +113,44 @@ def test_the_organiser_edits_an_experts_profile(client, methodologist, expert_pr
     )
     assert response.status_code == 302
     expert_profile.refresh_from_db()
-    assert expert_profile.organization == org_a and expert_profile.municipality_id is not None
+    assert expert_profile.organization == org_b and expert_profile.municipality_id is not None
     assert expert_profile.topics == ["Краеведение"] and expert_profile.organization_kinds == ["preschool"]
     assert "Краеведение" in client.get(url("experts")).content.decode()
+
+
+def test_a_methodologist_changes_the_experts_of_their_own_municipalities_only(
+    client, methodologist, other_methodologist, expert_profile, org_a, org_b, municipality
+):
+    """Issue #20: the methodologist of another district changed the organisation of an expert — the
+    field that decides conflicts of interest."""
+    expert_profile.organization = org_b
+    expert_profile.save()
+    with pytest.raises(PermissionDenied):
+        services.expert_profile_save(
+            actor=methodologist, user=expert_profile.user, data={"organization": org_a}
+        )
+    client.force_login(methodologist)
+    assert client.get(url("expert_edit", expert_profile.pk)).status_code == 403
+    response = client.post(url("expert_edit", expert_profile.pk), {"organization": org_a.pk, "topics": "x"})
+    assert response.status_code == 403
+    # nor through the list's form, which creates or updates the profile of the chosen user
+    response = client.post(url("experts"), {"user": expert_profile.user.pk, "organization": org_a.pk})
+    assert response.status_code == 200 and "another municipality" in response.content.decode()
+    expert_profile.refresh_from_db()
+    assert expert_profile.organization == org_b
+    # its own methodologists may not hand the expert over to a municipality of someone else's either
+    with pytest.raises(ValidationError) as error:
+        services.expert_profile_save(
+            actor=other_methodologist, user=expert_profile.user, data={"municipality": municipality}
+        )
+    assert "municipality" in error.value.message_dict
+    expert_profile.refresh_from_db()
+    assert expert_profile.municipality != municipality
+    # and the list links only the profiles one may edit
+    client.force_login(methodologist)
+    assert url("expert_edit", expert_profile.pk) not in client.get(url("experts")).content.decode()
+    client.force_login(other_methodologist)
+    assert url("expert_edit", expert_profile.pk) in client.get(url("experts")).content.decode()
 
 
 def test_past_reviews_count_in_the_affinity_text(commission, applications, expert_profile, municipality):

@@ -96,6 +96,63 @@ def test_manual_assignment_refuses_the_organisation_conflict(
     assert not assigned(applications[0])
 
 
+@pytest.mark.parametrize("role", ["teacher", "coordinator"])
+def test_an_experts_own_account_in_the_applicant_is_a_conflict(
+    commission, applications, expert_profile, methodologist, org_a, role
+):
+    """Issue #20: an expert who is a teacher or a coordinator of organisation X is in conflict with X's
+    applications although their profile names no organisation — everywhere the conflicts are read."""
+    from novator.accounts.tests.factories import RoleAssignmentFactory
+    from novator.expertise import conflicts, matching, selectors
+    from novator.expertise.models import ScoreSheet
+
+    assert expert_profile.organization_id is None
+    RoleAssignmentFactory(user=expert_profile.user, role=role, organization=org_a)
+    application = applications[0]  # org_a's
+    assert conflicts.conflict_for(expert=expert_profile, application=application) == conflicts.ORGANIZATION
+    with pytest.raises(ValidationError, match="works in the applicant organisation"):
+        services.assignment_add(actor=methodologist, application=application, expert=expert_profile)
+    assert expert_profile.pk not in assigned(application)
+    # the automatic assignment, the commission's matrix
+    data = matching.load_contest(commission.contest)
+    assert data.conflicts[(application.pk, expert_profile.pk)] == conflicts.ORGANIZATION
+    assert (applications[1].pk, expert_profile.pk) not in data.conflicts
+    overview = selectors.commission_overview(commission.contest)
+    row = next(r for r in overview.rows if r.application.pk == application.pk)
+    assert next(c for c in row.cells if c.expert.pk == expert_profile.pk).conflict == conflicts.ORGANIZATION
+    # an assignment made before the role was given: the expert no longer sees it, nor its sheet
+    assignment = AssignmentFactory(application=application, expert=expert_profile)
+    other = AssignmentFactory(application=applications[1], expert=expert_profile)
+    publish(commission)
+    mine = set(Assignment.objects.for_expert(expert_profile.user).values_list("pk", flat=True))
+    assert mine == {other.pk}
+    sheets = set(ScoreSheet.objects.visible_to(expert_profile.user).values_list("assignment_id", flat=True))
+    assert assignment.pk not in sheets and other.pk in sheets
+    assert set(conflicts.exclude_conflicted(Assignment.objects.all()).values_list("pk", flat=True)) >= {
+        other.pk
+    }
+    assert not conflicts.exclude_conflicted(Assignment.objects.filter(pk=assignment.pk)).exists()
+
+
+def test_a_chair_whose_account_is_in_the_applicant_does_not_see_its_sheets(
+    commission, applications, expert_profile, chair, org_a
+):
+    """The chair's sheets and applications leave out those of an organisation their account is in."""
+    from novator.accounts.scope import forget_scope
+    from novator.accounts.tests.factories import RoleAssignmentFactory
+    from novator.expertise.models import ScoreSheet
+
+    first = AssignmentFactory(application=applications[0], expert=expert_profile)  # org_a's
+    second = AssignmentFactory(application=applications[1], expert=expert_profile)
+    publish(commission)
+    assert chair.user.has_perm("expertise.review_application", applications[0])
+    RoleAssignmentFactory(user=chair.user, role="coordinator", organization=org_a)
+    forget_scope(chair.user)
+    seen = set(ScoreSheet.objects.visible_to(chair.user).values_list("assignment_id", flat=True))
+    assert first.pk not in seen and second.pk in seen
+    assert not chair.user.has_perm("expertise.review_application", applications[0])
+
+
 def test_manual_assignment_refuses_the_municipality_conflict_of_external_expertise(
     commission, applications, methodologist, municipality
 ):

@@ -35,6 +35,12 @@ def _save(request: HttpRequest, form: Any, user: Any) -> Expert | None:
     except ValidationError as exc:
         apply_validation_error(form, exc)
         return None
+    except PermissionDenied as exc:
+        if not request.user.has_perm("expertise.manage_experts"):
+            raise
+        # the list's form names any expert user: one of another municipality is refused with a message
+        form.add_error(None, str(exc))
+        return None
 
 
 @login_required
@@ -47,14 +53,17 @@ def expert_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The profile of %(expert)s is saved.") % {"expert": expert})
             return redirect("expertise:experts")
     page = paginate(request, selectors.expert_choices(), per_page=50)
-    return render(request, "expertise/expert_list.html", {"page": page, "form": form})
+    editable = {e.pk for e in page if request.user.has_perm("expertise.change_expert", e)}
+    return render(request, "expertise/expert_list.html", {"page": page, "form": form, "editable": editable})
 
 
 @login_required
 def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organiser edits one expert's profile."""
+    """The organiser edits one expert's profile: the methodologists of the expert's municipality."""
     _require_manager(request)
     expert = get_object_or_404(Expert.objects.select_related("user", "organization", "municipality"), pk=pk)
+    if not request.user.has_perm("expertise.change_expert", expert):
+        raise PermissionDenied
     form = ExpertProfileForm(request.POST or None, expert=expert)
     if request.method == "POST" and form.is_valid() and _save(request, form, expert.user) is not None:
         messages.success(request, _("The profile of %(expert)s is saved.") % {"expert": expert})

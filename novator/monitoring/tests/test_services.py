@@ -142,21 +142,61 @@ def test_adding_an_organisation_does_not_change_the_others_index(municipality):
     assert {o.pk: _index(o).value for o in (a, b)} == before
 
 
-def test_publishing_needs_a_computed_year(methodologist):
+def test_publishing_needs_a_computed_year(admin_user):
     catalogue()
     with pytest.raises(ValidationError):
-        services.year_publish(actor=methodologist, academic_year=Y)
+        services.year_publish(actor=admin_user, academic_year=Y)
     services.values_recompute(actor=None, academic_year=Y)
-    assert services.year_publish(actor=methodologist, academic_year=Y).published
+    assert services.year_publish(actor=admin_user, academic_year=Y).published
+
+
+def test_region_wide_settings_are_refused_to_a_municipality_methodologist(methodologist, org_a):
+    """Publication, weights, the catalogue and the recomputation belong to the region: a district's
+    methodologist changes none of them (issue #20), whatever the page lets through."""
+    catalogue()
+    services.values_recompute(actor=None, academic_year=Y)
+    services.year_publish(actor=None, academic_year=Y)
+    weights = IndexWeightChange.objects.count()
+    calls = [
+        lambda: services.year_publish(actor=methodologist, academic_year=Y, published=False),
+        lambda: services.index_weights_change(
+            actor=methodologist, weights={"partners": {"weight": 1, "lower": 0, "upper": 5}}
+        ),
+        lambda: services.indicator_create(
+            actor=methodologist, code="newcomers", name="Новые", numerator="partners"
+        ),
+        lambda: services.data_element_create(
+            actor=methodologist, code="rooms", name="Кабинеты", source="collected"
+        ),
+        lambda: services.recompute_enqueue(actor=methodologist, academic_year=Y),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    assert MonitoringYear.objects.get(academic_year=Y).published
+    assert IndexWeightChange.objects.count() == weights
+    assert not Job.objects.exists()
+
+
+def test_a_methodologist_records_values_of_their_own_municipality_only(methodologist, org_a, org_b):
+    catalogue()
+    services.data_values_record(
+        actor=methodologist, organization=org_a, academic_year=Y, values={"teachers": Decimal(5)}
+    )
+    with pytest.raises(PermissionDenied):
+        services.data_values_record(
+            actor=methodologist, organization=org_b, academic_year=Y, values={"teachers": Decimal(5)}
+        )
+    assert not DataValue.objects.filter(organization=org_b).exists()
 
 
 def test_the_recompute_task_reports_progress_on_its_job(
-    municipality, methodologist, django_capture_on_commit_callbacks
+    municipality, admin_user, django_capture_on_commit_callbacks
 ):
     catalogue()
     record(OrganizationFactory(municipality=municipality), Y, 10, 5, 5)
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.recompute_enqueue(actor=methodologist, academic_year=Y)
+        job = services.recompute_enqueue(actor=admin_user, academic_year=Y)
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED
     assert job.done == job.total > 0
@@ -202,9 +242,9 @@ def test_the_nightly_run_recomputes_the_current_and_the_unpublished_years_only(m
         call_command("recompute_monitoring", "--year", "2024")
 
 
-def test_a_waiting_recomputation_of_the_year_is_reused(methodologist):
-    first = services.recompute_enqueue(actor=methodologist, academic_year=Y)
-    assert services.recompute_enqueue(actor=methodologist, academic_year=Y) == first
-    assert services.recompute_enqueue(actor=methodologist, academic_year="2022/23") != first
+def test_a_waiting_recomputation_of_the_year_is_reused(admin_user):
+    first = services.recompute_enqueue(actor=admin_user, academic_year=Y)
+    assert services.recompute_enqueue(actor=admin_user, academic_year=Y) == first
+    assert services.recompute_enqueue(actor=admin_user, academic_year="2022/23") != first
     Job.objects.filter(pk=first.pk).update(state=Job.State.RUNNING)
-    assert services.recompute_enqueue(actor=methodologist, academic_year=Y) != first
+    assert services.recompute_enqueue(actor=admin_user, academic_year=Y) != first

@@ -91,13 +91,14 @@ def test_every_table_exports_to_xlsx(client, computed, methodologist, municipali
 
 def _pages(municipality, org, region):
     """Every dashboard page, with the number of queries it makes for a methodologist (session, user and
-    roles included) — the same however many organisations there are."""
+    roles included) — the same however many organisations there are. The region's page asks whether
+    the user may manage the monitoring; a methodologist may not, and Django's model backend then looks
+    up the user's and their groups' permissions (two queries)."""
     return [
-        (reverse("monitoring:home"), {}, 8),
+        (reverse("monitoring:home"), {}, 10),
         (reverse("monitoring:municipality", args=[municipality.pk]), {}, 9),
         (reverse("monitoring:organization", args=[org.pk]), {}, 9),
         (reverse("monitoring:method"), {}, 6),
-        (reverse("monitoring:manage"), {}, 6),
         (reverse("monitoring:campaigns"), {}, 4),
         (reverse("monitoring:municipality_summary", args=[municipality.pk]), {}, 10),
         (reverse("monitoring:region_summary", args=[region.pk]), {}, 10),
@@ -139,9 +140,12 @@ def test_the_dashboards_query_counts_do_not_grow_with_organisations(
 
 
 def test_the_operator_changes_weights_publishes_and_recomputes(
-    client, computed, methodologist, django_capture_on_commit_callbacks
+    client, computed, admin_user, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
-    client.force_login(methodologist)
+    client.force_login(admin_user)
+    client.get(reverse("monitoring:manage"))  # warm the session
+    with django_assert_num_queries(6):
+        assert client.get(reverse("monitoring:manage")).status_code == 200
     data = {"note": "больше веса сетям"}
     for code in ("involved_share", "partners"):
         data |= {f"{code}__weight": "1", f"{code}__lower": "0", f"{code}__upper": "50"}
@@ -164,6 +168,24 @@ def test_a_coordinator_may_not_manage(client, computed, coordinator):
     assert (
         client.post(reverse("monitoring:publish"), {"academic_year": Y, "published": "1"}).status_code == 403
     )
+
+
+def test_a_district_methodologist_may_not_unpublish_the_region(client, computed, methodologist):
+    """Issue #20: the methodologist of one district unpublished every year of the region."""
+    from novator.monitoring.models import IndicatorValue
+
+    services.year_publish(actor=None, academic_year=Y)
+    public = IndicatorValue.objects.filter(academic_year=Y).count()
+    client.force_login(methodologist)
+    assert client.get(reverse("monitoring:manage")).status_code == 403
+    response = client.post(reverse("monitoring:publish"), {"academic_year": Y, "published": "0"})
+    assert response.status_code == 403
+    assert MonitoringYear.objects.get(academic_year=Y).published
+    assert client.post(reverse("monitoring:recompute"), {"academic_year": Y}).status_code == 403
+    weights = {"note": "", "partners__weight": "1", "partners__lower": "0", "partners__upper": "5"}
+    assert client.post(reverse("monitoring:manage"), weights).status_code == 403
+    assert IndexWeightChange.objects.count() == 1
+    assert IndicatorValue.objects.filter(academic_year=Y).count() == public
 
 
 def test_the_heat_map_shows_every_indicator_of_every_organisation(

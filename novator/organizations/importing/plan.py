@@ -427,6 +427,9 @@ class _Planner:
             raise _Rejected(self._out_of_scope(existing.municipality))
         if not actor.has_perm("organizations.manage_organization", candidate):
             raise _Rejected(self._out_of_scope(candidate.municipality))
+        problem = services.parent_out_of_scope(actor, candidate, existing.parent_id if existing else None)
+        if problem:
+            raise _Rejected(problem)
 
     def _out_of_scope(self, municipality: Municipality) -> str:
         return _(

@@ -447,3 +447,23 @@ def test_only_admin_creates_municipalities(api, methodologist, region):
     assert response.status_code == 403
     assert "administrator" in response.json()["detail"]
     assert not Municipality.objects.filter(oktmo="03621000").exists()
+
+
+def test_a_branch_belongs_to_its_parents_municipality(api, methodologist, org_a, org_b, municipality):
+    """Issue #20: the Vyselki methodologist created an organisation whose parent was a kindergarten of
+    another district; it then showed as that kindergarten's branch."""
+    client = as_user(api, methodologist)
+    response = client.post(ORGS, new_org(municipality, parent=org_b.pk), format="json")
+    assert response.status_code == 403
+    assert org_b.short_name in response.json()["detail"]
+    assert not org_b.branches.exists()
+    # nor by changing an organisation of one's own municipality
+    response = client.patch(detail(org_a), {"parent": org_b.pk}, format="json")
+    assert response.status_code == 403
+    org_a.refresh_from_db()
+    assert org_a.parent_id is None
+    # a parent of one's own municipality is fine
+    own = OrganizationFactory(municipality=municipality)
+    response = client.post(ORGS, new_org(municipality, parent=own.pk), format="json")
+    assert response.status_code == 201, response.json()
+    assert Organization.objects.get(pk=response.json()["id"]).parent == own

@@ -419,3 +419,13 @@ def test_empty_and_header_only_files_have_clear_messages():
         read_table(b"  \n")
     with pytest.raises(ImportFileError, match="no rows with organisations"):
         read_table(files.csv_bytes([], headers=files.HEADERS))
+
+
+def test_a_methodologist_cannot_attach_a_branch_to_another_municipalitys_parent(methodologist, org_a, org_b):
+    """A branch belongs to its parent's municipality (issue #20): the row is rejected with the reason."""
+    rows = [files.org_row(**{"ИНН головной": org_b.inn}), files.org_row(**{"ИНН головной": org_a.inn})]
+    plan, counts = import_file(files.csv_bytes(rows), actor=methodologist)
+    assert actions(plan) == [REJECT, CREATE]
+    assert org_b.short_name in plan.rows[0].reason
+    assert counts["created"] == 1
+    assert not org_b.branches.exists() and org_a.branches.count() == 1

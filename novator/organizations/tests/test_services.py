@@ -140,3 +140,27 @@ def test_publication_without_processing_is_refused_in_words(org_a, admin_user):
     assert "Согласие на публикацию возможно только при наличии согласия на обработку" in message
     assert "person_publication_needs_processing_consent" not in message
     assert not org_a.staff.exists()
+
+
+def test_the_services_keep_a_branch_in_its_parents_municipality(methodologist, org_a, org_b, municipality):
+    """Issue #20: every write path checks the parent's municipality, not only the pages and the API."""
+    with pytest.raises(PermissionDenied):
+        services.organization_update(actor=methodologist, organization=org_a, data={"parent": org_b})
+    org_a.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.organization_update_many(actor=methodologist, items=[(org_a, {"parent": org_b})])
+    org_a.refresh_from_db()
+    assert org_a.parent_id is None
+    branch = OrganizationFactory.build(municipality=municipality, parent=org_b)
+    data = {f: getattr(branch, f) for f in services.ORGANIZATION_FIELDS}
+    with pytest.raises(PermissionDenied):
+        services.organization_create(actor=methodologist, data=data)
+    with pytest.raises(PermissionDenied):
+        services.organization_create_many(actor=methodologist, rows=[data])
+    assert not org_b.branches.exists()
+    # an organisation already attached (by the administrator) keeps its parent through other changes
+    org_a.parent = org_b
+    org_a.save()
+    services.organization_update(actor=methodologist, organization=org_a, data={"address": "ул. Мира, 1"})
+    org_a.refresh_from_db()
+    assert org_a.parent == org_b and org_a.address == "ул. Мира, 1"
