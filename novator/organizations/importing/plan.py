@@ -196,6 +196,8 @@ class _Planner:
                 municipality=values.get("municipality") or values.get("oktmo", ""),
             )
             try:
+                if number in self.table.row_errors:
+                    raise _Rejected(self.table.row_errors[number])
                 self._plan_row(row, values)
             except _Rejected as exc:
                 row.action = REJECT
