@@ -82,6 +82,10 @@ def test_a_district_in_the_address_wins_over_its_town():
     assert index.find("Кореновский р-н, г. Кореновск") == "Кореновский район"
     assert index.find("350000, г. Краснодар, ул. Красная, д. 5") == "город Краснодар"
     assert index.find("352360, Тбилисский район, ст-ца Тбилисская") is None
+    # the names the ОКТМО classifier gives (import_municipalities) match the addresses' spellings
+    oktmo_names = PlaceIndex(["Выселковский муниципальный район", "город-курорт Сочи"])
+    assert oktmo_names.find("353110, Краснодарский край, р-н Выселковский, х. Бузиновский") is not None
+    assert oktmo_names.find("354000, Краснодарский край, г. Сочи, ул. Роз, 1") == "город-курорт Сочи"
 
 
 # --- reading the file ------------------------------------------------------------------------------
