@@ -1,10 +1,13 @@
-"""Fixtures shared by the whole suite: one user per role, scoped to two municipalities and organisations."""
+"""Fixtures shared by the whole suite: one user per role, scoped to two municipalities and organisations, and
+`module_db` for data built once per test module."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from novator.accounts.models import Role
 from novator.accounts.tests.factories import RoleAssignmentFactory, UserFactory
@@ -80,6 +83,45 @@ def expert(db: Any) -> Any:
 @pytest.fixture
 def observer(region: Any) -> Any:
     return _user(Role.OBSERVER, region=region)
+
+
+_MODULES_IN_A_TRANSACTION: set[str] = set()
+
+
+@pytest.fixture(scope="module")
+def module_db(request: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """A transaction around a whole test module, rolled back at the module's end.
+
+    A module-scoped fixture that depends on this one builds its data once for the module (inside
+    `django_db_blocker.unblock()`), e.g. the demo; each test that uses it also asks for `db`, so it runs in
+    a savepoint on top of that data and what it changes is undone before the next test. A test that needs
+    the database without that data does not belong in such a module: once set up, the data lasts until
+    the module's last test. (pytest-django runs the transactional tests after all the others; one that
+    would run inside this transaction, asking for the module's data, is refused.)
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    _MODULES_IN_A_TRANSACTION.add(request.node.nodeid)
+    try:
+        yield
+    finally:
+        _MODULES_IN_A_TRANSACTION.discard(request.node.nodeid)
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def pytest_runtest_call(item: Any) -> None:
+    """A transactional test would commit (and flush) inside a module's `module_db` transaction: refuse it."""
+    if not _MODULES_IN_A_TRANSACTION:
+        return
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and any(validate_django_db(marker)[:2]))  # transaction, reset_sequences
+    if transactional or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        pytest.fail(f"{item.nodeid} is transactional but runs inside a `module_db` transaction")
 
 
 @pytest.fixture(autouse=True)

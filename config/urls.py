@@ -24,5 +24,9 @@ urlpatterns = [
     path("", include("novator.portal.urls")),
 ]
 
+# The site's own error pages (templates 400/403/404.html with the layout); a server error renders without
+# the database and is a 503 when the database is what failed (novator.core.errors).
+handler500 = "novator.core.errors.server_error"
+
 admin.site.site_header = "Новатор"
 admin.site.site_title = "Новатор"

@@ -97,12 +97,19 @@ def test_register_check_in_certificate_and_verify(page, live_server, org_a, coor
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
 
-    # 6. Anyone, without logging in, verifies the code on the public page.
+    # 6. Anyone, without logging in, checks the code and the holder's surname on the public page; the
+    # answer names nobody (the teacher gave no consent to publication).
     page.context.clear_cookies()
     page.goto(url + reverse("events:verify"))
     page.fill("#id_code", certificate.code.lower())
+    page.fill("#id_surname", "журавлева")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert page.locator(".alert-success").count() == 1
-    assert "Журавлёва" in page.locator(".alert-success").inner_text()
+    answer = page.locator(".alert-success").inner_text()
+    assert event.title in answer and "Ольга" not in answer
     screenshot(page, "event-7-verified")
+    page.fill("#id_surname", "Иванова")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator(".alert-danger").count() == 1 and page.locator(".alert-success").count() == 0

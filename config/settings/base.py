@@ -141,6 +141,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # frontend/static/vendor/ is filled from frontend/node_modules by `make assets` (npm packages, no CDN).
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+# Files served at the site's root by WhiteNoise (/favicon.ico, which browsers ask for by themselves).
+WHITENOISE_ROOT = BASE_DIR / "frontend" / "root"
 STORAGES = {
     # Uploaded files live outside the web root and are served only through permission-checked views.
     "default": {
@@ -166,6 +168,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "novator.core.api.StandardPagination",
+    # JSON with a nesting limit (NOVATOR_JSON_MAX_DEPTH): a body 5,000 levels deep is a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "novator.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 50,
@@ -220,6 +228,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = False
+# A refused form (expired CSRF token) is the site's 403 page with what to do, not Django's English one.
+CSRF_FAILURE_VIEW = "novator.core.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -237,6 +247,8 @@ NOVATOR_IMPORT_MAX_ROWS = 100_000
 NOVATOR_UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("NOVATOR_UPLOAD_MAX_UNZIPPED_BYTES", 100 * 2**20))
 NOVATOR_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("NOVATOR_UPLOAD_MAX_ZIP_RATIO", 100))
 NOVATOR_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("NOVATOR_IMPORT_MAX_UNZIPPED_BYTES", 512 * 2**20))
+# How deep a JSON request body may nest (novator.core.parsers); deeper is refused with a 400.
+NOVATOR_JSON_MAX_DEPTH = 64
 
 # Uploaded files are scanned by ClamAV when its daemon's socket is configured (novator.core.files).
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")

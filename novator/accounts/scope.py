@@ -6,7 +6,7 @@ costs no extra queries for permissions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .models import Role
@@ -27,7 +27,6 @@ class Scope:
     # observer scopes
     observer_regions: frozenset[int] = frozenset()
     observer_municipalities: frozenset[int] = frozenset()
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_admin(self) -> bool:

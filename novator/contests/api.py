@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from novator.core.api import StandardPagination, StrictCharField
+from novator.core.api import AcademicYearField, IdField, StandardPagination, StrictCharField
 from novator.organizations.models import Organization
 
 from . import selectors
@@ -113,13 +113,8 @@ class ContestFilterSerializer(serializers.Serializer):
     status_kind = StrictCharField(
         required=False, allow_blank=True, max_length=20, help_text=_("Code of the status, e.g. MIP.")
     )
-    academic_year = serializers.RegexField(
-        r"^\d{4}/\d{2}$",
-        required=False,
-        allow_blank=True,
-        max_length=7,
-        help_text=_("Academic year, e.g. 2022/23."),
-        error_messages={"invalid": _("Write the academic year as 2022/23.")},
+    academic_year = AcademicYearField(
+        required=False, allow_blank=True, help_text=_("Academic year, e.g. 2022/23.")
     )
     state = serializers.ChoiceField(choices=ContestState.choices, required=False, allow_blank=True)
 
@@ -250,7 +245,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class ApplicationFilterSerializer(serializers.Serializer):
-    contest = serializers.IntegerField(required=False, min_value=1, help_text=_("Id of the contest."))
+    contest = IdField(required=False, help_text=_("Id of the contest."))
     state = serializers.ChoiceField(choices=ApplicationState.choices, required=False, allow_blank=True)
 
 

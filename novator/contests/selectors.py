@@ -77,12 +77,11 @@ def contests_managed(*, user: Any) -> QuerySet[Contest]:
 
 
 def nominee_public_name(application: Application) -> str | None:
-    """The nominee's full name if they consented to publication, else None (the public sees the
-    organisation and the result only)."""
+    """The nominee's full name while their consent to publication is in force
+    (`Person.publication_consent_in_force`), else None: the public sees the organisation and the result
+    only. Reads no query with `applicant` joined (`contest_results`)."""
     person = application.applicant
-    if person is None or not person.publication_consent_on:
-        return None
-    return person.full_name
+    return person.published_name if person is not None else None
 
 
 def last_round_entry(application: Application) -> RoundEntry | None:
@@ -124,6 +123,16 @@ def diploma_by_code(code: str) -> Diploma | None:
         )
         .first()
     )
+
+
+def diploma_check(*, code: str, surname: str) -> Diploma | None:
+    """The public check of a diploma: the diploma when the code exists *and* the surname typed is its
+    holder's (`Person.surname_matches`), else None — the same answer for an unknown code and a wrong
+    surname, so that the check tells nothing of a holder whose surname the asker does not know."""
+    diploma = diploma_by_code(code)
+    if diploma is None or diploma.application.applicant is None:
+        return None
+    return diploma if diploma.application.applicant.surname_matches(surname) else None
 
 
 def results_are_public(contest: Contest) -> bool:

@@ -11,6 +11,11 @@ from django.utils.translation import gettext as _
 
 _PATTERN = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
 
+#: The first and last academic year a user may write: outside them `starts`/`ends` would be dates Python
+#: cannot hold (0000/01, 9999/00) or years no record of the authority can have.
+MIN_START_YEAR = 1900
+MAX_START_YEAR = 2199
+
 
 @dataclass(frozen=True, order=True)
 class AcademicYear:
@@ -24,6 +29,8 @@ class AcademicYear:
         start, end = int(match.group(1)), int(match.group(2))
         if end != (start + 1) % (100 if end < 100 else 10_000):
             raise ValueError(f"Not an academic year: {text!r} (the second year must follow the first)")
+        if not MIN_START_YEAR <= start <= MAX_START_YEAR:
+            raise ValueError(f"Not an academic year: {text!r} (out of {MIN_START_YEAR}…{MAX_START_YEAR})")
         return cls(start)
 
     @classmethod

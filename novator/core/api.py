@@ -21,6 +21,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .academic_year import AcademicYear
+from .converters import MAX_ID  # the largest id a row can have; a larger number is refused as bad input
+
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
@@ -78,6 +81,56 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Any:
     return drf_exception_handler(exc, context)
 
 
+class IdField(serializers.IntegerField):
+    """The id of an object in a query parameter or a body: a whole number from 1 to `MAX_ID`.
+
+    Use it for every integer filter (`?organization=`, `?contest=`): a larger number is a 400 with
+    DRF's message, not a query the database cannot run."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by id; an id beyond `MAX_ID` (or below 1) is «does not exist», like any other
+    missing id, instead of an overflow in the database driver."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, int | str) and not isinstance(data, bool):
+            try:
+                number = int(data)
+            except (TypeError, ValueError):
+                number = None
+            if number is not None and not 1 <= number <= MAX_ID:
+                self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class AcademicYearField(serializers.CharField):
+    """An academic year in a query parameter or a body (2022/23), checked by `AcademicYear.parse`:
+    a malformed year or one out of range (0000/01, 9999/00) is a 400. The value is the normalised text
+    ("2022/23"), or "" when the parameter is empty."""
+
+    default_error_messages = {"academic_year": _("Write the academic year as 2022/23.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("academic_year")
+        text = super().to_internal_value(data)
+        if not text:
+            return ""
+        try:
+            return str(AcademicYear.parse(text))
+        except ValueError:
+            self.fail("academic_year")
+
+
 class StrictCharField(serializers.CharField):
     """A string field that refuses numbers instead of converting them (ИНН 0105… must not lose its 0)."""
 
@@ -116,6 +169,7 @@ class ShapeModelSerializer(serializers.ModelSerializer):
     database is asked once.
     """
 
+    serializer_related_field = BoundedPrimaryKeyRelatedField
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,

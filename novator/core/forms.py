@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
+from django.utils.translation import gettext_lazy as _
 
 
 def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -13,3 +19,47 @@ def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+class DocumentCheckForm(forms.Form):
+    """The public check of a document (a diploma, an event certificate): its code and the holder's
+    surname, both typed by the asker. The answer is only whether they match, as Russian registries of
+    documents answer: nothing of the holder that the asker did not type."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        error_messages={"required": _("Enter the verification code printed on the document.")},
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "autocomplete": "off", "placeholder": "ABCD-EFGH-JKLM"}
+        ),
+    )
+    surname = forms.CharField(
+        label=_("Surname of the holder"),
+        max_length=150,
+        error_messages={"required": _("Enter the surname of the person the document was issued to.")},
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+    def clean_surname(self) -> str:
+        return " ".join(str(self.cleaned_data["surname"]).split())
+
+
+class DecimalField(forms.DecimalField):
+    """Django's DecimalField that checks the number of digits before the other validators.
+
+    Django runs every validator even after one failed; its step validator converts the value to a float,
+    so 400 digits (or 1e400) became «math domain error», a 500. Here too many digits is the user's
+    message and nothing else runs."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        if self.max_digits is not None or self.decimal_places is not None:
+            DecimalValidator(self.max_digits, self.decimal_places)(value)
+        if isinstance(value, Decimal) and not math.isfinite(float(value)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")

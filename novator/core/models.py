@@ -108,3 +108,22 @@ class Job(models.Model):
             "result_url": self.result_url,
             "error": self.error,
         }
+
+
+class SubmissionToken(models.Model):
+    """A create form's one-time token (novator.core.idempotency): claimed by the first POST that carries
+    it; the address it redirected to is kept, so a repeated POST goes there instead of creating again."""
+
+    token = models.UUIDField(_("token"), primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    result_url = models.CharField(_("result address"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return str(self.token)

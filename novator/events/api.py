@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from novator.core.api import service_errors
+from novator.core.api import BoundedPrimaryKeyRelatedField, service_errors
 from novator.organizations.models import Organization, Person
 
 from . import selectors, services
@@ -110,8 +110,8 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
-    event = serializers.PrimaryKeyRelatedField(queryset=Event.objects.all())
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    event = BoundedPrimaryKeyRelatedField(queryset=Event.objects.all())
+    person = BoundedPrimaryKeyRelatedField(queryset=Person.objects.all())
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     event_title = serializers.CharField(source="event.title", read_only=True)
 

@@ -101,10 +101,6 @@ def accepted_sections(event: Event) -> list[Section]:
     return [s for s in sections.order_by("order", "pk") if s.talks.all()]
 
 
-def has_accepted(event: Event) -> bool:
-    return Talk.objects.filter(section__event=event, accepted=True).exists()
-
-
 def context(event: Event) -> dict[str, Any]:
     # The document is a Russian publication whatever the interface language.
     with translation.override("ru"):
@@ -149,17 +145,18 @@ def _context(event: Event) -> dict[str, Any]:
 
 
 def withdrawn(built: Proceedings) -> bool:
-    """Has a person named in the built files withdrawn their consent to publication since? (One query.)"""
-    if not built.named_people:
+    """Has a person named in the built files withdrawn their consent to publication since (or lost the
+    consent to processing, or been removed from the staff)? (One query.)"""
+    named = set(built.named_people or ())
+    if not named:
         return False
-    people = Person.objects.filter(pk__in=built.named_people)
-    return any(not selectors.publication_consent_in_force(p) for p in people)
+    return Person.objects.filter(pk__in=named).publishable().count() < len(named)
 
 
 def withdrawn_among(built: Proceedings, people: Any) -> bool:
     """The same check against people already loaded (the prefetched speakers of the event page)."""
     named = set(built.named_people or ())
-    return any(p.pk in named and not selectors.publication_consent_in_force(p) for p in people)
+    return any(p.pk in named and not p.publication_consent_in_force for p in people)
 
 
 def render_docx(event: Event, ctx: dict[str, Any] | None = None) -> bytes:

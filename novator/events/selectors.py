@@ -19,17 +19,12 @@ from novator.organizations.models import Organization, Person
 from .models import Certificate, Event, Material, Registration, RegistrationStatus, Section, Talk
 
 
-def publication_consent_in_force(person: Person) -> bool:
-    """May the person's name, position and photo be published (152-ФЗ)? The rule lives on the model
-    (`Person.has_publication_consent`: consent given and not withdrawn, processing consent in force)."""
-    return bool(person.has_publication_consent)
-
-
 def public_speaker(person: Person) -> dict[str, Any]:
     """A speaker as public pages and documents may show them: with the name, position and organisation
-    when the person consented to publication, otherwise only «Speaker — <organisation>»."""
+    when the person's consent to publication is in force (`Person.publication_consent_in_force`),
+    otherwise only «Speaker — <organisation>»."""
     organization = person.organization.short_name
-    if publication_consent_in_force(person):
+    if person.publication_consent_in_force:
         return {
             "named": True,
             "name": person.full_name,
@@ -39,6 +34,19 @@ def public_speaker(person: Person) -> dict[str, Any]:
         }
     label = _("Speaker — %(organization)s") % {"organization": organization}
     return {"named": False, "name": "", "position": "", "organization": organization, "line": label}
+
+
+def certificate_check(*, code: str, surname: str) -> Certificate | None:
+    """The public check of a certificate: the certificate when the code exists *and* the surname typed is
+    its holder's (`Person.surname_matches`), else None — the same answer for an unknown code and a wrong
+    surname, so that the check tells nothing of a holder whose surname the asker does not know."""
+    code = (code or "").strip().upper()[:20]
+    if not code:
+        return None
+    certificate = Certificate.objects.select_related("event", "person").filter(code=code).first()
+    if certificate is None or not certificate.person.surname_matches(surname):
+        return None
+    return certificate
 
 
 def with_public_speakers(sections: list[Section]) -> list[Section]:

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD
 from novator.core.files import attachment_response, safe_filename
-from novator.core.forms import apply_validation_error
+from novator.core.forms import DocumentCheckForm, apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization, Person
 
@@ -119,6 +120,7 @@ def _organizer_choices(user: Any) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def event_create(request: HttpRequest) -> HttpResponseBase:
     """A new event by a coordinator or a methodologist for the organisations they manage."""
     organizations = _organizer_choices(request.user)
@@ -189,7 +191,7 @@ def _render_detail(request: HttpRequest, event: Event, form: RegisterForm | None
             "organizers": list(event.organizers.all()),
             "sections": sections,
             "materials": materials,
-            "proceedings": _public_proceedings(event, sections),
+            "proceedings": _public_proceedings(event),
             "form": form or RegisterForm(people=people),
             "can_register": getattr(user, "is_authenticated", False) and people.exists(),
             "window_problem": services.registration_window_error(event),
@@ -235,6 +237,7 @@ def feed_ics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_token
 def register(request: HttpRequest, pk: int) -> HttpResponseBase:
     event = _event(request, pk)
     form = RegisterForm(request.POST, people=_people_for(request.user))
@@ -396,14 +399,28 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Public: does a certificate with this code exist, and for whom."""
-    code = (request.GET.get("code") or "").strip().upper()[:20]
-    cert = None
-    if code:
-        cert = Certificate.objects.select_related("event", "person__organization").filter(code=code).first()
-    return render(request, "events/verify.html", {"code": code, "certificate": cert})
+    """Public check of a certificate: its code and the holder's surname → they match or they do not. The
+    answer shows the event, the role and the date, never the holder's name or organisation (the asker
+    typed the surname; nothing else of the person is revealed, consent to publication or not). The link
+    printed on the certificate (`?code=`) fills in the code."""
+    if request.method == "POST":
+        form = DocumentCheckForm(request.POST)
+    else:
+        form = DocumentCheckForm(initial={"code": (request.GET.get("code") or "").strip()[:20]})
+    certificate = None
+    checked = form.is_bound and form.is_valid()
+    if checked:
+        certificate = selectors.certificate_check(
+            code=form.cleaned_data["code"], surname=form.cleaned_data["surname"]
+        )
+    return render(
+        request,
+        "events/verify.html",
+        {"form": form, "checked": checked, "certificate": certificate},
+        status=404 if checked and certificate is None else 200,
+    )
 
 
 def _event_form_initial(event: Event) -> dict[str, Any]:
@@ -585,6 +602,7 @@ def _talk_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def talk_create(request: HttpRequest, pk: int) -> HttpResponseBase:
     section = _managed_section(request, pk)
     return _talk_page(request, section.event, None, section)
@@ -613,6 +631,7 @@ def talk_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@once_per_token
 def material_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     event = _managed_event(request, pk)
     form = MaterialForm(request.POST, request.FILES, event=event)
@@ -686,12 +705,12 @@ def _speakers(sections: list[Section]) -> list[Person]:
     return [p for s in sections for t in s.talks.all() for p in t.speakers.all()]  # prefetched
 
 
-def _public_proceedings(event: Event, sections: list[Section]) -> Proceedings | None:
-    """The built proceedings for the event page, unless they name a speaker of the programme who has
-    withdrawn the consent to publication since (checked on the prefetched speakers: no query; the
-    download itself checks everyone named)."""
+def _public_proceedings(event: Event) -> Proceedings | None:
+    """The built proceedings for the event page, unless they name a person whose consent to publication
+    is no longer in force (one query, only when there are proceedings; the same check as the download's,
+    so that the page never links to a file it would refuse)."""
     built = _built_proceedings(event)
-    if built is None or proceedings.withdrawn_among(built, _speakers(sections)):
+    if built is None or proceedings.withdrawn(built):
         return None
     return built
 

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from novator.core.api import StrictCharField
+from novator.core.api import IdField, StrictCharField
 
 from .models import Score, ScoreSheet
 
@@ -68,8 +68,8 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
 
 
 class ScoreSheetFilterSerializer(serializers.Serializer):
-    contest = serializers.IntegerField(required=False, min_value=1, help_text=_("Id of the contest."))
-    application = serializers.IntegerField(required=False, min_value=1, help_text=_("Id of the application."))
+    contest = IdField(required=False, help_text=_("Id of the contest."))
+    application = IdField(required=False, help_text=_("Id of the application."))
     state = serializers.ChoiceField(choices=ScoreSheet.State.choices, required=False, allow_blank=True)
     mine = StrictCharField(
         required=False,

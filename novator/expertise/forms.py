@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from novator.accounts.models import Role
 from novator.contests.models import Contest, Criterion, OfficialRanking
+from novator.core.converters import MAX_ID
+from novator.core.forms import DecimalField
 from novator.organizations.models import Municipality, Organization, OrganizationKind
 
 from . import selectors
@@ -90,15 +92,15 @@ class MaxLoadForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    application = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    expert = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    application = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    expert = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
 
 class ConflictForm(forms.Form):
     """The organiser records a conflict an expert reported."""
 
-    application = forms.IntegerField(label=_("Application"), min_value=1)
-    expert = forms.IntegerField(label=_("Expert"), min_value=1)
+    application = forms.IntegerField(label=_("Application"), min_value=1, max_value=MAX_ID)
+    expert = forms.IntegerField(label=_("Expert"), min_value=1, max_value=MAX_ID)
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, **INPUT})
     )
@@ -249,7 +251,7 @@ class ScoringSettingsForm(forms.Form):
 class ScoreSheetForm(forms.Form):
     """Points (number inputs with min, max and step 0.5) and a comment per criterion, and the conclusion."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_ID)
     conclusion = forms.CharField(
         label=_("Conclusion"),
         required=False,
@@ -275,7 +277,7 @@ class ScoreSheetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for c in criteria:
-            self.fields[points_field(c.pk)] = forms.DecimalField(
+            self.fields[points_field(c.pk)] = DecimalField(
                 label=c.name,
                 required=False,
                 min_value=Decimal(0),
@@ -367,12 +369,6 @@ class ConfirmForm(forms.Form):
                 max_length=2000,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
-
-    def override_field(self, application_id: int) -> Any:
-        return self[f"override_{application_id}"]
-
-    def reason_bound(self, application_id: int) -> Any:
-        return self[reason_field(application_id)]
 
     def overrides(self) -> dict[int, dict[str, Any]]:
         result = {}

@@ -17,7 +17,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from novator.core.api import StrictCharField
+from novator.core.api import IdField, StrictCharField
 from novator.organizations.models import Organization, OrganizationKind
 
 from . import selectors
@@ -111,9 +111,7 @@ class ProductFilterSerializer(serializers.Serializer):
         max_length=9,
         help_text=_("Academic year of approval, e.g. 2022/23."),
     )
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Id of an author organisation.")
-    )
+    organization = IdField(required=False, help_text=_("Id of an author organisation."))
     ordering = serializers.ChoiceField(
         choices=[k for k, _label in SORT_CHOICES], required=False, allow_blank=True
     )
@@ -199,10 +197,8 @@ class AdoptionSerializer(serializers.ModelSerializer):
 
 
 class AdoptionFilterSerializer(serializers.Serializer):
-    product = serializers.IntegerField(required=False, min_value=1, help_text=_("Id of the product."))
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Id of the adopting organisation.")
-    )
+    product = IdField(required=False, help_text=_("Id of the product."))
+    organization = IdField(required=False, help_text=_("Id of the adopting organisation."))
 
 
 @extend_schema_view(

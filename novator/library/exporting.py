@@ -12,6 +12,7 @@ from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from novator.core.streaming import primed
 from novator.organizations.exporting import csv_chunks
 from novator.organizations.models import Person
 
@@ -101,7 +102,7 @@ def _json_chunks(records: Iterator[dict[str, Any]]) -> Iterator[str]:
 def export_response(
     products: QuerySet[MethodProduct], *, file_format: str, absolute: Callable[[str], str], filename: str
 ) -> StreamingHttpResponse:
-    records = export_records(products, absolute)
+    records = primed(export_records(products, absolute))  # a failing query is an error page, not a cut file
     if file_format == "csv":
         headers = [label() for _key, label in COLUMNS]
         response = StreamingHttpResponse(

@@ -27,11 +27,6 @@ def author_coordinators(adoption: Adoption) -> list[User]:
     )
 
 
-def author_coordinator_emails(adoption: Adoption) -> list[str]:
-    """E-mails of the coordinators of the product's author organisations (one query)."""
-    return sorted({user.email for user in author_coordinators(adoption) if user.email})
-
-
 def _send(subject: str, body: str, recipients: list[Any], url: str) -> None:
     if recipients:
         notify(recipients, kind=KIND, subject=subject, body=body, url=url)

@@ -15,7 +15,9 @@ which a stem-to-stem match cannot do: Snowball gives the adjective and the noun 
   `simple`: the roots are stems already), ranked with `ts_rank`, plus the rank of
   `websearch_to_tsquery('russian', query)` so that exact word forms come first.
 
-The services call `index_product` after every write; `manage.py library_reindex` rebuilds everything.
+The services call `index_product` after every write, and again for every product of a staff author whose
+published name changes (consent to publication given or withdrawn: `services.on_published_name_changed`),
+so that a withdrawn name no longer finds anything; `manage.py library_reindex` rebuilds everything.
 """
 
 from __future__ import annotations
@@ -212,13 +214,6 @@ def index_product(product: Any) -> None:
             f"INSERT INTO {FTS_TABLE} (rowid, title, body, extra) VALUES (%s, %s, %s, %s)",  # noqa: S608
             [product.pk, stemmed(title), stemmed(body), stemmed(extra)],
         )
-
-
-def unindex_product(pk: int, using: str = "default") -> None:
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [pk])  # noqa: S608
 
 
 def reindex_all(using: str = "default") -> int:

@@ -122,6 +122,22 @@ def _reindex(product: MethodProduct) -> None:
     search.index_product(product)
 
 
+def on_published_name_changed(person: Person) -> None:
+    """A staff author's published name changed (consent to publication given or withdrawn, the name
+    corrected): the search data of their products follows at once, so a withdrawn name no longer finds
+    them; their `updated_at` moves too, which changes the fingerprint of the cached facet counts
+    (`selectors.facets_fingerprint`). Registered in `organizations.services.PUBLISHED_NAME_HOOKS`."""
+    products = MethodProduct.objects.filter(author_people=person)
+    ids = list(products.values_list("pk", flat=True))
+    if not ids:
+        return
+    MethodProduct.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    for product in MethodProduct.objects.filter(pk__in=ids).prefetch_related(
+        "author_people", "author_organizations"
+    ):
+        search.index_product(product)
+
+
 def _snapshot(product: MethodProduct) -> dict[str, Any]:
     values = audit.snapshot(product, (*PRODUCT_FIELDS, *COUNCIL_FIELDS, "is_published"))
     if product.pk:

@@ -18,6 +18,7 @@ from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD, version_token
 from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 
 from . import replication, selectors, services
@@ -102,6 +103,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def product_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("library.add_product"):
         raise PermissionDenied
@@ -201,6 +203,7 @@ def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     product = _product(request, pk)
     form = AdoptionForm(request.POST or None, user=request.user)

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from novator.core.academic_year import AcademicYear
-from novator.core.api import StrictCharField
+from novator.core.api import IdField, StrictCharField
 
 from . import selectors
 from .models import Indicator, IndicatorValue
@@ -56,9 +56,7 @@ class ValueFilterSerializer(serializers.Serializer):
     indicator = StrictCharField(
         required=False, allow_blank=True, max_length=50, help_text=_("Indicator code; the index is «index».")
     )
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Id of the organisation.")
-    )
+    organization = IdField(required=False, help_text=_("Id of the organisation."))
     municipality = StrictCharField(
         required=False, allow_blank=True, max_length=11, help_text=_("ОКТМО of the municipality.")
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD
+from novator.core.idempotency import once_per_token
 from novator.organizations.models import Organization
 
 from . import campaigns
@@ -36,6 +37,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("monitoring.manage", raise_exception=True)
+@once_per_token
 def campaign_create(request: HttpRequest) -> HttpResponse:
     choices = [(e.code, e.name) for e in DataElement.objects.filter(source=ElementSource.COLLECTED)]
     scope = get_scope(request.user)

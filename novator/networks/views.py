@@ -21,6 +21,7 @@ from novator.core.academic_year import AcademicYear
 from novator.core.concurrency import VERSION_FIELD, version_token
 from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization
 
@@ -112,6 +113,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def network_create(request: HttpRequest) -> HttpResponseBase:
     leaders = _leaders(request.user)
     form = NetworkForm(request.POST or None, leaders=leaders)
@@ -164,6 +166,7 @@ def partnership_answer(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@once_per_token
 def agreement_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     network = _changeable(request, pk)
     form = AgreementForm(request.POST, request.FILES)
@@ -203,6 +206,7 @@ def agreement_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@once_per_token
 def plan_item_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     network = _changeable(request, pk)
     form = PlanItemForm(request.POST)

@@ -55,3 +55,10 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ("last_name", "first_name", "email")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization", "user")
+
+    def save_model(self, request: Any, obj: Person, form: Any, change: bool) -> None:
+        # A consent withdrawn here hides the name everywhere at once, as through the staff page.
+        before = Person.objects.get(pk=obj.pk).published_name if change else None
+        super().save_model(request, obj, form, change)
+        if change and obj.published_name != before:
+            services.published_name_changed(obj)

@@ -13,7 +13,13 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from novator.core.api import ShapeModelSerializer, StrictCharField, StrictSlugRelatedField, service_errors
+from novator.core.api import (
+    BoundedPrimaryKeyRelatedField,
+    ShapeModelSerializer,
+    StrictCharField,
+    StrictSlugRelatedField,
+    service_errors,
+)
 
 from . import selectors, services
 from .models import Municipality, Organization, OrganizationKind, OrganizationSubtype, Region
@@ -170,7 +176,7 @@ class OrganizationSerializer(ShapeModelSerializer):
         error_messages={"does_not_exist": _("There is no municipality with ОКТМО «{value}».")},
     )
     # the metaclass moves declared fields off the class; the stubs see Field.parent (the serializer)
-    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+    parent = BoundedPrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Organization.objects.all(),
         allow_null=True,
         required=False,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.models import TimeStampedModel
+from novator.core.text import fold
 
 from .querysets import OrganizationQuerySet, PersonQuerySet
 from .search_text import organization_search_text
@@ -225,21 +226,42 @@ class Person(TimeStampedModel):
         return bool(self.processing_consent_on) and not self.processing_consent_withdrawn_on
 
     @property
-    def has_publication_consent(self) -> bool:
-        """Consent to publication given and not withdrawn (withdrawing processing withdraws it too)."""
+    def publication_consent_in_force(self) -> bool:
+        """May the person's name, position and results be published (152-ФЗ)? The one rule for every
+        public surface: consent to publication given and not withdrawn, and consent to processing given
+        and not withdrawn (withdrawing it withdraws the publication too). Lists filter with
+        `Person.objects.publishable()` / `querysets.publication_consent_q`, the same rule in SQL."""
         return (
-            bool(self.publication_consent_on)
-            and not self.publication_consent_withdrawn_on
+            self.publication_consent_on is not None
+            and self.publication_consent_withdrawn_on is None
             and self.has_processing_consent
         )
 
     @property
+    def has_publication_consent(self) -> bool:
+        """The same as `publication_consent_in_force` (the name templates used first)."""
+        return self.publication_consent_in_force
+
+    @property
+    def published_name(self) -> str | None:
+        """The full name if it may be published, else None (the page then shows the organisation only)."""
+        return self.full_name if self.publication_consent_in_force else None
+
+    @property
     def public_name(self) -> str:
-        """The name as it may be published: in full only with consent to publication."""
-        if self.has_publication_consent:
+        """The name as it may be published: in full only with consent to publication in force."""
+        if self.publication_consent_in_force:
             return self.full_name
         # Not even initials: with the organisation beside them they can identify a person.
         return gettext("name not published")
+
+    def surname_matches(self, typed: str) -> bool:
+        """Does a surname typed into a public document check match the person's (case, ё/е and spaces
+        aside)? A person whose data was erased matches nothing."""
+        if self.erased_at is not None:
+            return False
+        wanted = fold(typed)
+        return bool(wanted) and wanted == fold(self.last_name)
 
 
 class OrganizationImport(models.Model):

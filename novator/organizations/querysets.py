@@ -66,7 +66,31 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(municipality__oktmo=oktmo)
 
 
+def publication_consent_q(prefix: str = "") -> Q:
+    """Consent to publication in force, as a filter over people (`prefix` reaches them through a relation,
+    e.g. ``"applicant__"``): given, not withdrawn, and the consent to processing given and not withdrawn.
+
+    The same rule as `Person.publication_consent_in_force`, for lists that filter in the database; a test
+    holds the two to the same answer for every combination of the four dates."""
+    return Q(
+        **{
+            f"{prefix}publication_consent_on__isnull": False,
+            f"{prefix}publication_consent_withdrawn_on__isnull": True,
+            f"{prefix}processing_consent_on__isnull": False,
+            f"{prefix}processing_consent_withdrawn_on__isnull": True,
+        }
+    )
+
+
 class PersonQuerySet(models.QuerySet):
+    def publishable(self) -> PersonQuerySet:
+        """People whose consent to publication is in force (`publication_consent_q`)."""
+        return self.filter(publication_consent_q())
+
+    def not_publishable(self) -> PersonQuerySet:
+        """People whose name may not be published: no consent, withdrawn, or processing consent gone."""
+        return self.exclude(publication_consent_q())
+
     def visible_to(self, user: Any) -> PersonQuerySet:
         """Personal data: only those who need it (152-ФЗ)."""
         scope = get_scope(user)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any, overload
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from novator.core.paging import CappedPaginator
 
@@ -131,15 +131,6 @@ def organization_branches(*, organization: Organization) -> QuerySet[Organizatio
 
 def staff_list(*, user: Any, organization: Organization) -> QuerySet[Person]:
     return Person.objects.visible_to(user).filter(organization=organization).select_related("organization")
-
-
-def municipality_list(*, region: Region | None = None) -> QuerySet[Municipality]:
-    qs = Municipality.objects.select_related("region").annotate(
-        organization_count=Count("organizations", filter=Q(organizations__is_active=True))
-    )
-    if region is not None:
-        qs = qs.filter(region=region)
-    return qs.order_by("region__name", "name")
 
 
 def municipality_choices() -> QuerySet[Municipality]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,6 +61,19 @@ PERSON_FIELDS = (
     "publication_consent_on",
     "publication_consent_withdrawn_on",
 )
+
+#: Called, inside the writing transaction, with a person whose published name changed: the consent to
+#: publication came into force or stopped being in force (given, withdrawn, the consent to processing
+#: withdrawn), or the name was corrected while published. Apps that keep the name outside the person's row
+#: (the library's search index of products and its facet counts) refresh it there, so that a withdrawal
+#: hides the name everywhere at once. Apps register in their `AppConfig.ready` (organizations imports
+#: none of them); every write that can change `Person.published_name` calls `published_name_changed`.
+PUBLISHED_NAME_HOOKS: list[Callable[[Person], None]] = []
+
+
+def published_name_changed(person: Person) -> None:
+    for hook in PUBLISHED_NAME_HOOKS:
+        hook(person)
 
 
 def _check_kind_subtype(org: Organization) -> None:
@@ -253,6 +266,7 @@ def person_update(
     if actor is not None:
         _require(actor, "organizations.change_person", person.organization)
     before = audit.snapshot(person, PERSON_FIELDS)
+    published_before = person.published_name
     for name in PERSON_FIELDS:
         if name in data:
             setattr(person, name, data[name])
@@ -263,6 +277,8 @@ def person_update(
     if changes:
         person.save()
         audit.record(actor=actor, action="person.update", obj=person, changes=changes)
+        if person.published_name != published_before:
+            published_name_changed(person)
     return changes
 
 

@@ -314,13 +314,6 @@ SEARCH_LIMIT = 10
 MAX_QUERY = 200
 
 
-@dataclass
-class SearchGroup:
-    key: str
-    items: list[Any]
-    more_url: str = ""
-
-
 def _folded_match(rows: list[tuple[Any, ...]], words: list[str]) -> list[int]:
     """Ids of (id, text…) rows whose folded text holds every word."""
     ids = []

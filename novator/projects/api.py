@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from novator.core.api import StrictCharField
+from novator.core.api import AcademicYearField, IdField, StrictCharField
 
 from . import selectors
 from .models import InnovationProject, Programme, ProjectReport, ReportKind, ReportState
@@ -206,9 +206,7 @@ class ProjectFilterSerializer(serializers.Serializer):
     status_kind = StrictCharField(
         required=False, allow_blank=True, max_length=20, help_text=_("Code of the status, e.g. MIP.")
     )
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Id of the organisation.")
-    )
+    organization = IdField(required=False, help_text=_("Id of the organisation."))
 
     def validate_municipality(self, value: str) -> str:
         if value and not value.isdigit():
@@ -277,13 +275,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportFilterSerializer(serializers.Serializer):
-    academic_year = serializers.RegexField(
-        r"^\d{4}/\d{2}$",
-        required=False,
-        allow_blank=True,
-        max_length=7,
-        error_messages={"invalid": _("Write the academic year as 2022/23.")},
-    )
+    academic_year = AcademicYearField(required=False, allow_blank=True)
     state = serializers.ChoiceField(choices=ReportState.choices, required=False, allow_blank=True)
     overdue = serializers.BooleanField(required=False, default=False)
 

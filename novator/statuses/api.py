@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from novator.core.academic_year import AcademicYear
-from novator.core.api import StrictCharField
+from novator.core.api import IdField, StrictCharField
 from novator.organizations.models import Organization
 
 from . import selectors
@@ -94,9 +94,7 @@ class StatusFilterSerializer(serializers.Serializer):
         max_length=9,
         help_text=_("Academic year of the start, e.g. 2022/23 (1 September 2022 – 31 August 2023)."),
     )
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Id of the organisation.")
-    )
+    organization = IdField(required=False, help_text=_("Id of the organisation."))
     search = StrictCharField(
         required=False,
         allow_blank=True,

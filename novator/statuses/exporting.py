@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from novator.core.streaming import primed
 from novator.organizations.exporting import XLSX_CONTENT_TYPE, csv_chunks, write_xlsx
 
 from .models import StatusAssignment
@@ -68,7 +69,10 @@ def export_response(
     rows = export_rows(assignments)
     headers = export_headers()
     if file_format == "csv":
-        response = StreamingHttpResponse(csv_chunks(rows, headers), content_type="text/csv; charset=utf-8")
+        # the first row is read before the 200 is sent: a failing query is an error page, not a cut file
+        response = StreamingHttpResponse(
+            csv_chunks(primed(rows), headers), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = content_disposition_header(True, filename) or ""
         return response
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse

@@ -54,3 +54,55 @@
     bindConfirm(document);
   });
 })();
+
+// Error pages: a "Back" button (data-history-back) that returns to the previous page, or home without one.
+// Every POST form: its submit buttons are disabled once it is sent, so a double click sends it once (the
+// server also refuses a repeated create, novator.core.idempotency); re-enabled when the page is shown from
+// the browser's cache (back button) or when htmx has swapped in a result.
+(function () {
+  function bindBack(root) {
+    root.querySelectorAll("[data-history-back]").forEach((button) => {
+      if (button.dataset.backBound) return;
+      button.dataset.backBound = "1";
+      button.addEventListener("click", () => {
+        if (window.history.length > 1) window.history.back();
+        else window.location.href = "/";
+      });
+    });
+  }
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post" || form.hasAttribute("data-submit-again")) return;
+    if (form.dataset.submitting === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    // The clicked button's name/value must still be sent: disable after the browser has read the form.
+    window.setTimeout(() => {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach((b) => {
+        b.disabled = true;
+        b.setAttribute("aria-disabled", "true");
+      });
+    }, 0);
+    // A form that answers with a download leaves the page in place: let it be sent again after a while.
+    window.setTimeout(() => enable(form), 10000);
+  });
+  function enable(form) {
+    delete form.dataset.submitting;
+    form.querySelectorAll("[aria-disabled=true]").forEach((b) => {
+      b.disabled = false;
+      b.removeAttribute("aria-disabled");
+    });
+  }
+  function enableAll() {
+    document.querySelectorAll("form[data-submitting]").forEach(enable);
+  }
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) enableAll();
+  });
+  document.addEventListener("htmx:afterRequest", enableAll);
+  document.addEventListener("DOMContentLoaded", () => bindBack(document));
+  document.addEventListener("htmx:afterSettle", () => bindBack(document));
+})();

@@ -4,7 +4,7 @@ Eligibility is checked when the coordinator nominates a person and again on subm
 changed in between (or a person who won elsewhere meanwhile) is caught with a clear message:
 
 - the nominee works in the nominating organisation and has given consent to the processing of personal
-  data (the publication consent is separate: see `contests.selectors.public_name`);
+  data (the publication consent is separate: see `Person.publication_consent_in_force`);
 - teaching experience of at least `Contest.min_experience_years` (declared by the coordinator on the
   nomination, `Application.experience_years`);
 - not an administrator when `Contest.exclude_administrators` (a head or a deputy head, read from the

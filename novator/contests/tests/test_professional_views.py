@@ -228,13 +228,22 @@ def test_diplomas_are_verified_publicly_and_downloaded_by_the_organisation(
 ) -> None:
     _contest, (_winner, laureate) = published
     diploma = Diploma.objects.get(application=laureate)
-    page = client.get(reverse("contests:diploma_verify", args=[diploma.code]))
-    assert page.status_code == 200 and b'id="diploma-valid"' in page.content
-    assert "Скрытова" not in page.content.decode()  # no consent: the organisation only
-    by_form = client.get(reverse("contests:diploma_verify_form"), {"code": diploma.code.lower()})
-    assert by_form.status_code == 200
-    missing = client.get(reverse("contests:diploma_verify_form"), {"code": "<script>x</script>"})
+    page = client.get(reverse("contests:diploma_verify", args=[diploma.code]))  # the diploma's link
+    assert page.status_code == 200 and diploma.code in page.content.decode()
+    assert b'id="diploma-valid"' not in page.content and "Скрытова" not in page.content.decode()
+    check = reverse("contests:diploma_verify_form")
+    by_form = client.post(check, {"code": diploma.code.lower(), "surname": "скрытова"})
+    html = by_form.content.decode()
+    assert by_form.status_code == 200 and 'id="diploma-valid"' in html
+    # the answer names nothing the asker did not type: no first name, no organisation
+    assert laureate.applicant.first_name not in html and laureate.organization.short_name not in html
+    wrong = client.post(check, {"code": diploma.code, "surname": "Согласнова"})
+    assert wrong.status_code == 404 and b'id="diploma-invalid"' in wrong.content
+    assert laureate.organization.short_name not in wrong.content.decode()
+    missing = client.post(check, {"code": "<script>x</script>", "surname": "Скрытова"})
     assert missing.status_code == 404 and b"<script>x" not in missing.content
+    no_surname = client.post(check, {"code": diploma.code})
+    assert no_surname.status_code == 200 and "surname" in no_surname.context["form"].errors
     url = reverse("contests:diploma_download", args=[diploma.code])
     assert client.get(url).status_code == 302  # login first
     client.force_login(coordinator)  # another organisation's coordinator

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from novator.accounts.scope import get_scope
 from novator.core.files import FILE_TYPES, attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization
 
@@ -54,6 +55,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _get_contest(request, pk)
     scope = get_scope(request.user)

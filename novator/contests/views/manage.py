@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from novator.core.academic_year import AcademicYear
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 
 from .. import selectors, services
@@ -66,6 +67,7 @@ def _messages_from(exc: ValidationError) -> list[str]:
 
 
 @login_required
+@once_per_token
 def contest_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("contests.add_contest"):
         raise PermissionDenied
@@ -122,6 +124,7 @@ def _shift_year(moment: datetime.datetime) -> datetime.datetime:
 
 
 @login_required
+@once_per_token
 def contest_copy(request: HttpRequest, pk: int) -> HttpResponse:
     source = _managed_contest(request, pk)
     if not request.user.has_perm("contests.add_contest"):
@@ -253,6 +256,7 @@ def _setup_context(contest: Contest, part: str, page: SetupPage, form: ServiceMo
 
 
 @login_required
+@once_per_token
 def setup_list(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     contest = _managed_contest(request, pk)
     page = _setup_page(part)

@@ -9,10 +9,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from novator.accounts.scope import get_scope
 from novator.core.files import attachment_response
+from novator.core.forms import DocumentCheckForm
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import OrganizationKind
 from novator.statuses.models import StatusKind
@@ -122,17 +123,27 @@ def regulation_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return attachment_response(contest.regulation_file, name)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def diploma_verify(request: HttpRequest, code: str = "") -> HttpResponse:
-    """Public: does a diploma with this code exist; the name only with the person's consent."""
-    code = (code or request.GET.get("code") or "").strip().upper()[:20]
-    diploma = selectors.diploma_by_code(code) if code else None
-    nominee = selectors.nominee_public_name(diploma.application) if diploma else None
+    """Public check of a diploma: its code and the holder's surname → they match or they do not. The
+    answer shows the diploma's kind, contest, nomination and date, never the holder's name or
+    organisation (the asker typed the surname; nothing else of the person is revealed, consent to
+    publication or not). The link printed on the diploma fills in the code."""
+    if request.method == "POST":
+        form = DocumentCheckForm(request.POST)
+    else:
+        form = DocumentCheckForm(initial={"code": (code or request.GET.get("code") or "").strip()[:20]})
+    diploma = None
+    checked = form.is_bound and form.is_valid()
+    if checked:
+        diploma = selectors.diploma_check(
+            code=form.cleaned_data["code"], surname=form.cleaned_data["surname"]
+        )
     return render(
         request,
         "contests/diploma_verify.html",
-        {"code": code, "diploma": diploma, "nominee": nominee},
-        status=200 if diploma or not code else 404,
+        {"form": form, "checked": checked, "diploma": diploma},
+        status=404 if checked and diploma is None else 200,
     )
 
 

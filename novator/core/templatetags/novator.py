@@ -5,8 +5,6 @@ from typing import Any
 from django import template
 from django.core.paginator import Page
 
-from novator.core.text import plural_ru
-
 register = template.Library()
 
 
@@ -22,5 +20,11 @@ def is_ellipsis(value: Any) -> bool:
 
 
 @register.simple_tag
-def ru_plural(n: int, one: str, few: str, many: str) -> str:
-    return plural_ru(int(n), one, few, many)
+def submit_token() -> Any:
+    """The hidden one-time token of a create form (novator.core.idempotency): sending the form twice
+    creates one object. A new token at each render."""
+    from django.utils.html import format_html
+
+    from novator.core.idempotency import FIELD, new_token
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())

@@ -48,6 +48,15 @@ def test_academic_year():
             AcademicYear.parse(bad)
 
 
+@pytest.mark.parametrize("bad", ["0000/01", "9999/00", "9999/10000", "1899/00", "2200/01"])
+def test_academic_year_out_of_range_is_refused(bad):
+    """Years whose dates Python cannot hold were a 500 on every page with a year filter."""
+    with pytest.raises(ValueError):
+        AcademicYear.parse(bad)
+    assert AcademicYear.parse("1900/01").starts == datetime.date(1900, 9, 1)
+    assert AcademicYear.parse("2199/00").ends == datetime.date(2200, 8, 31)
+
+
 @pytest.mark.django_db
 def test_job_progress_and_success():
     job = job_create(actor=None, kind="test", title="Test job", total=0)

@@ -1,18 +1,32 @@
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
+
 import pytest
 
 from novator.events.models import Certificate, Event, Material, Registration, Talk
 from novator.portal.demo.events import CONFERENCE_TITLE, load_events
+from novator.portal.demo.loader import STEPS, DemoContext
 
 
-@pytest.mark.django_db
-def test_demo_events_are_idempotent():
-    from novator.portal.demo.loader import STEPS, DemoContext
-
+@pytest.fixture(scope="module")
+def loaded(module_db, django_db_blocker):
+    """The demo, loaded once for this module; rolled back at the module's end."""
     ctx = DemoContext(log=lambda _msg: None)
-    for step in STEPS:
-        step(ctx)
+    with django_db_blocker.unblock():
+        for step in STEPS:
+            step(ctx)
+    return ctx
+
+
+@pytest.fixture
+def ctx(loaded, db):
+    """The demo's context for one test, in a savepoint of its own."""
+    return replace(loaded, created=Counter(loaded.created))
+
+
+def test_demo_events_are_idempotent(ctx):
     load_events(ctx)
     conference = Event.objects.get(title=CONFERENCE_TITLE)
     assert conference.sections.count() == 3
@@ -34,15 +48,10 @@ def _same(ctx):
     return {"organizations": ctx.organizations, "people": ctx.people}
 
 
-@pytest.mark.django_db
-def test_demo_networks_of_mlsv_holders():
+def test_demo_networks_of_mlsv_holders(ctx):
     from novator.networks.models import Network, PlanItem
-    from novator.portal.demo.loader import STEPS, DemoContext
     from novator.statuses.models import StatusAssignment
 
-    ctx = DemoContext(log=lambda _msg: None)
-    for step in STEPS:
-        step(ctx)
     load_events(ctx)
     holders = StatusAssignment.objects.filter(
         kind__code="MLSV", organization__in=list(ctx.organizations.values())

@@ -189,11 +189,26 @@ def test_certificate_download_and_public_verification(client, org_a, coordinator
     assert response["Content-Type"] == "application/pdf"
     assert response.content[:5] == b"%PDF-"
     client.logout()
-    html = client.get(reverse("events:verify"), {"code": cert.code.lower()}).content.decode()
-    assert teacher_person.last_name in html and event.title in html
-    html = client.get(reverse("events:verify"), {"code": "<b>FAKE</b>"}).content.decode()
-    assert teacher_person.last_name not in html
-    assert "&lt;B&gt;FAKE" in html
+    url = reverse("events:verify")
+    # the link printed on the certificate fills in the code and asks for the surname
+    form = client.get(url, {"code": cert.code})
+    assert form.status_code == 200 and cert.code in form.content.decode()
+    assert teacher_person.last_name not in form.content.decode()
+    # code and surname (any case, ё as е) match: the event and the role, not the holder's name
+    match = client.post(url, {"code": cert.code.lower(), "surname": f"  {teacher_person.last_name.upper()} "})
+    html = match.content.decode()
+    assert match.status_code == 200 and 'id="certificate-valid"' in html and event.title in html
+    assert teacher_person.first_name not in html and teacher_person.organization.short_name not in html
+    # a wrong surname and an unknown code get the same answer, which names nobody
+    for data in ({"code": cert.code, "surname": "Другая"}, {"code": "<b>FAKE</b>", "surname": "Другая"}):
+        response = client.post(url, data)
+        html = response.content.decode()
+        assert response.status_code == 404 and 'id="certificate-invalid"' in html
+        assert event.title not in html and teacher_person.last_name not in html
+    assert "&lt;b&gt;FAKE" in html and "<b>FAKE" not in html
+    # both fields are required, with a clear message
+    empty = client.post(url, {"code": "", "surname": ""})
+    assert empty.status_code == 200 and set(empty.context["form"].errors) == {"code", "surname"}
 
 
 def test_strangers_cannot_download_a_certificate(client, org_a, coordinator_b, staff):

@@ -14,7 +14,6 @@ import pytest
 
 from novator.contests import scoring
 from novator.contests.scoring import (
-    ApplicationScores,
     CriterionSpec,
     RankedRow,
     SheetScores,
@@ -26,6 +25,8 @@ from novator.contests.scoring import (
 from novator.expertise import agreement, calibration
 from novator.expertise.selectors.ranking import _cents
 from novator.expertise.sheet_columns import Sheets
+
+from .ranking import ApplicationScores, rank_category
 
 D = Decimal
 FAR_FUTURE = datetime.datetime.max.replace(tzinfo=datetime.UTC)
@@ -200,7 +201,7 @@ def test_the_ranking_on_columns_is_the_reference_ranking(seed: int) -> None:
         applications, criteria = random_category(rng)
         threshold = rng.choice([D(0), D("4.8"), D("5.125"), D(7), D(100)])
         quota = rng.choice([None, 0, 1, 3, 10])
-        got = scoring.rank_category(applications, criteria, threshold=threshold, quota=quota)
+        got = rank_category(applications, criteria, threshold=threshold, quota=quota)
         expected = reference_rank_category(applications, criteria, threshold=threshold, quota=quota)
         assert got == expected
         # totals given from outside (as the calibrated ones), of a mixed number of decimals
@@ -208,9 +209,7 @@ def test_the_ranking_on_columns_is_the_reference_ranking(seed: int) -> None:
             app.id: [rng.choice([D("4.8"), D("4.80"), D("5.125"), D(3), D("0.01")]) for _s in app.sheets]
             for app in applications
         }
-        got = scoring.rank_category(
-            applications, criteria, threshold=threshold, quota=quota, sheet_totals=given
-        )
+        got = rank_category(applications, criteria, threshold=threshold, quota=quota, sheet_totals=given)
         expected = reference_rank_category(
             applications, criteria, threshold=threshold, quota=quota, sheet_totals=given
         )

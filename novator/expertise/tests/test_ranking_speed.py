@@ -24,6 +24,7 @@ from novator.expertise.selectors._common import accepted_applications, contest_c
 from novator.organizations.tests.factories import OrganizationFactory
 
 from .factories import AssignmentFactory, ExpertFactory, submit_sheet
+from .ranking import ApplicationScores, rank_contest
 from .test_ranking_columns import reference_calibrated_sheets, reference_rank_category
 
 
@@ -69,7 +70,7 @@ def test_the_largest_complete_block_is_the_same_as_the_set_search(seed: int) -> 
         assert agreement._largest_complete_block(by_app, max_subset=3) == reference_block(by_app, 3)
 
 
-def reference_inputs(contest: Any) -> tuple[list[scoring.ApplicationScores], list[tuple[int, int, float]]]:
+def reference_inputs(contest: Any) -> tuple[list[ApplicationScores], list[tuple[int, int, float]]]:
     """The scores read with model instances, as the selector did before."""
     specs = criterion_specs(contest_criteria(contest))
     submitted: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -85,7 +86,7 @@ def reference_inputs(contest: Any) -> tuple[list[scoring.ApplicationScores], lis
     for a in accepted_applications(contest):
         sheets = sorted(submitted[a.pk])
         data.append(
-            scoring.ApplicationScores(
+            ApplicationScores(
                 id=a.pk,
                 category_id=a.category_id,
                 number=a.number,
@@ -134,7 +135,7 @@ def test_the_ranking_matches_the_reference_on_a_random_contest(
     specs = criterion_specs(contest_criteria(contest))
     quotas: dict[int | None, int | None] = {c.pk: c.quota for c in categories}
     quotas[None] = None
-    expected = scoring.rank_contest(data, specs, threshold=contest.threshold_points, quotas=quotas)
+    expected = rank_contest(data, specs, threshold=contest.threshold_points, quotas=quotas)
     got = {row.application.pk: row for row in ranking.rows}
     assert sorted(got) == sorted(a.pk for a in applications)
     for rows in expected.values():
@@ -164,7 +165,7 @@ def test_the_ranking_matches_the_reference_on_a_random_contest(
         calibrated_totals[cast(int, application)].append(
             value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         )
-    by_category: dict[int | None, list[scoring.ApplicationScores]] = defaultdict(list)
+    by_category: dict[int | None, list[ApplicationScores]] = defaultdict(list)
     for app in data:
         by_category[app.category_id].append(app)
     for category_id, apps in by_category.items():

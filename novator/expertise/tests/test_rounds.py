@@ -235,6 +235,10 @@ def test_draft_endpoint_saves_and_bumps_the_version(client: Client, open_round: 
         ({"version": 1, "scores": {"CRIT": {"points": "2.3"}}}, 400),
         ({"version": 1, "scores": {"999999": {"points": "1"}}}, 400),
         ({"version": 99, "scores": {"CRIT": {"points": "1"}}}, 409),
+        # nested 5,000 levels deep: a RecursionError (500) in json.loads before the depth limit
+        ("[" * 5000 + "]" * 5000, 400),
+        ('{"a":' * 5000 + "1" + "}" * 5000, 400),
+        ({"version": 1, "scores": {"CRIT": {"points": "9" * 400}}}, 400),
     ],
 )
 def test_draft_endpoint_refuses_bad_input(

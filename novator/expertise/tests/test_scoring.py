@@ -9,17 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from novator.contests.scoring import (
-    ApplicationScores,
     CriterionSpec,
     SheetScores,
     application_total,
     competition_ranks,
     max_total,
     mean,
-    rank_category,
-    rank_contest,
     sheet_total,
 )
+
+from .ranking import ApplicationScores, rank_category, rank_contest
 
 D = Decimal
 A = CriterionSpec(id=1, position=1, max_points=D(3), weight=D(1))

@@ -203,6 +203,10 @@ def test_the_expert_saves_and_submits_the_sheet(
         ("4", "less than or equal to 3"),
         ("1.3", "step size 0.5"),
         ("много", "Enter a number"),
+        # 400 digits were «math domain error» (a 500) in the step validator
+        ("9" * 400, "no more than 5 digits"),
+        ("1e400", "no more than 5 digits"),
+        ("-" + "9" * 400, "no more than 5 digits"),
     ],
 )
 def test_bad_points_on_the_page(

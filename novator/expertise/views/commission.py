@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from novator.contests.models import Application, ContestState
+from novator.core.idempotency import once_per_token
 
 from .. import selectors, services
 from ..forms import AssignmentForm, CommissionForm, ConflictForm, MaxLoadForm, MemberForm
@@ -92,6 +93,7 @@ def _commission_or_404(contest: object) -> object:
 
 @login_required
 @require_POST
+@once_per_token
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.manage_commission")
     commission = _commission_or_404(contest)
@@ -159,6 +161,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+@once_per_token
 def conflict_add(request: HttpRequest, pk: int) -> HttpResponse:
     """The organiser records a conflict of interest an expert reported."""
     contest = get_contest(request, pk, "expertise.manage_commission")
@@ -190,6 +193,7 @@ def conflict_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_token
 def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.manage_assignments")
     form = AssignmentForm(request.POST)

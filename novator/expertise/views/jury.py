@@ -9,7 +9,6 @@ the page allows only when online. The services are the same as for any scoring s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from novator.contests.models import ContestState, Criterion, RoundState
+from novator.core.parsers import loads_limited
 
 from .. import services
 from ..models import Assignment, Score, ScoreSheet
@@ -190,7 +190,7 @@ def jury_draft(request: HttpRequest, pk: int) -> JsonResponse:
     if len(request.body) > MAX_BODY:
         return JsonResponse({"errors": {"__all__": [_("The draft is too large.")]}}, status=400)
     try:
-        payload = json.loads(request.body or b"{}")
+        payload = loads_limited(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         return JsonResponse({"errors": {"__all__": [_("The draft is not valid JSON.")]}}, status=400)
     if not isinstance(payload, dict) or not isinstance(payload.get("scores", {}), dict):

@@ -23,6 +23,7 @@ from novator.contests.models import (
     RoundEntry,
     RoundState,
 )
+from novator.core.idempotency import once_per_token
 
 from .. import services
 from ..forms import JurorForm
@@ -170,6 +171,7 @@ def round_detail(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_token
 def round_juror_add(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
     contest = _contest(request, pk, "expertise.manage_commission")
     round = _round(contest, round_pk)

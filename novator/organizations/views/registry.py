@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from novator.core.audit import history_for
 from novator.core.concurrency import VERSION_FIELD
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 
 from .. import selectors, services
@@ -65,6 +66,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def organization_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("organizations.add_organization"):
         raise PermissionDenied
@@ -129,6 +131,7 @@ def organization_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def person_create(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
     if not request.user.has_perm("organizations.change_person", organization):

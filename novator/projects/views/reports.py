@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from novator.core.academic_year import AcademicYear
 from novator.core.files import attachment_response
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 
 from .. import documents, selectors, services
@@ -121,6 +122,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_token
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     require(request, "projects.fill_report", report)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from novator.accounts.scope import get_scope
 from novator.core.academic_year import AcademicYear
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Municipality
 
@@ -73,6 +74,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_token
 def survey_create(request: HttpRequest) -> HttpResponse:
     form = SurveyRunForm(
         request.POST or None,
