@@ -26,6 +26,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from lxml import etree
 
 from novator.core.text import fold
@@ -359,7 +360,12 @@ def read_opendata(source: Path | IO[bytes], *, region: str) -> Table:
     skipped = len(first_seen) - len(chosen)
     if skipped:
         notices.append(
-            _("%(count)d organisations have no valid certificate and were skipped.") % {"count": skipped}
+            ngettext(
+                "%(count)d organisation has no valid certificate and was skipped.",
+                "%(count)d organisations have no valid certificate and were skipped.",
+                skipped,
+            )
+            % {"count": skipped}
         )
     return Table("xml", 0, columns, [], rows, notices, errors)
 
