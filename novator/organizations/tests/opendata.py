@@ -58,7 +58,7 @@ def org(**fields: Any) -> dict[str, str]:
 
 
 def certificate(number: int, organization: dict[str, str], **fields: Any) -> dict[str, Any]:
-    cert = {
+    cert: dict[str, Any] = {
         "Id": f"C{number}",
         "IsFederal": "0",
         "StatusName": "Действующее",
