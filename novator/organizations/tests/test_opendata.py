@@ -210,3 +210,13 @@ def test_bad_files_are_refused_with_a_message_and_change_nothing(kuban, tmp_path
 def test_open_data_needs_a_region(kuban, tmp_path):
     with pytest.raises(CommandError, match="--region"):
         run(str(write(tmp_path, opendata.sample_xml())))
+
+
+def test_the_benchmark_file_is_open_data_the_import_reads(kuban, tmp_path):
+    from bench import opendata_bench
+
+    path = opendata_bench.generate(tmp_path / "national.xml", 400)
+    table = read_opendata(path, region="23")
+    # region 23 has every 85th certificate; repeated organisations and invalid certificates collapse
+    assert 3 <= len(table.rows) <= 5
+    assert {table.value(cells, "oktmo") for _, cells in table.rows} == {"03612000"}
