@@ -351,7 +351,17 @@ def read_opendata(source: Path | IO[bytes], *, region: str) -> Table:
             parent = chosen.get(org.get("HeadEduOrgId", ""))
             parent_inn = parent.org.get("INN", "") if parent is not None else ""
         rows.append((number, _row_cells(org, municipality.oktmo if municipality else "", parent_inn)))
-        if municipality is None:
+        if parent_inn and parent_inn == org.get("INN"):
+            # Until the registry tells organisations apart by ИНН + КПП, a branch (its parent's ИНН and
+            # ОГРН, its own КПП) cannot be a row of its own: say so instead of «ИНН already appears».
+            errors[number] = _(
+                "A branch of «%(parent)s» (КПП %(kpp)s): it has its parent's ИНН and ОГРН, and the registry "
+                "does not yet keep branches with their own КПП; it was not imported."
+            ) % {
+                "parent": chosen[org.get("HeadEduOrgId", "")].org.get("ShortName", ""),
+                "kpp": org.get("KPP", ""),
+            }
+        elif municipality is None:
             errors[number] = _(
                 "The municipality of the address «%(address)s» is unknown: add it to the registry's "
                 "municipalities (manage.py import_municipalities) and run the import again."

@@ -118,7 +118,9 @@ def test_one_row_per_organisation_of_the_region_with_a_valid_certificate(kuban, 
     assert table.value(branch, "oktmo") == "03612000"
     assert table.value(branch, "parent_inn") == opendata.SCHOOL_INN
     assert table.value(branch, "kpp") == "232802001"
-    assert list(table.row_errors.values()) == [
+    reasons = sorted(table.row_errors.values())
+    assert reasons[0].startswith("A branch of «МБОУ СОШ № 1 ст. Выселки» (КПП 232802001)")
+    assert reasons[1:] == [
         "The municipality of the address «352360, Краснодарский край, Тбилисский район, ст-ца Тбилисская, "
         "ул. Новая, 1» is unknown: add it to the registry's municipalities (manage.py "
         "import_municipalities) and run the import again."
@@ -139,6 +141,12 @@ def test_the_plan_creates_the_organisations_and_rejects_unknown_places(kuban, tm
     kindergarten = next(r for r in plan.rows if r.name == "МБДОУ д/с № 7")
     assert kindergarten.data["kind"] == "preschool" and kindergarten.data["subtype"] == "dou"
     assert kindergarten.data["municipality"] == kuban["krasnodar"]
+
+
+def test_messages_are_in_russian(kuban, tmp_path):
+    with translation.override("ru"), pytest.raises(ImportFileError) as info:
+        read_opendata(write(tmp_path, opendata.sample_xml()), region="99")
+    assert info.value.message == "В файле нет свидетельств региона «99». Проверьте код или название региона."
 
 
 def test_command_imports_a_region_and_a_second_run_creates_nothing(kuban, tmp_path):
