@@ -9,7 +9,8 @@ Environment:
 - BENCH_POSTGRES_URL (or DATABASE_URL when it is PostgreSQL): run the web benchmarks on PostgreSQL too,
   in that database (emptied when it holds another scale) plus `<name>_district` and `<name>_monitoring`.
 - BENCH_DBS: which of sqlite,postgres to run (default: sqlite, and postgres when a URL is given).
-- BENCH_ONLY: assignment | web — one part only.
+- BENCH_ONLY: assignment | web | opendata — one part only (opendata: bench/opendata_bench.py, a ≥ 1 GB
+  synthetic open-data file of the registry of accredited organisations in BENCH_DIR).
 - BENCH_REQUESTS: requests per page for p50/p95 (default 60).
 - BENCH_PARTS: which parts of the web benchmarks to run, comma-separated, of pages, ranking, export, import,
   monitoring, load (default all), e.g. BENCH_PARTS=pages to measure the pages again after a change.
@@ -28,13 +29,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import assignment_bench
+from bench import assignment_bench, opendata_bench
 from bench.report import figure, write
 from bench.web_parts import parts
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = (
     *assignment_bench.NOTES,
+    *opendata_bench.NOTES,
     "page.*: server time through the whole stack — gunicorn (one sync worker) on loopback, a new connection "
     "per request, every middleware, sessions and cache in the database, the view, the template — p50/p95 of "
     "BENCH_REQUESTS requests after a warm-up; baseline: the trivial view (`bench/urls.py`) in the same run. "
@@ -209,10 +211,12 @@ def main() -> None:
     args = sys.argv[1:]
     only = os.environ.get("BENCH_ONLY", "")
     scale = os.environ.get("BENCH_SCALE", "region")
-    if only != "web":
+    if only in ("", "assignment"):
         result = assignment_bench.run(args[0] if args else "full")
         write(assignment_bench.figures(result), notes=NOTES)
-    if only != "assignment" and not args:
+    if only in ("", "opendata") and not args:
+        write(opendata_bench.figures(opendata_bench.run()), notes=NOTES)
+    if only in ("", "web") and not args:
         web(scale)
 
 

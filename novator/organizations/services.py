@@ -245,6 +245,36 @@ def _validate_consent_dates(person: Person) -> None:
         raise ValidationError(errors)
 
 
+@transaction.atomic
+def municipalities_import(*, actor: Any, region: Region, items: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """A region's municipalities from the ОКТМО classifier: new codes created, changed names renamed.
+
+    A code that belongs to another region is left alone. Returns the counts (created, updated,
+    unchanged, rejected); the whole list is written in one transaction with its audit.
+    """
+    if actor is not None:
+        _require(actor, "organizations.add_municipality")
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    existing = {m.oktmo: m for m in Municipality.objects.filter(oktmo__in=[code for code, _name in items])}
+    for oktmo, name in items:
+        municipality = existing.get(oktmo)
+        if municipality is None:
+            municipality_create(actor=actor, region=region, name=name, oktmo=oktmo)
+            counts["created"] += 1
+        elif municipality.region_id != region.pk:
+            counts["rejected"] += 1
+        elif municipality.name == name:
+            counts["unchanged"] += 1
+        else:
+            changes = {"name": [municipality.name, name]}
+            municipality.name = name
+            municipality.full_clean()
+            municipality.save(update_fields=["name"])
+            audit.record(actor=actor, action="municipality.update", obj=municipality, changes=changes)
+            counts["updated"] += 1
+    return counts
+
+
 def _validate_person(person: Person) -> None:
     # The consents are checked first and in words: the model's check constraints name themselves only.
     _validate_consent_dates(person)

@@ -196,6 +196,8 @@ class _Planner:
                 municipality=values.get("municipality") or values.get("oktmo", ""),
             )
             try:
+                if number in self.table.row_errors:
+                    raise _Rejected(self.table.row_errors[number])
                 self._plan_row(row, values)
             except _Rejected as exc:
                 row.action = REJECT
@@ -228,6 +230,8 @@ class _Planner:
         data = self._data(row, values, existing, errors)
         if errors:
             raise _Rejected(*errors)
+        if existing is not None:
+            self._check_conflicts(existing, data)
         candidate = self._candidate(existing, data)
         if existing is not None:
             data = {k: v for k, v in data.items() if self._differs(existing, k, v)}
@@ -252,6 +256,39 @@ class _Planner:
                         row.pending_parent_inn,
                     ]
                 )
+
+    @staticmethod
+    def _check_conflicts(existing: Organization, data: dict[str, Any]) -> None:
+        """A row that would turn an organisation into another one is a conflict, never applied.
+
+        The same ИНН with another ОГРН is another legal entity (or a typo in the file), and a move to
+        another kind or municipality is no correction of details: such rows are rejected with both
+        versions in the reason instead of silently rewriting somebody else's school.
+        """
+        conflicts = []
+        name = existing.short_name
+        if data.get("ogrn") and data["ogrn"] != existing.ogrn:
+            conflicts.append(
+                _("ИНН %(inn)s belongs to «%(name)s» with ОГРН %(old)s; the file has ОГРН %(new)s.")
+                % {"inn": existing.inn, "name": name, "old": existing.ogrn, "new": data["ogrn"]}
+            )
+        if data.get("kind") and data["kind"] != existing.kind:
+            conflicts.append(
+                _("«%(name)s» would change its kind from «%(old)s» to «%(new)s».")
+                % {"name": name, "old": KIND_WORDS[existing.kind], "new": KIND_WORDS[data["kind"]]}
+            )
+        municipality = data.get("municipality")
+        if municipality is not None and municipality.pk != existing.municipality_id:
+            conflicts.append(
+                _("«%(name)s» would move from «%(old)s» to «%(new)s».")
+                % {"name": name, "old": existing.municipality.name, "new": municipality.name}
+            )
+        if conflicts:
+            raise _Rejected(
+                _("Conflict with the registry, not applied:"),
+                *conflicts,
+                _("Correct the organisation on its page if the file is right."),
+            )
 
     def _hint(self, values: dict[str, str], key: str) -> str:
         if values.get(f"{key}.{_SCIENTIFIC_HINT}"):

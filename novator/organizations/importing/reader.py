@@ -69,12 +69,14 @@ def not_a_table_error() -> ImportFileError:
 class Table:
     """The rows of a file with the columns recognised in its header row."""
 
-    file_type: str  # "csv" or "xlsx"
+    file_type: str  # "csv", "xlsx" or "xml" (open data)
     header_row: int
     columns: dict[str, int]  # field key → index of the cell in a row
     unknown_columns: list[str]
     rows: list[tuple[int, list[str]]]  # (row number as the spreadsheet shows it, cells)
     notices: list[str] = field(default_factory=list)
+    #: row number → why the row cannot be imported, decided while reading (open data: no municipality)
+    row_errors: dict[int, str] = field(default_factory=dict)
 
     def value(self, cells: list[str], key: str) -> str:
         index = self.columns.get(key)

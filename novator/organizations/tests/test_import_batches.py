@@ -106,14 +106,18 @@ def test_a_failed_update_batch_is_written_again_row_by_row(municipality):
     orgs = OrganizationFactory.create_batch(20, municipality=municipality)
     taken = OrganizationFactory(municipality=municipality)
     rows = [{"ИНН": o.inn, "Телефон": f"+7 900 000-00-{n:02d}"} for n, o in enumerate(orgs)]
-    rows[4]["ОГРН"] = files.org_row()["ОГРН"]
-    plan = plan_of(files.csv_bytes(rows, headers=["ИНН", "ОГРН", "Краткое наименование", "ОКТМО", "Телефон"]))
-    Organization.objects.filter(pk=taken.pk).update(ogrn=rows[4]["ОГРН"])  # taken since the preview
+    # A new organisation in the first batch whose ОГРН someone registers after the preview (an ОГРН
+    # changed on an existing ИНН is a conflict the plan rejects, so it cannot fail the batch any more).
+    new = files.org_row(Телефон="+7 900 000-00-99")
+    rows.insert(4, new)
+    headers = ["ИНН", "ОГРН", "Краткое наименование", "ОКТМО", "Телефон"]
+    plan = plan_of(files.csv_bytes(rows, headers=[*headers, "Вид"]))
+    Organization.objects.filter(pk=taken.pk).update(ogrn=new["ОГРН"])  # taken since the preview
     counts = apply_plan(plan, actor=None, batch_size=10)
-    assert counts == {"created": 0, "updated": 19, "unchanged": 0, "rejected": 1}
+    assert counts == {"created": 0, "updated": 20, "unchanged": 0, "rejected": 1}
     # the rolled-back batch did not leave its changes in memory: the rows of the batch were still written
     assert Organization.objects.get(pk=orgs[3].pk).phone == "+7 900 000-00-03"
-    assert ActivityLog.objects.filter(action="organization.update").count() == 19
+    assert ActivityLog.objects.filter(action="organization.update").count() == 20
 
 
 def test_parents_and_branches_in_one_file_across_and_within_batches(org_a):

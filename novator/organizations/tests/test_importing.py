@@ -429,3 +429,30 @@ def test_a_methodologist_cannot_attach_a_branch_to_another_municipalitys_parent(
     assert org_b.short_name in plan.rows[0].reason
     assert counts["created"] == 1
     assert not org_b.branches.exists() and org_a.branches.count() == 1
+
+
+def test_a_row_that_would_turn_an_organisation_into_another_is_a_conflict(org_a):
+    """Before, a row with an existing ИНН silently rewrote the ОГРН, the name and the kind of the school."""
+    other_ogrn = files.org_row()["ОГРН"]
+    row = files.org_row(ИНН=org_a.inn, ОГРН=other_ogrn, ОКТМО=org_a.municipality.oktmo)
+    plan, counts = import_file(files.csv_bytes([row]))
+    assert actions(plan) == [REJECT]
+    reason = plan.rows[0].reason
+    assert reason.startswith("Conflict with the registry, not applied:")
+    assert f"ОГРН {org_a.ogrn}; the file has ОГРН {other_ogrn}" in reason
+    assert counts["rejected"] == 1
+    org_a.refresh_from_db()
+    assert org_a.ogrn != other_ogrn
+
+
+def test_a_move_to_another_kind_or_municipality_is_a_conflict(org_a):
+    other = MunicipalityFactory(region=org_a.municipality.region, name="Тихорецкий район", oktmo="03654000")
+    moved = {"ИНН": org_a.inn, "ОГРН": org_a.ogrn, "ОКТМО": other.oktmo, "Наименование": org_a.short_name}
+    kind = {"ИНН": org_a.inn, "ОГРН": org_a.ogrn, "ОКТМО": org_a.municipality.oktmo, "Вид": "Дошкольная"}
+    kind["Наименование"] = org_a.short_name
+    for row, words in ((moved, "would move from"), (kind, "would change its kind")):
+        plan, _counts = import_file(files.csv_bytes([row], headers=list(row)))
+        assert actions(plan) == [REJECT]
+        assert words in plan.rows[0].reason
+    org_a.refresh_from_db()
+    assert org_a.municipality_id != other.pk and org_a.kind != "preschool"

@@ -1,5 +1,7 @@
-"""manage.py import_organizations FILE [--dry-run] [--user USERNAME]
+"""manage.py import_organizations FILE [--region CODE] [--dry-run] [--user USERNAME]
 
+FILE is a CSV or XLSX table, or Rosobrnadzor's open data of the registry of accredited organisations
+(the XML, or the ZIP as downloaded) with --region: the file's RegionCode (23) or the region's name.
 Prints what happens to each row and ends with the line `created N, updated N, rejected N`. Without
 --dry-run the rows are written through the services, as the system (no user) or as --user, whose
 municipalities then limit what may be changed.
@@ -23,13 +25,17 @@ from novator.organizations.importing import (
     build_plan,
     read_table,
 )
+from novator.organizations.importing.opendata import is_opendata_file, read_opendata
 
 
 class Command(BaseCommand):
-    help = "Import the registry of organisations from an XLSX or CSV file."
+    help = "Import the registry of organisations from XLSX, CSV or the federal open data (XML or ZIP)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="path to an XLSX or CSV file")
+        parser.add_argument("file", help="path to an XLSX or CSV file, or the open-data XML or ZIP")
+        parser.add_argument(
+            "--region", default="", help="open data: the region's code in the file (e.g. 23) or its name"
+        )
         parser.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
         parser.add_argument("--user", help="import as this user (their municipalities apply)")
 
@@ -46,8 +52,15 @@ class Command(BaseCommand):
                 )
         path = Path(options["file"])
         try:
-            with path.open("rb") as source:
-                table = read_table(source)
+            if is_opendata_file(path):
+                if not options["region"]:
+                    raise CommandError(
+                        _("This is the open data of the federal registry: choose the region with --region.")
+                    )
+                table = read_opendata(path, region=options["region"])
+            else:
+                with path.open("rb") as source:
+                    table = read_table(source)
         except OSError as exc:
             raise CommandError(
                 _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}
