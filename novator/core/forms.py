@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,6 +48,24 @@ class DocumentCheckForm(forms.Form):
 
     def clean_surname(self) -> str:
         return " ".join(str(self.cleaned_data["surname"]).split())
+
+
+Found = TypeVar("Found")
+
+
+def document_check(
+    request: HttpRequest, *, code: str, lookup: Callable[..., Found | None]
+) -> tuple[DocumentCheckForm, bool, Found | None]:
+    """The public check of a document by code and surname, for a view: the form (bound on POST; on GET the
+    code of the link printed on the document filled in), whether a valid pair was checked, and what
+    `lookup(code=, surname=)` found for it (None: no such document for that surname)."""
+    if request.method == "POST":
+        form = DocumentCheckForm(request.POST)
+    else:
+        form = DocumentCheckForm(initial={"code": (code or request.GET.get("code") or "").strip()[:20]})
+    checked = form.is_bound and form.is_valid()
+    found = lookup(code=form.cleaned_data["code"], surname=form.cleaned_data["surname"]) if checked else None
+    return form, checked, found
 
 
 class DecimalField(forms.DecimalField):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD
 from novator.core.files import attachment_response, safe_filename
-from novator.core.forms import DocumentCheckForm, apply_validation_error
+from novator.core.forms import apply_validation_error, document_check
 from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization, Person
@@ -405,16 +405,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     answer shows the event, the role and the date, never the holder's name or organisation (the asker
     typed the surname; nothing else of the person is revealed, consent to publication or not). The link
     printed on the certificate (`?code=`) fills in the code."""
-    if request.method == "POST":
-        form = DocumentCheckForm(request.POST)
-    else:
-        form = DocumentCheckForm(initial={"code": (request.GET.get("code") or "").strip()[:20]})
-    certificate = None
-    checked = form.is_bound and form.is_valid()
-    if checked:
-        certificate = selectors.certificate_check(
-            code=form.cleaned_data["code"], surname=form.cleaned_data["surname"]
-        )
+    form, checked, certificate = document_check(request, code="", lookup=selectors.certificate_check)
     return render(
         request,
         "events/verify.html",

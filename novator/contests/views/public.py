@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from novator.accounts.scope import get_scope
 from novator.core.files import attachment_response
-from novator.core.forms import DocumentCheckForm
+from novator.core.forms import document_check
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import OrganizationKind
 from novator.statuses.models import StatusKind
@@ -129,16 +129,7 @@ def diploma_verify(request: HttpRequest, code: str = "") -> HttpResponse:
     answer shows the diploma's kind, contest, nomination and date, never the holder's name or
     organisation (the asker typed the surname; nothing else of the person is revealed, consent to
     publication or not). The link printed on the diploma fills in the code."""
-    if request.method == "POST":
-        form = DocumentCheckForm(request.POST)
-    else:
-        form = DocumentCheckForm(initial={"code": (code or request.GET.get("code") or "").strip()[:20]})
-    diploma = None
-    checked = form.is_bound and form.is_valid()
-    if checked:
-        diploma = selectors.diploma_check(
-            code=form.cleaned_data["code"], surname=form.cleaned_data["surname"]
-        )
+    form, checked, diploma = document_check(request, code=code, lookup=selectors.diploma_check)
     return render(
         request,
         "contests/diploma_verify.html",
