@@ -16,12 +16,14 @@ from docx.shared import Cm, Pt
 def document(
     *, landscape: bool = False, left: float = 2.5, right: float = 1.5, top: float = 2, bottom: float = 2
 ) -> Any:
-    """A new document: Times New Roman 12, the page margins in centimetres."""
+    """A new document on A4 (python-docx's default page is US Letter): Times New Roman 12, the page margins
+    in centimetres."""
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
     section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
