@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -15,9 +15,6 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.concurrency import check_version
-
-if TYPE_CHECKING:
-    from .importing.plan import Plan
 
 from .models import (
     SUBTYPES_BY_KIND,
@@ -78,7 +75,8 @@ def published_name_changed(person: Person) -> None:
         hook(person)
 
 
-def _check_kind_subtype(org: Organization) -> None:
+def validate_kind_subtype(org: Organization) -> None:
+    """The subtype belongs to the kind (ValidationError on `subtype` otherwise)."""
     allowed = SUBTYPES_BY_KIND.get(org.kind, set())
     if org.kind and org.subtype and org.subtype not in allowed:
         raise ValidationError(
@@ -89,7 +87,8 @@ def _check_kind_subtype(org: Organization) -> None:
         )
 
 
-def _check_parent(org: Organization) -> None:
+def validate_parent(org: Organization) -> None:
+    """The chain of parents has no loop (ValidationError on `parent` otherwise)."""
     parent = org.parent
     seen = {org.pk}
     while parent is not None:
@@ -105,8 +104,13 @@ def _validate(org: Organization) -> None:
     if org.is_active:
         org.closed_on = None
     org.full_clean()
-    _check_kind_subtype(org)
-    _check_parent(org)
+    for rule in ORGANIZATION_RULES:
+        rule(org)
+
+
+#: The registry's rules beyond the model's field validators, each raising ValidationError. The services
+#: apply them on every write; the import plan calls them to reject a row before anything is written.
+ORGANIZATION_RULES: tuple[Callable[[Organization], None], ...] = (validate_kind_subtype, validate_parent)
 
 
 def _require(actor: Any, perm: str, obj: Any = None) -> None:
@@ -372,7 +376,7 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
             _require_parent_scope(actor, org)
         if org.is_active:
             org.closed_on = None
-        _check_kind_subtype(org)
+        validate_kind_subtype(org)
         org.search_text = org.build_search_text()
         created.append(org)
     Organization.objects.bulk_create(created)
@@ -411,9 +415,9 @@ def organization_update_many(
         _require_parent_scope(actor, organization, previous_parent_id)
         if organization.is_active:
             organization.closed_on = None
-        _check_kind_subtype(organization)
+        validate_kind_subtype(organization)
         if "parent" in data:
-            _check_parent(organization)
+            validate_parent(organization)
         changes = audit.diff(before, audit.snapshot(organization, ORGANIZATION_FIELDS))
         results.append(changes)
         if changes:
@@ -430,8 +434,27 @@ def organization_update_many(
 IMPORT_ROWS_BATCH = 2000
 
 
+class _PlannedRow(Protocol):
+    action: str
+
+    def as_json(self) -> dict[str, Any]: ...
+
+
+class ImportPreview(Protocol):
+    """What `organization_import_create` stores of an import plan (`importing.plan.Plan` is one); the
+    services do not import the importer, which calls them."""
+
+    @property
+    def rows(self) -> Sequence[_PlannedRow]: ...
+
+    @property
+    def notices(self) -> Sequence[str]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+
 def organization_import_create(
-    *, actor: Any, original_name: str, file_type: str, content: bytes, plan: Plan
+    *, actor: Any, original_name: str, file_type: str, content: bytes, plan: ImportPreview
 ) -> OrganizationImport:
     """Store an uploaded registry file with its preview (the planned rows, in batches) for confirmation."""
     upload = OrganizationImport(
