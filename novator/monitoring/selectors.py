@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from novator.accounts.scope import get_scope
 from novator.organizations.models import Municipality, Organization, OrganizationKind, Region
 
-from . import computing
+from .engine import computing
 from .models import INDEX_CODE, Direction, IndexWeightChange, Indicator, IndicatorValue, Level, MonitoringYear
 
 

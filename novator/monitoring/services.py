@@ -9,15 +9,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
-from novator.core.jobs import enqueue_on_commit, job_create
+from novator.core.jobs import Progress, enqueue_on_commit, job_create
 from novator.core.models import Job
 from novator.organizations.models import Organization
 
-from . import derivations, formula
+from .engine import derivations, formula
+from .engine.recompute import CHUNK_SIZE, recompute_year
 from .models import (
     INDEX_CODE,
     DataElement,
@@ -28,7 +30,6 @@ from .models import (
     MonitoringYear,
     index_indicator,  # noqa: F401 - callers create the index through the services
 )
-from .recompute import values_recompute  # noqa: F401 - the recomputation is one of the services
 
 
 def _require(actor: Any, perm: str, obj: Any = None) -> None:
@@ -223,6 +224,33 @@ def year_publish(*, actor: Any, academic_year: str, published: bool = True) -> M
             actor=actor, action="monitoring.published" if published else "monitoring.unpublished", obj=year
         )
     return year
+
+
+@transaction.atomic
+def values_recompute(
+    *, actor: Any = None, academic_year: str, progress: Progress | None = None, chunk_size: int = CHUNK_SIZE
+) -> MonitoringYear:
+    """Refresh the derived values of the year and recompute every indicator and the index for every
+    active organisation, rolled up to municipalities and the region (the engine: `engine.recompute`).
+    Makes the year's rows what they compute to, so it may run again at any time: writes only what changed
+    (an unchanged year writes nothing but the year's `computed_at` and the audit record). One
+    transaction: readers see the old rows or the new ones, never a mix."""
+    year = AcademicYear.parse_valid(academic_year)
+    label = str(year)
+    # one recomputation of a year at a time (the nightly one and a job after an approval may meet): the
+    # second waits here for the first to commit and then compares with what it wrote — both comparing
+    # with the rows before either would insert the same new rows twice (PostgreSQL; SQLite has one writer)
+    MonitoringYear.objects.get_or_create(academic_year=label)
+    MonitoringYear.objects.select_for_update().filter(academic_year=label).values_list("pk").get()
+    result = recompute_year(year, progress=progress, chunk_size=chunk_size)
+    monitoring_year, _created = MonitoringYear.objects.get_or_create(academic_year=label)
+    monitoring_year.computed_at = timezone.now()
+    monitoring_year.weights = result.weights
+    monitoring_year.save(update_fields=["computed_at", "weights"])
+    audit.record(actor=actor, action="monitoring.recomputed", obj=monitoring_year, changes=result.changes())
+    if progress is not None:
+        progress.step(message=_("Saved"))
+    return monitoring_year
 
 
 def recompute_enqueue(*, actor: Any, academic_year: str) -> Job:
