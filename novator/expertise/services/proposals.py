@@ -25,10 +25,10 @@ from novator.core import audit
 from novator.core.jobs import Progress, enqueue_on_commit, job_create
 from novator.core.models import Job
 
-from .. import matching
+from ..assignment import matching
+from ..assignment.solver import Infeasible, greedy, solve
 from ..conflicts import conflict_matrix, reason_text
 from ..models import Assignment, AssignmentProposal, ConflictDeclaration, ProposalRow
-from ..solver import Infeasible, greedy, solve
 from ._common import ASSIGNING_STATES, commission_of, require, require_state
 from .assignments import _create, _locked_commission, check_can_assign
 
