@@ -140,6 +140,17 @@ def _commission(contest: Any) -> Commission | None:
         return None
 
 
+def _hidden_row_errors(request: HttpRequest, form: ConfirmForm, pages: dict[str, Page[Any]]) -> None:
+    """The errors of rows posted from another page of the ranking, as messages: their inputs are not
+    drawn here."""
+    shown = {row.application_id for page in pages.values() for row in page.object_list}
+    for name, errors in form.errors.items():
+        row_id = name.rpartition("_")[2]
+        if name.startswith(("override_", "reason_")) and row_id.isdigit() and int(row_id) not in shown:
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+
+
 @login_required
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.view_commission")
@@ -174,13 +185,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The results are confirmed."))
                 return redirect("expertise:ranking", pk=contest.pk)
     if form is not None and form.is_bound:
-        # errors of rows posted from another page of the ranking: their inputs are not drawn here
-        shown = {row.application_id for page in pages.values() for row in page.object_list}
-        for name, errors in form.errors.items():
-            row_id = name.rpartition("_")[2]
-            if name.startswith(("override_", "reason_")) and row_id.isdigit() and int(row_id) not in shown:
-                for error in errors:
-                    messages.error(request, f"{form.fields[name].label}: {error}")
+        _hidden_row_errors(request, form, pages)
     decided = contest.state in DECIDED_STATES
     can_reopen = contest.state == ContestState.DECIDED and user.has_perm("contests.chair_contest", contest)
     can_configure = user.has_perm("contests.manage_contest", contest) and not decided

@@ -608,33 +608,40 @@ def _write_batch(rows: list[PlannedRow], actor: Any, created: dict[str, Organiza
     creates = [r for r in rows if r.action == CREATE]
     updates = [r for r in rows if r.action == UPDATE]
     with transaction.atomic():
-        waiting = creates
-        while waiting:
-            # rows whose parent is known now; the rest wait for their parent's INSERT
-            ready = [r for r in waiting if not r.pending_parent_inn or r.pending_parent_inn in created]
-            if not ready:
-                raise _ParentMissing  # a parent that is nowhere: the per-row path names the rows
-            datas = []
-            for r in ready:
-                data = dict(r.data)
-                if r.pending_parent_inn:
-                    data["parent"] = created[r.pending_parent_inn]
-                datas.append(data)
-            for r, org in zip(ready, services.organization_create_many(actor=actor, rows=datas), strict=True):
-                created[r.inn] = org
-            done = {id(r) for r in ready}
-            waiting = [r for r in waiting if id(r) not in done]
-        items = []
-        for r in updates:
-            assert r.organization is not None
-            data = dict(r.data)
-            if r.pending_parent_inn:
-                if r.pending_parent_inn not in created:
-                    raise _ParentMissing(r.pending_parent_inn)
-                data["parent"] = created[r.pending_parent_inn]
-            items.append((r.organization, data))
+        _create_by_levels(creates, actor, created)
+        items = [_update_item(r, created) for r in updates]
         if items:
             services.organization_update_many(actor=actor, items=items)
+
+
+def _with_parent(row: PlannedRow, created: dict[str, Organization]) -> dict[str, Any]:
+    """The row's data for the services, its parent taken from the organisations this run has."""
+    data = dict(row.data)
+    if row.pending_parent_inn:
+        if row.pending_parent_inn not in created:
+            raise _ParentMissing(row.pending_parent_inn)
+        data["parent"] = created[row.pending_parent_inn]
+    return data
+
+
+def _update_item(row: PlannedRow, created: dict[str, Organization]) -> tuple[Organization, dict[str, Any]]:
+    assert row.organization is not None
+    return row.organization, _with_parent(row, created)
+
+
+def _create_by_levels(creates: list[PlannedRow], actor: Any, created: dict[str, Organization]) -> None:
+    """Create the rows whose parent is known, then those whose parent was just created, and so on."""
+    waiting = creates
+    while waiting:
+        # rows whose parent is known now; the rest wait for their parent's INSERT
+        ready = [r for r in waiting if not r.pending_parent_inn or r.pending_parent_inn in created]
+        if not ready:
+            raise _ParentMissing  # a parent that is nowhere: the per-row path names the rows
+        datas = [_with_parent(r, created) for r in ready]
+        for r, org in zip(ready, services.organization_create_many(actor=actor, rows=datas), strict=True):
+            created[r.inn] = org
+        done = {id(r) for r in ready}
+        waiting = [r for r in waiting if id(r) not in done]
 
 
 def _reload(rows: list[PlannedRow]) -> None:
