@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.concurrency import check_version
+from novator.core.services import model_update, require, user_or_none
 
 if TYPE_CHECKING:
     from .importing.plan import Plan
@@ -109,11 +110,6 @@ def _validate(org: Organization) -> None:
     _check_parent(org)
 
 
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def parent_out_of_scope(actor: Any, org: Organization, previous_parent_id: int | None = None) -> str | None:
     """Why `actor` may not make `org` a branch of its (new) parent, or None. A branch belongs to its
     parent's municipality: only its methodologists (and administrators) attach one to the parent."""
@@ -141,8 +137,8 @@ def organization_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = 
         if name in data:
             setattr(org, name, data[name])
     if actor is not None:
-        _require(actor, "organizations.add_organization")
-        _require(actor, "organizations.manage_organization", org)
+        require(actor, "organizations.add_organization")
+        require(actor, "organizations.manage_organization", org)
         _require_parent_scope(actor, org)
     _validate(org)
     org.search_text = org.build_search_text()
@@ -167,7 +163,7 @@ def organization_update(
     """
     check_version(organization, version)
     if actor is not None:
-        _require(actor, "organizations.change_organization", organization)
+        require(actor, "organizations.change_organization", organization)
         if not actor.has_perm("organizations.manage_organization", organization):
             forbidden = [
                 k for k in data if k not in COORDINATOR_FIELDS and data[k] != getattr(organization, k)
@@ -177,22 +173,25 @@ def organization_update(
                     _("Only a methodologist can change these fields: %(fields)s.")
                     % {"fields": ", ".join(forbidden)}
                 )
-    before = audit.snapshot(organization, ORGANIZATION_FIELDS)
     previous_parent_id = organization.parent_id
-    for name in ORGANIZATION_FIELDS:
-        if name in data:
-            setattr(organization, name, data[name])
-    if actor is not None and "municipality" in data:
-        # a methodologist may not move an organisation out of their municipalities
-        _require(actor, "organizations.manage_organization", organization)
-    _require_parent_scope(actor, organization, previous_parent_id)
-    _validate(organization)
-    changes = audit.diff(before, audit.snapshot(organization, ORGANIZATION_FIELDS))
-    if changes:
+
+    def validate(organization: Organization) -> None:
+        if "municipality" in data:
+            # a methodologist may not move an organisation out of their municipalities
+            require(actor, "organizations.manage_organization", organization)
+        _require_parent_scope(actor, organization, previous_parent_id)
+        _validate(organization)
         organization.search_text = organization.build_search_text()
-        organization.save()
-        audit.record(actor=actor, action="organization.update", obj=organization, changes=changes)
-    return changes
+
+    return model_update(
+        organization,
+        fields=ORGANIZATION_FIELDS,
+        data=data,
+        actor=actor,
+        action="organization.update",
+        validate=validate,
+        also_save=("search_text",),
+    )
 
 
 @transaction.atomic
@@ -207,7 +206,7 @@ def region_get_or_create(*, actor: Any, code: str, name: str) -> Region:
 @transaction.atomic
 def municipality_create(*, actor: Any, region: Region, name: str, oktmo: str) -> Municipality:
     if actor is not None:
-        _require(actor, "organizations.add_municipality")
+        require(actor, "organizations.add_municipality")
     municipality = Municipality(region=region, name=name, oktmo=oktmo)
     municipality.full_clean()
     municipality.save()
@@ -253,7 +252,7 @@ def municipalities_import(*, actor: Any, region: Region, items: Sequence[tuple[s
     unchanged, rejected); the whole list is written in one transaction with its audit.
     """
     if actor is not None:
-        _require(actor, "organizations.add_municipality")
+        require(actor, "organizations.add_municipality")
     counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     existing = {m.oktmo: m for m in Municipality.objects.filter(oktmo__in=[code for code, _name in items])}
     for oktmo, name in items:
@@ -301,7 +300,7 @@ def person_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False)
         if name in data:
             setattr(person, name, data[name])
     if actor is not None:
-        _require(actor, "organizations.change_person", person.organization)
+        require(actor, "organizations.change_person", person.organization)
     _validate_person(person)
     person.save()
     audit.record(actor=actor, action="person.create", obj=person)
@@ -314,22 +313,18 @@ def person_update(
 ) -> dict[str, Any]:
     """Change a staff record; `version` is the edit page's token (a stale page is refused)."""
     check_version(person, version)
-    if actor is not None:
-        _require(actor, "organizations.change_person", person.organization)
-    before = audit.snapshot(person, PERSON_FIELDS)
+    require(actor, "organizations.change_person", person.organization)
     published_before = person.published_name
-    for name in PERSON_FIELDS:
-        if name in data:
-            setattr(person, name, data[name])
-    if actor is not None:
-        _require(actor, "organizations.change_person", person.organization)
-    _validate_person(person)
-    changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    if changes:
-        person.save()
-        audit.record(actor=actor, action="person.update", obj=person, changes=changes)
-        if person.published_name != published_before:
-            published_name_changed(person)
+
+    def validate(person: Person) -> None:
+        require(actor, "organizations.change_person", person.organization)
+        _validate_person(person)
+
+    changes = model_update(
+        person, fields=PERSON_FIELDS, data=data, actor=actor, action="person.update", validate=validate
+    )
+    if changes and person.published_name != published_before:
+        published_name_changed(person)
     return changes
 
 
@@ -337,7 +332,7 @@ def person_update(
 def person_link_user(*, actor: Any, person: Person, user: Any) -> Person:
     """Link a staff record to the user account of the same person (one account per staff record)."""
     if actor is not None:
-        _require(actor, "organizations.manage_organization", person.organization)
+        require(actor, "organizations.manage_organization", person.organization)
     if person.user_id == user.pk:
         return person
     if person.user_id is not None or Person.objects.filter(user=user).exists():
@@ -360,7 +355,7 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
     organisations and one for the audit. Uniqueness is left to the database: an IntegrityError leaves
     nothing of the batch, and the caller writes its rows one by one to find the culprit."""
     if actor is not None:
-        _require(actor, "organizations.add_organization")
+        require(actor, "organizations.add_organization")
     created = []
     for data in rows:
         org = Organization()
@@ -368,7 +363,7 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
             if name in data:
                 setattr(org, name, data[name])
         if actor is not None:
-            _require(actor, "organizations.manage_organization", org)
+            require(actor, "organizations.manage_organization", org)
             _require_parent_scope(actor, org)
         if org.is_active:
             org.closed_on = None
@@ -398,8 +393,8 @@ def organization_update_many(
     fields = {"search_text", "updated_at", "closed_on"}
     for organization, data in items:
         if actor is not None:
-            _require(actor, "organizations.change_organization", organization)
-            _require(actor, "organizations.manage_organization", organization)
+            require(actor, "organizations.change_organization", organization)
+            require(actor, "organizations.manage_organization", organization)
         before = audit.snapshot(organization, ORGANIZATION_FIELDS)
         previous_parent_id = organization.parent_id
         for name in ORGANIZATION_FIELDS:
@@ -407,7 +402,7 @@ def organization_update_many(
                 setattr(organization, name, data[name])
                 fields.add(name)
         if actor is not None and "municipality" in data:
-            _require(actor, "organizations.manage_organization", organization)
+            require(actor, "organizations.manage_organization", organization)
         _require_parent_scope(actor, organization, previous_parent_id)
         if organization.is_active:
             organization.closed_on = None
@@ -436,7 +431,7 @@ def organization_import_create(
     """Store an uploaded registry file with its preview (the planned rows, in batches) for confirmation."""
     upload = OrganizationImport(
         original_name=original_name[:255],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
         preview={"notices": list(plan.notices), "file_type": file_type},
         counts=plan.counts(),
     )
