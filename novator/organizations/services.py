@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.concurrency import check_version
+from novator.core.jobs import enqueue_on_commit, job_create
+from novator.core.models import Job
 from novator.core.services import model_update, require, user_or_none
 
 if TYPE_CHECKING:
@@ -447,3 +449,27 @@ def organization_import_create(
             batch_size=IMPORT_ROWS_BATCH,
         )
     return upload
+
+
+def organization_import_start(*, actor: Any, upload: OrganizationImport) -> Job | None:
+    """Start a previewed import: claim it and queue the job that writes its rows (after the commit).
+
+    The claim is a compare-and-set on the state, so a second confirmation (a double click, two tabs) finds
+    it taken: then None, and nothing is queued twice."""
+    from .tasks import import_organizations_task  # the task runs the importer, which imports this module
+
+    require(actor, "organizations.import_organizations")
+    with transaction.atomic():
+        claimed = OrganizationImport.objects.filter(
+            pk=upload.pk, state=OrganizationImport.State.PREVIEWED
+        ).update(state=OrganizationImport.State.QUEUED)
+        if not claimed:
+            return None
+        job = job_create(
+            actor=actor,
+            kind="organizations.import",
+            title=_("Import of organisations from «%(name)s»") % {"name": upload.original_name},
+        )
+        OrganizationImport.objects.filter(pk=upload.pk).update(job=job)
+        enqueue_on_commit(import_organizations_task, upload.pk, str(job.pk))
+    return job
