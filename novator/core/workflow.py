@@ -86,7 +86,7 @@ def rule(predicate: Callable[[Any, Any], bool], message: str | Promise, code: st
 
     def guard(obj: Any, step: Step) -> None:
         if step.actor is not None and not predicate(step.actor, obj):
-            raise ValidationError(message, code=code)
+            raise ValidationError(str(message), code=code)
 
     return guard
 
@@ -161,7 +161,7 @@ def find(
     transition = transitions.get(name)
     if transitions.impossible is not None:
         if transition is None or state not in transition.sources:
-            raise ValidationError(transitions.impossible)
+            raise ValidationError(str(transitions.impossible))
         _require(actor, transition, obj, transitions)
         return transition
     if transition is None:

@@ -76,36 +76,33 @@ def _recompute(response: CampaignResponse, step: Step) -> None:
     )
 
 
+def _review(name: str, label: Any, target: str, **hooks: Any) -> Transition:
+    """A decision of the municipality's methodologist on a submitted form."""
+    return Transition(name, label, frozenset({S.SUBMITTED}), target, "monitoring.review_response", **hooks)
+
+
 TRANSITIONS = Transitions(
     S,
     (
         Transition(
-            "submit",
-            gettext_lazy("Submit"),
-            frozenset({S.DRAFT, S.RETURNED}),
-            S.SUBMITTED,
-            "monitoring.fill_response",
+            name="submit",
+            label=gettext_lazy("Submit"),
+            sources=frozenset({S.DRAFT, S.RETURNED}),
+            target=S.SUBMITTED,
+            permission="monitoring.fill_response",
             checks=(_complete,),
             effects=(_submitted,),
         ),
-        Transition(
+        _review(
             "approve",
             gettext_lazy("Approve"),
-            frozenset({S.SUBMITTED}),
             S.APPROVED,
-            "monitoring.review_response",
-            effects=(_record_values, _decided),
             checks=(_complete,),
+            effects=(_record_values, _decided),
             after=(_recompute,),
         ),
-        Transition(
-            "return",
-            gettext_lazy("Return for fixes"),
-            frozenset({S.SUBMITTED}),
-            S.RETURNED,
-            "monitoring.review_response",
-            effects=(_decided,),
-            needs_reason=True,
+        _review(
+            "return", gettext_lazy("Return for fixes"), S.RETURNED, effects=(_decided,), needs_reason=True
         ),
     ),
     action="monitoring.response_{name}",

@@ -68,7 +68,7 @@ def _english() -> Any:
 
 
 @pytest.fixture
-def contest(municipality: Any) -> Contest:
+def contest(municipality: Any) -> Any:
     return ContestFactory(organiser_municipality=municipality)
 
 
