@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from novator.accounts.scope import get_scope
+from novator.core.dates import ddmmyyyy
 from novator.organizations.models import Municipality, Organization, OrganizationKind, Region
 
 from .engine import computing
@@ -345,7 +346,7 @@ def campaign_completion(
         table.rows.append(
             [
                 c["title"],
-                c["due"].strftime("%d.%m.%Y"),
+                ddmmyyyy(c["due"]),
                 total,
                 c[ResponseState.APPROVED],
                 c[ResponseState.SUBMITTED],

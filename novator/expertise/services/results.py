@@ -16,12 +16,13 @@ from novator.contests.models import Application, Contest, ContestKind, ContestSt
 from novator.contests.services import application_record_outcome, contest_transition
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
+from novator.core.services import require
 from novator.statuses.models import StatusAssignment
 from novator.statuses.services import status_award
 
 from .. import notifications
 from ..ranking import Ranking, contest_ranking
-from ._common import commission_of, require, require_state
+from ._common import commission_of, require_state
 
 
 @dataclass(frozen=True)
