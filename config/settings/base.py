@@ -270,7 +270,14 @@ NOVATOR_BASE_URL = os.environ.get("NOVATOR_BASE_URL", "")
 
 # Single sign-on by OpenID Connect (off without OIDC_CLIENT_ID) and NOVATOR_REQUIRE_2FA_FOR
 # (config/settings/sso.py, docs/security.md)
-globals().update(sso_settings(os.environ))
+_SSO = sso_settings(os.environ)
+globals().update(_SSO)  # the OIDC_* settings of mozilla-django-oidc
+NOVATOR_OIDC_ENABLED: bool = _SSO["NOVATOR_OIDC_ENABLED"]
+NOVATOR_OIDC_ISSUER: str = _SSO["NOVATOR_OIDC_ISSUER"]
+NOVATOR_OIDC_PROVIDER_NAME: str = _SSO["NOVATOR_OIDC_PROVIDER_NAME"]
+NOVATOR_OIDC_MATCH_CLAIM: str = _SSO["NOVATOR_OIDC_MATCH_CLAIM"]
+NOVATOR_OIDC_MATCH_FIELD: str = _SSO["NOVATOR_OIDC_MATCH_FIELD"]
+NOVATOR_REQUIRE_2FA_FOR: list[str] = _SSO["NOVATOR_REQUIRE_2FA_FOR"]
 # the issuer of the codes in the authenticator app (its list shows "Новатор: login")
 OTP_TOTP_ISSUER = "Новатор"
 

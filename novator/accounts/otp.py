@@ -178,7 +178,10 @@ def login_pending(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
     if time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
         login_pending_clear(request)
         return None
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    try:
+        user = User.objects.filter(pk=int(pending.get("user") or 0), is_active=True).first()
+    except (TypeError, ValueError):
+        user = None
     if user is None or not constant_time_compare(user.get_session_auth_hash(), str(pending.get("hash"))):
         login_pending_clear(request)
         return None

@@ -36,7 +36,13 @@ class QuietHandler(WSGIRequestHandler):
 def main() -> None:
     database, redirect_uri = sys.argv[1], sys.argv[2]
     # a free port, held from now on (the application is set once Django knows its own address)
-    server = make_server("127.0.0.1", 0, None, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    server = make_server(
+        "127.0.0.1",
+        0,
+        lambda environ, start_response: [],
+        server_class=ThreadingWSGIServer,
+        handler_class=QuietHandler,
+    )
     port = server.server_port
     base = f"http://127.0.0.1:{port}"
     os.environ["OP_DATABASE"] = database
