@@ -86,6 +86,12 @@ class OIDCBackend(OIDCAuthenticationBackend):
             return None
         return super().authenticate(request, **kwargs)
 
+    def get_user(self, user_id: Any) -> Any:
+        """The user of a session signed in through the provider; none once deactivated (as Django's
+        ModelBackend does for a password sign-in)."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(str(claims.get(settings.NOVATOR_OIDC_MATCH_CLAIM) or "").strip())
 

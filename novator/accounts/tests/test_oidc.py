@@ -243,3 +243,12 @@ def test_a_user_with_two_factors_gives_the_code_after_the_provider(live_server, 
     response = browser.post(page.url, data=fields, headers={"Referer": page.url}, allow_redirects=False)
     assert response.status_code == 302
     assert signed_in_as(browser, live_server.url) == olga.username
+
+
+def test_a_session_signed_in_through_the_provider_ends_when_the_account_is_deactivated(live_server, sso):
+    olga = UserFactory(username="o.smirnova", email="olga.smirnova@school1.example.org")
+    browser = requests.Session()
+    browser.get(sign_in_at_provider(browser, live_server.url, "olga"))
+    assert signed_in_as(browser, live_server.url) == olga.username
+    User.objects.filter(pk=olga.pk).update(is_active=False)
+    assert signed_in_as(browser, live_server.url) is None
