@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -89,59 +88,65 @@ def parts_upload_write(
 
     Parts come in order; the part already received last (or any earlier one) may come again and is
     written again in its place. A part that is not the size it must be, or over the part size, is
-    refused before anything is written.
+    refused before anything is written. No transaction is held while the part streams in (SQLite would
+    hold its write lock for the whole transfer): the count of parts received moves afterwards, in one
+    conditional UPDATE, and only from the part before it; a part sent again that arrives incomplete
+    takes the count back to it, so that the damaged part is sent once more.
     """
     _require_owner(actor, upload)
-    with transaction.atomic():
-        upload = ImportPartsUpload.objects.select_for_update().get(pk=upload.pk)
-        if not 0 <= index < upload.parts:
-            raise PartsUploadError(
-                _("The file has %(parts)d parts; there is no part %(number)d.")
-                % {"parts": upload.parts, "number": index + 1}
-            )
-        if index > upload.received:
-            raise PartsUploadError(
-                _(
-                    "Part %(number)d arrived before part %(expected)d; the upload goes on from part "
-                    "%(expected)d."
+    upload.refresh_from_db(fields=["received"])
+    if not 0 <= index < upload.parts:
+        raise PartsUploadError(
+            _("The file has %(parts)d parts; there is no part %(number)d.")
+            % {"parts": upload.parts, "number": index + 1}
+        )
+    if index > upload.received:
+        raise _out_of_order(index, upload.received)
+    if length > upload.part_size:
+        raise PartsUploadError(
+            _("A part may be at most %(limit)s; part %(number)d has %(size)s.")
+            % {
+                "limit": filesizeformat(upload.part_size),
+                "number": index + 1,
+                "size": filesizeformat(length),
+            },
+            status=413,
+        )
+    offset = index * upload.part_size
+    wanted = min(upload.part_size, upload.size - offset)
+    if length != wanted:
+        raise PartsUploadError(
+            _("Part %(number)d must have %(wanted)d bytes, it has %(length)d; send it again.")
+            % {"number": index + 1, "wanted": wanted, "length": length}
+        )
+    rows = ImportPartsUpload.objects.filter(pk=upload.pk)
+    with parts_upload_path(upload).open("r+b") as target:
+        target.seek(offset)
+        left = length
+        while left:
+            block = read(min(_BLOCK, left))
+            if not block:
+                rows.filter(received__gt=index).update(received=index)
+                raise PartsUploadError(
+                    _("Part %(number)d arrived incomplete; send it again.") % {"number": index + 1}
                 )
-                % {"number": index + 1, "expected": upload.received + 1},
-                status=409,
-                expected=upload.received,
-            )
-        if length > upload.part_size:
-            raise PartsUploadError(
-                _("A part may be at most %(limit)s; part %(number)d has %(size)s.")
-                % {
-                    "limit": filesizeformat(upload.part_size),
-                    "number": index + 1,
-                    "size": filesizeformat(length),
-                },
-                status=413,
-            )
-        offset = index * upload.part_size
-        wanted = min(upload.part_size, upload.size - offset)
-        if length != wanted:
-            raise PartsUploadError(
-                _("Part %(number)d must have %(wanted)d bytes, it has %(length)d; send it again.")
-                % {"number": index + 1, "wanted": wanted, "length": length}
-            )
-        path = parts_upload_path(upload)
-        with path.open("r+b") as target:
-            target.seek(offset)
-            left = length
-            while left:
-                block = read(min(_BLOCK, left))
-                if not block:
-                    raise PartsUploadError(
-                        _("Part %(number)d arrived incomplete; send it again.") % {"number": index + 1}
-                    )
-                target.write(block)
-                left -= len(block)
-        if index == upload.received:
-            upload.received = index + 1
-            upload.save(update_fields=["received"])
+            target.write(block)
+            left -= len(block)
+    if index == upload.received and not rows.filter(received=index).update(received=index + 1):
+        upload.refresh_from_db(fields=["received"])
+        if upload.received <= index:
+            raise _out_of_order(index, upload.received)
+    upload.refresh_from_db(fields=["received"])
     return upload
+
+
+def _out_of_order(index: int, received: int) -> PartsUploadError:
+    return PartsUploadError(
+        _("Part %(number)d arrived before part %(expected)d; the upload goes on from part %(expected)d.")
+        % {"number": index + 1, "expected": received + 1},
+        status=409,
+        expected=received,
+    )
 
 
 def parts_upload_discard(upload: ImportPartsUpload) -> None:

@@ -3,6 +3,7 @@ preview, confirmed like a CSV/XLSX file."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,21 @@ def test_another_user_cannot_send_parts_of_an_upload(client, methodologist, kuba
     assert send(client, state, data, 0).status_code == 404
     assert client.post(state["finish_url"], {"region": "23"}).status_code == 404
     assert ImportPartsUpload.objects.get().received == 0
+
+
+def test_a_part_sent_again_that_arrives_incomplete_takes_the_upload_back_to_it(client, methodologist):
+    from novator.organizations import uploads
+
+    client.force_login(methodologist)
+    data = opendata.sample_xml()
+    state = start(client, data, "data.xml").json()
+    for index in range(3):
+        send(client, state, data, index)
+    upload = ImportPartsUpload.objects.get()
+    cut = io.BytesIO(data[PART : PART + 100])  # the connection drops 100 bytes into part 2
+    with pytest.raises(uploads.PartsUploadError) as info:
+        uploads.parts_upload_write(actor=methodologist, upload=upload, index=1, length=PART, read=cut.read)
+    assert info.value.message == "Часть 2 пришла не полностью; отправьте её ещё раз."
+    assert ImportPartsUpload.objects.get().received == 1  # part 2 and what follows it are sent again
+    assert send(client, state, data, 2).status_code == 409
+    assert send(client, state, data, 1).json()["received"] == 2
