@@ -12,6 +12,7 @@ that skips one is refused with the number of the part expected, from which the s
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core.files import scan_for_viruses
@@ -51,6 +53,11 @@ def part_bytes() -> int:
     return int(getattr(settings, "NOVATOR_IMPORT_PART_BYTES", 5 * 2**20))
 
 
+def abandoned_after_hours() -> int:
+    """An upload in parts not finished after this many hours is deleted when its user starts another."""
+    return int(getattr(settings, "NOVATOR_IMPORT_PARTS_KEEP_HOURS", 24))
+
+
 def parts_upload_path(upload: ImportPartsUpload) -> Path:
     return Path(default_storage.path(upload.file_name))
 
@@ -72,6 +79,10 @@ def parts_upload_start(*, actor: Any, name: str, size: int) -> ImportPartsUpload
             % {"size": filesizeformat(size), "limit": filesizeformat(max_upload_bytes())},
             status=413,
         )
+    # uploads of this user abandoned long ago go with their files (a gigabyte each, possibly)
+    stale = timezone.now() - datetime.timedelta(hours=abandoned_after_hours())
+    for old in ImportPartsUpload.objects.filter(created_by=actor, created_at__lt=stale):
+        parts_upload_discard(old)
     upload = ImportPartsUpload.objects.create(
         created_by=actor, original_name=(name or "opendata.xml")[:255], size=size, part_size=part_bytes()
     )

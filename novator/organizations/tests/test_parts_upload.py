@@ -245,3 +245,25 @@ def test_a_part_sent_again_that_arrives_incomplete_takes_the_upload_back_to_it(c
     assert ImportPartsUpload.objects.get().received == 1  # part 2 and what follows it are sent again
     assert send(client, state, data, 2).status_code == 409
     assert send(client, state, data, 1).json()["received"] == 2
+
+
+def test_an_upload_abandoned_long_ago_goes_when_its_user_starts_another(client, methodologist, small_parts):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(methodologist)
+    data = opendata.sample_xml()
+    old = start(client, data, "old.xml").json()
+    send(client, old, data, 0)
+    recent = start(client, data, "recent.xml").json()
+    ImportPartsUpload.objects.filter(token=old["token"]).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    start(client, data, "new.xml")
+    assert sorted(ImportPartsUpload.objects.values_list("original_name", flat=True)) == [
+        "new.xml",
+        "recent.xml",
+    ]
+    assert len(stored(small_parts)) == 2
+    assert recent["token"] in {str(t) for t in ImportPartsUpload.objects.values_list("token", flat=True)}
