@@ -1711,6 +1711,22 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "get",
         "allow": ["methodologist_x", "admin"],
     },
+    "organizations:import_parts": {
+        "kwargs": {},
+        "method": "post",
+        "allow": ["methodologist_x", "methodologist_y", "admin"],
+    },
+    # an upload in parts is its uploader's alone (an administrator cannot send its parts either)
+    "organizations:import_part": {
+        "kwargs": {"token": "@import_parts.token", "index": 0},
+        "method": "post",
+        "allow": ["methodologist_x"],
+    },
+    "organizations:import_parts_finish": {
+        "kwargs": {"token": "@import_parts.token"},
+        "method": "post",
+        "allow": ["methodologist_x"],
+    },
     "organizations:list": {
         "kwargs": {},
         "method": "get",
