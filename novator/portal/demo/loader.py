@@ -32,6 +32,7 @@ from .library import load_library
 from .monitoring import load_monitoring
 from .professional import load_professional
 from .projects import load_projects
+from .requisites import load_requisites
 
 
 class DemoDisabled(Exception):
@@ -187,6 +188,8 @@ STEPS: list[Step] = [
     load_organizations,
     load_staff,
     load_accounts,
+    # the requisites of the issuing bodies (requisites.py), before any document is made
+    load_requisites,
     # the status contests (contests.py): expert accounts, stage II of 2022/23, the open contest
     load_experts,
     load_contests,

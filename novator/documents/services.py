@@ -1,0 +1,77 @@
+"""Writes: a body's requisites, and the registration of an outgoing order (its number)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from novator.core.audit import diff, record, snapshot
+
+from .models import OutgoingOrder, Requisites
+
+FIELDS = (
+    "full_name",
+    "short_name",
+    "place",
+    "head_position",
+    "head_name",
+    "preparer_position",
+    "preparer_name",
+    "preparer_phone",
+)
+
+
+def requisites_save(*, actor: Any, requisites: Requisites, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Create or update a body's requisites (the object may be the unsaved default of its territory);
+    returns the changes. Checked by the model's validation; nothing is saved when it fails."""
+    if actor is not None and not actor.has_perm("documents.change_requisites", requisites):
+        raise PermissionDenied(_("You may not change these requisites."))
+    with transaction.atomic():
+        creating = requisites.pk is None
+        before = {} if creating else snapshot(Requisites.objects.get(pk=requisites.pk), FIELDS)
+        for name in FIELDS:
+            if name in data:
+                setattr(requisites, name, (data[name] or "").strip())
+        requisites.full_clean()
+        after = snapshot(requisites, FIELDS)
+        changes = diff(before, after)
+        if not changes and not creating:
+            return {}
+        requisites.save()
+        record(
+            actor=actor,
+            action="documents.requisites_created" if creating else "documents.requisites_changed",
+            obj=requisites,
+            changes=changes,
+        )
+    return changes
+
+
+def outgoing_order_register(
+    *, actor: Any, requisites: Requisites, date: datetime.date, title: str
+) -> OutgoingOrder:
+    """The next number of the body's orders in the year of `date`. The body's row is locked for the
+    transaction (SELECT … FOR UPDATE on PostgreSQL), so two registrations at once get consecutive numbers;
+    the unique constraint is the last guard."""
+    if requisites.pk is None:
+        raise ValidationError(_("Fill in the requisites of the issuing body before registering its orders."))
+    with transaction.atomic():
+        Requisites.objects.select_for_update().only("pk").get(pk=requisites.pk)
+        last = OutgoingOrder.objects.filter(requisites=requisites, year=date.year).aggregate(n=Max("number"))[
+            "n"
+        ]
+        order = OutgoingOrder.objects.create(
+            requisites=requisites,
+            year=date.year,
+            number=(last or 0) + 1,
+            date=date,
+            title=title[:500],
+            registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record(actor=actor, action="documents.order_registered", obj=order, changes={"title": title[:300]})
+    return order
