@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from novator.core.docx_check import gost_problems
 from novator.expertise import documents, services
 from novator.expertise.models import Commission
 
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def docx_text(content: bytes) -> str:
     document = Document(io.BytesIO(content))
+    assert gost_problems(document) == []
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
