@@ -194,6 +194,10 @@ def signature_name(full_name: str) -> str:
     return f"{initials} {parts[0]}" if initials else parts[0]
 
 
-def issued_word(full_name: str) -> str:
-    """«выдан» or «выдана», by the holder's gender."""
-    return "выдана" if gender_of(full_name) == "f" else "выдан"
+def issued_to(full_name: str) -> str:
+    """«выдан» or «выдана» (in Russian), agreeing with the holder's gender."""
+    from django.utils.translation import pgettext
+
+    if gender_of(full_name) == "f":
+        return pgettext("the holder is a woman", "issued to")
+    return pgettext("the holder is a man", "issued to")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
-from novator.core.names import dative, gender_of, genitive, issued_word, signature_name
+from novator.core.names import dative, gender_of, genitive, issued_to, signature_name
 
 # (nominative, dative, genitive)
 NAMES = [
@@ -112,8 +113,9 @@ def test_gender_from_the_patronymic_or_the_first_name(name, gender):
 
 
 def test_issued_agrees_with_the_holder():
-    assert issued_word("Шевченко Татьяна Олеговна") == "выдана"
-    assert issued_word("Черных Олег Петрович") == "выдан"
+    with translation.override("ru"):
+        assert issued_to("Шевченко Татьяна Олеговна") == "выдана"
+        assert issued_to("Черных Олег Петрович") == "выдан"
 
 
 def test_signature_has_initials_before_the_surname():
