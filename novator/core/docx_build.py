@@ -116,8 +116,11 @@ def para(
     justify: bool = False,
     size: int = 0,
 ) -> Any:
-    """A paragraph of one run; returns the paragraph."""
+    """A paragraph of one run (a leading tab becomes the first-line indent); returns the paragraph."""
     paragraph = doc.add_paragraph()
+    if text.startswith("\t"):  # a paragraph of running text: the standard's indent of 1.25 cm
+        text = text[1:]
+        paragraph.paragraph_format.first_line_indent = Mm(12.5)
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif justify:
@@ -170,3 +173,22 @@ def loop_table(doc: Any, headers: list[str], cells: list[str], loop: str) -> Any
     result.rows[3].cells[0].text = "{%tr endfor %}"
     _small(result)
     return result
+
+
+def quote(text: str) -> str:
+    """`text` in «ёлочки», the quotes inside it turned into „лапки“ (no «…«…»…» in one line)."""
+    inner = []
+    depth = 0
+    for char in text.strip():
+        if char == "«":
+            inner.append("„")
+            depth += 1
+        elif char == "»" and depth:
+            inner.append("“")
+            depth -= 1
+        elif char == '"':
+            inner.append("“" if depth % 2 else "„")
+            depth = 0 if depth else 1
+        else:
+            inner.append(char)
+    return "«" + "".join(inner) + "»"

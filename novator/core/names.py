@@ -201,3 +201,29 @@ def issued_to(full_name: str) -> str:
     if gender_of(full_name) == "f":
         return pgettext("the holder is a woman", "issued to")
     return pgettext("the holder is a man", "issued to")
+
+
+def phrase_genitive(phrase: str) -> str:
+    """A noun phrase in the genitive, the words up to its head noun declined and the rest kept:
+    «муниципальная инновационная площадка» → «муниципальной инновационной площадки», «муниципальный лидер
+    сетевого взаимодействия» → «муниципального лидера сетевого взаимодействия». Abbreviations stay."""
+    words = phrase.split()
+    result = []
+    for index, word in enumerate(words):
+        if word.isupper() and len(word) > 1:
+            result.append(word)
+            continue
+        parses = [
+            p
+            for p in _morph().parse(word.lower())
+            if "nomn" in p.tag and {"ADJF", "NOUN"} & set(p.tag.grammemes)
+        ]
+        inflected = parses[0].inflect({"gent"}) if parses else None
+        if inflected is None:
+            result.append(word)
+            continue
+        result.append(_match_case(word, str(inflected.word)))
+        if "NOUN" in parses[0].tag:
+            result.extend(words[index + 1 :])
+            break
+    return " ".join(result)

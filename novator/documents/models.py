@@ -4,6 +4,7 @@ registration journal that numbers their outgoing orders per body and year."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,12 @@ class Requisites(TimeStampedModel):
         return signature_name(self.head_name)
 
 
+class OrderPurpose(models.TextChoices):
+    ANNOUNCEMENT = "announcement", _("Announcing a contest (approves its regulation)")
+    RESULTS = "results", _("Results of a contest")
+    OTHER = "other", _("Other")
+
+
 class OutgoingOrder(models.Model):
     """The registration journal of a body's orders: numbers run 1, 2, … per body and calendar year and
     never repeat (the unique constraint; the numbering service locks the body's row)."""
@@ -102,6 +109,14 @@ class OutgoingOrder(models.Model):
     number = models.PositiveIntegerField(_("number"))
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=500)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=OrderPurpose.choices, default=OrderPurpose.OTHER
+    )
+    # what the order is about (a contest …), so that a later document cites it
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),

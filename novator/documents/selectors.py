@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
 from novator.accounts.scope import get_scope
 from novator.organizations.models import Municipality, Region
 
-from .models import BodyKind, Requisites
+from .models import BodyKind, OutgoingOrder, Requisites
 
 
 def _default(kind: str, municipality: Municipality | None, region: Region | None) -> Requisites:
@@ -82,3 +85,15 @@ def editable_bodies(user: Any) -> list[Requisites]:
         for kind in (BodyKind.AUTHORITY, BodyKind.IMC):
             bodies.append(stored.get((kind, municipality.pk, None)) or _default(kind, municipality, None))
     return bodies
+
+
+def registered_order(subject: models.Model, purpose: str) -> OutgoingOrder | None:
+    """The latest order registered in the journal about `subject` for `purpose` (e.g. the order that
+    announced a contest and approved its regulation)."""
+    return (
+        OutgoingOrder.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, purpose=purpose
+        )
+        .order_by("-date", "-number")
+        .first()
+    )

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from novator.core.audit import diff, record, snapshot
 
-from .models import OutgoingOrder, Requisites
+from .models import OrderPurpose, OutgoingOrder, Requisites
 
 FIELDS = (
     "full_name",
@@ -53,7 +54,13 @@ def requisites_save(*, actor: Any, requisites: Requisites, data: dict[str, Any])
 
 
 def outgoing_order_register(
-    *, actor: Any, requisites: Requisites, date: datetime.date, title: str
+    *,
+    actor: Any,
+    requisites: Requisites,
+    date: datetime.date,
+    title: str,
+    subject: models.Model | None = None,
+    purpose: str = OrderPurpose.OTHER,
 ) -> OutgoingOrder:
     """The next number of the body's orders in the year of `date`. The body's row is locked for the
     transaction (SELECT … FOR UPDATE on PostgreSQL), so two registrations at once get consecutive numbers;
@@ -71,6 +78,9 @@ def outgoing_order_register(
             number=(last or 0) + 1,
             date=date,
             title=title[:500],
+            purpose=purpose,
+            subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+            subject_id=subject.pk if subject is not None else None,
             registered_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         record(actor=actor, action="documents.order_registered", obj=order, changes={"title": title[:300]})
