@@ -13,7 +13,7 @@ are; double-barrelled ones are declined part by part.
 from __future__ import annotations
 
 import functools
-from typing import Literal
+from typing import Any, Literal
 
 Case = Literal["gent", "datv"]
 Gender = Literal["m", "f"]
@@ -23,7 +23,7 @@ _VOWELS = set("аеёиоуыэюя")
 
 
 @functools.cache
-def _morph():  # type: ignore[no-untyped-def]
+def _morph() -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -58,7 +58,7 @@ def gender_of(full_name: str) -> Gender:
     return "m"
 
 
-def _name_gender(parse) -> Gender | None:  # type: ignore[no-untyped-def]
+def _name_gender(parse: Any) -> Gender | None:
     if "femn" in parse.tag:
         return "f"
     if "masc" in parse.tag or "ms-f" in parse.tag:

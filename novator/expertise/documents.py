@@ -191,10 +191,14 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
 
 
 def _regulation_subject(title: str) -> str:
-    """«Положением о …»: «проведении конкурса на присвоение статуса …» from the contest's title."""
-    words = title.strip().split(maxsplit=1)
-    if words and words[0].lower() == "конкурс" and len(words) == 2 and not words[1].startswith("«"):
-        return f"проведении конкурса {words[1]}"
+    """«Положением о …»: «проведении муниципального конкурса на статус …» from the contest's title
+    («Муниципальный конкурс на статус …»); a title that is not «… конкурс …» is quoted."""
+    words = title.strip().split()
+    for index, word in enumerate(words):
+        if word.lower() == "конкурс" and index + 1 < len(words):
+            head = " ".join(words[: index + 1])
+            head = head[:1].lower() + head[1:]
+            return f"проведении {phrase_genitive(head)} {' '.join(words[index + 1 :])}"
     return f"проведении конкурса {quote(title)}"
 
 

@@ -113,6 +113,7 @@ def test_order_takes_the_issuer_and_the_regulation_from_the_requisites_and_the_j
     assert "ст-ца Выселки" in lines
     assert "О присвоении статуса муниципальной инновационной площадки" in lines
     assert "утверждённым приказом от 12.09.2022 № 1, на основании протокола" in text
+    assert "Положением о проведении муниципального конкурса на статус МИП" in text
     assert "по теме «Школа „Точка роста“»." in text  # no nested «…«…»…»
     assert "Начальник управления образования\t________________ И.В. Коваленко" in lines
     assert "Проект подготовлен и внесён:" in lines

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from novator.documents import selectors, services
 from novator.documents.models import BodyKind, Requisites
 
@@ -99,3 +101,34 @@ def load_requisites(ctx: DemoContext) -> None:
         requisites = selectors.requisites_for(kind=kind, municipality=municipality, region=region)
         services.requisites_save(actor=None, requisites=requisites, data=data)
         ctx.made("requisites", requisites)
+
+
+def load_contest_orders(ctx: DemoContext) -> None:
+    """The orders that announced the demo's status contests (and approved their regulations), registered
+    in the authority's journal, so that the results orders cite them."""
+    from novator.contests.models import Contest
+    from novator.documents.models import OrderPurpose, OutgoingOrder
+
+    contests = Contest.objects.filter(
+        status_kind__isnull=False, organiser_municipality__in=list(ctx.municipalities.values())
+    ).select_related("organiser_municipality")
+    registered = set(
+        OutgoingOrder.objects.filter(purpose=OrderPurpose.ANNOUNCEMENT).values_list("subject_id", flat=True)
+    )
+    for contest in contests.order_by("opens_at", "pk"):
+        if contest.pk in registered:
+            continue
+        requisites = selectors.requisites_for(
+            kind=BodyKind.AUTHORITY, municipality=contest.organiser_municipality
+        )
+        if requisites.pk is None:
+            continue
+        order = services.outgoing_order_register(
+            actor=None,
+            requisites=requisites,
+            date=timezone.localdate(contest.opens_at),
+            title=f"О проведении конкурса «{contest.title}»",
+            subject=contest,
+            purpose=OrderPurpose.ANNOUNCEMENT,
+        )
+        ctx.made("orders", order)
