@@ -6,12 +6,13 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from novator.core.audit import diff, record, snapshot
+from novator.core.services import model_update, require, user_or_none
 
 from .models import OrderPurpose, OutgoingOrder, Requisites
 
@@ -30,26 +31,26 @@ FIELDS = (
 def requisites_save(*, actor: Any, requisites: Requisites, data: dict[str, Any]) -> dict[str, list[Any]]:
     """Create or update a body's requisites (the object may be the unsaved default of its territory);
     returns the changes. Checked by the model's validation; nothing is saved when it fails."""
-    if actor is not None and not actor.has_perm("documents.change_requisites", requisites):
-        raise PermissionDenied(_("You may not change these requisites."))
+    require(
+        actor, "documents.change_requisites", requisites, message=_("You may not change these requisites.")
+    )
     with transaction.atomic():
-        creating = requisites.pk is None
-        before = {} if creating else snapshot(Requisites.objects.get(pk=requisites.pk), FIELDS)
+        if requisites.pk is not None:
+            return model_update(
+                requisites,
+                fields=FIELDS,
+                data=data,
+                actor=actor,
+                action="documents.requisites_changed",
+                strip=True,
+                validate=lambda instance: instance.full_clean(),
+            )
         for name in FIELDS:
-            if name in data:
-                setattr(requisites, name, (data[name] or "").strip())
+            setattr(requisites, name, (data.get(name) or "").strip())
         requisites.full_clean()
-        after = snapshot(requisites, FIELDS)
-        changes = diff(before, after)
-        if not changes and not creating:
-            return {}
         requisites.save()
-        record(
-            actor=actor,
-            action="documents.requisites_created" if creating else "documents.requisites_changed",
-            obj=requisites,
-            changes=changes,
-        )
+        changes = diff({}, snapshot(requisites, FIELDS))
+        record(actor=actor, action="documents.requisites_created", obj=requisites, changes=changes)
     return changes
 
 
@@ -81,7 +82,7 @@ def outgoing_order_register(
             purpose=purpose,
             subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
             subject_id=subject.pk if subject is not None else None,
-            registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+            registered_by=user_or_none(actor),
         )
         record(actor=actor, action="documents.order_registered", obj=order, changes={"title": title[:300]})
     return order
