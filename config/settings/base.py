@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "novator.notifications",
     "novator.portal",
     "novator.privacy",
+    "novator.documents",
     "novator.synthetic",
 ]
 

@@ -444,6 +444,16 @@ MATRIX: dict[str, dict[str, Any]] = {
         ],
     },
     "contest-results": {"kwargs": {"pk": "@contest"}, "method": "get", "allow": []},
+    "documents:requisites": {
+        "kwargs": {},
+        "method": "get",
+        "allow": ["methodologist_x", "methodologist_y", "admin"],
+    },
+    "documents:requisites_edit": {
+        "kwargs": {"kind": "authority", "pk": "@mun_x"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
     "contests:action": {
         "kwargs": {"pk": "@contest", "name": "announce"},
         "method": "post",
