@@ -1,6 +1,6 @@
 """Diplomas (winner, prize-winner, laureate) and certificates of participation of professional contests as
 PDF, rendered by WeasyPrint from an HTML template. A diploma says «награждается» with the holder's name; a
-certificate «выдан»/«выдана» with the name in the dative; places II–III are «призёр» («ДИПЛОМ ПРИЗЁРА
+certificate «выдан» with the name in the dative; places II–III are «призёр» («ДИПЛОМ ПРИЗЁРА
 (II место)»). Each carries the issuer's requisites (`documents`), the head's signature «И.О. Фамилия», the
 place and year, «М.П.», its verification code and the address of the public page that confirms it.
 Nothing is fetched from the network: the URL fetcher refuses everything."""

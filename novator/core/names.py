@@ -195,12 +195,11 @@ def signature_name(full_name: str) -> str:
 
 
 def issued_to(full_name: str) -> str:
-    """«выдан» or «выдана» (in Russian), agreeing with the holder's gender."""
+    """«выдан» (in Russian): the participle agrees with «сертификат», the subject of «Сертификат выдан
+    Петровой Анне Сергеевне», never with the holder, whose name is in the dative (so no «выдан(а)»)."""
     from django.utils.translation import pgettext
 
-    if gender_of(full_name) == "f":
-        return pgettext("the holder is a woman", "issued to")
-    return pgettext("the holder is a man", "issued to")
+    return pgettext("a certificate is issued to", "issued to")
 
 
 def phrase_genitive(phrase: str) -> str:

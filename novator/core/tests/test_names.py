@@ -112,9 +112,9 @@ def test_gender_from_the_patronymic_or_the_first_name(name, gender):
     assert gender_of(name) == gender
 
 
-def test_issued_agrees_with_the_holder():
+def test_issued_agrees_with_the_certificate_not_with_the_holder():
     with translation.override("ru"):
-        assert issued_to("Шевченко Татьяна Олеговна") == "выдана"
+        assert issued_to("Шевченко Татьяна Олеговна") == "выдан"
         assert issued_to("Черных Олег Петрович") == "выдан"
 
 
