@@ -1,8 +1,9 @@
 """The certificate as a PDF rendered by WeasyPrint from an HTML template. It carries the verification
 code and the address of the public page that confirms it. It says «выдан» (agreeing with «сертификат»)
-with the holder's name in the dative, and carries the issuer's requisites (the ИМЦ of the organisers' municipality, else its
-education authority), the head's signature «И.О. Фамилия», the place and year and «М.П.». Nothing is
-fetched from the network: the template has no external resources and the URL fetcher refuses everything."""
+with the holder's name in the dative, and carries the issuer's requisites (the ИМЦ of the organisers'
+municipality, else its education authority), the head's signature «И.О. Фамилия», the place and year
+and «М.П.». Nothing is fetched from the network: the template has no external resources and the URL
+fetcher refuses everything."""
 
 from __future__ import annotations
 
