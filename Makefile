@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make test` runs the suite in one process per core (pytest-xdist; a module stays in one process, so
+# data built once per module is built once). PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run dev test lint format check assets install install-test migrate demo bench clean messages reliability guide
@@ -53,7 +56,7 @@ test: install-test
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy novator config
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .
