@@ -264,6 +264,45 @@ class _Planner:
         return Plan(rows, list(self.table.notices))
 
     def _plan_row(self, row: PlannedRow, values: dict[str, str]) -> None:
+        existing = self._identify(row, values)
+        row.organization = existing
+        if existing is not None and not row.name:
+            row.name = existing.short_name
+        errors: list[str] = []
+        data = self._data(row, values, existing, errors)
+        if errors:
+            raise _Rejected(*errors)
+        conflicts = self._conflicts(existing, data) if existing is not None else []
+        candidate = self._candidate(existing, data)
+        if existing is not None:
+            data = {k: v for k, v in data.items() if self._differs(existing, k, v)}
+            if not data and not row.pending_parent_inn:
+                row.action = UNCHANGED
+                return
+        self._check_scope(existing, candidate)
+        self._validate(candidate, values, row, errors)
+        if errors:
+            raise _Rejected(*errors)
+        if conflicts:
+            assert existing is not None
+            self._settle_conflict(row, existing, conflicts, data, candidate)
+        row.data = data
+        if existing is None:
+            row.action = CREATE
+        else:
+            row.action = UPDATE
+            row.changes = [self._change(existing, key, value) for key, value in data.items()]
+            if row.pending_parent_inn:
+                row.changes.append(
+                    [
+                        COLUMNS_BY_KEY["parent_inn"].header,
+                        existing.parent.inn if existing.parent else "",
+                        row.pending_parent_inn,
+                    ]
+                )
+
+    def _identify(self, row: PlannedRow, values: dict[str, str]) -> Organization | None:
+        """The row's identity checked (ИНН, not twice in the file) and the organisation it is about."""
         inn = values.get("inn", "")
         if not inn:
             raise _Rejected(_("ИНН is empty."))
@@ -300,55 +339,29 @@ class _Planner:
                 )
             if not kpp:
                 row.kpp = existing.kpp or ""
-        row.organization = existing
-        if existing is not None and not row.name:
-            row.name = existing.short_name
-        errors: list[str] = []
-        data = self._data(row, values, existing, errors)
-        if errors:
-            raise _Rejected(*errors)
-        conflicts = self._conflicts(existing, data) if existing is not None else []
-        candidate = self._candidate(existing, data)
-        if existing is not None:
-            data = {k: v for k, v in data.items() if self._differs(existing, k, v)}
-            if not data and not row.pending_parent_inn:
-                row.action = UNCHANGED
-                return
-        self._check_scope(existing, candidate)
-        self._validate(candidate, values, row, errors)
-        if errors:
-            raise _Rejected(*errors)
-        if conflicts:
-            assert existing is not None
-            if row.number not in self.accepted:
-                raise _Conflict(
-                    [
-                        _("Conflict with the registry, not applied:"),
-                        *conflicts,
-                        _(
-                            "Accept it in the preview of the web import, or correct the organisation on its "
-                            "page."
-                        ),
-                    ],
-                    [self._change(existing, key, value) for key, value in data.items()],
-                    {"organization": existing.pk, "municipality": candidate.municipality_id},
-                )
-            row.accepted = True
-            row.reason = " ".join([_("Conflict accepted:"), *conflicts])
-        row.data = data
-        if existing is None:
-            row.action = CREATE
-        else:
-            row.action = UPDATE
-            row.changes = [self._change(existing, key, value) for key, value in data.items()]
-            if row.pending_parent_inn:
-                row.changes.append(
-                    [
-                        COLUMNS_BY_KEY["parent_inn"].header,
-                        existing.parent.inn if existing.parent else "",
-                        row.pending_parent_inn,
-                    ]
-                )
+        return existing
+
+    def _settle_conflict(
+        self,
+        row: PlannedRow,
+        existing: Organization,
+        conflicts: list[str],
+        data: dict[str, Any],
+        candidate: Organization,
+    ) -> None:
+        """A conflict is applied only when accepted in the web preview; otherwise the row is rejected."""
+        if row.number not in self.accepted:
+            raise _Conflict(
+                [
+                    _("Conflict with the registry, not applied:"),
+                    *conflicts,
+                    _("Accept it in the preview of the web import, or correct the organisation on its page."),
+                ],
+                [self._change(existing, key, value) for key, value in data.items()],
+                {"organization": existing.pk, "municipality": candidate.municipality_id},
+            )
+        row.accepted = True
+        row.reason = " ".join([_("Conflict accepted:"), *conflicts])
 
     def _existing(self, inn: str, kpp: str, values: dict[str, str]) -> Organization | None:
         """The organisation a row is about, by ИНН + КПП. A row without КПП is the organisation without

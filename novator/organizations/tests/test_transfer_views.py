@@ -370,3 +370,13 @@ def test_export_query_count_does_not_grow_with_the_registry(
         content = b"".join(response.streaming_content)
     assert export_queries() == small
     assert content
+
+
+def test_the_upload_page_marks_as_required_only_what_every_file_needs(client, methodologist):
+    """ИНН and ОГРН are required; of the two names, and of ОКТМО and the municipality's name, one is."""
+    client.force_login(methodologist)
+    with translation.override("ru"):
+        page = client.get(reverse("organizations:import"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert page.count(">обязательный</span>") == 2
+    assert page.count(">одно из двух</span>") == 4
+    assert "«ИНН» <span" in page and "«ОГРН» <span" in page

@@ -41,7 +41,9 @@ BADGES = {
     "reject": "text-bg-danger",
 }
 #: Columns the import cannot do without (one of each group).
-REQUIRED_COLUMNS = {"inn", "ogrn", "short_name", "full_name", "oktmo", "municipality"}
+#: columns every file must have, and pairs of which the file needs one (either name; ОКТМО or the name)
+REQUIRED_COLUMNS = {"inn", "ogrn"}
+EITHER_COLUMNS = {"short_name", "full_name", "oktmo", "municipality"}
 
 
 def _require_import_permission(request: HttpRequest) -> None:
@@ -72,6 +74,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "columns": COLUMNS,
             "required_columns": REQUIRED_COLUMNS,
+            "either_columns": EITHER_COLUMNS,
             "max_bytes": max_bytes(),
             "max_rows": max_rows(),
             "opendata_max_bytes": uploads.max_upload_bytes(),
