@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -10,7 +10,7 @@ from novator.accounts.models import Role, User
 from novator.accounts.scope import get_scope
 from novator.core.files import scan_for_viruses
 from novator.organizations.importing.reader import ImportFileError, max_bytes, too_large_error
-from novator.organizations.models import Municipality
+from novator.organizations.models import Municipality, Organization
 
 from . import selectors
 from .rules import invitable_roles
@@ -20,7 +20,9 @@ from .staffing import StaffTable, read_staff_table
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.order_by("name"),
@@ -31,8 +33,10 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = invitable_roles(get_scope(user))
-        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
-        self.fields["organization"].queryset = selectors.invitable_organizations(user=user)  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r, Role(r).label) for r in roles]
+        cast(
+            forms.ModelChoiceField, self.fields["organization"]
+        ).queryset = selectors.invitable_organizations(user=user)
         if Role.METHODOLOGIST not in roles:
             del self.fields["municipality"]
 
@@ -87,7 +91,7 @@ class AcceptForm(forms.Form):
 
 
 class StaffUploadForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     file = forms.FileField(
         label=_("Staff file (XLSX or CSV)"),
         widget=forms.ClearableFileInput(
@@ -100,7 +104,9 @@ class StaffUploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = selectors.staff_import_organizations(user=user)  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["organization"]
+        ).queryset = selectors.staff_import_organizations(user=user)
 
     def clean_file(self) -> Any:
         uploaded = self.cleaned_data["file"]

@@ -78,7 +78,7 @@ def users(request: HttpRequest) -> HttpResponse:
         selectors.managed_invitations(user=request.user, query=query), USERS_PAGE_SIZE
     ).get_page(request.GET.get("ipage"))
     for invitation in invitations.object_list:
-        invitation.can_manage = request.user.has_perm("onboarding.manage_invitation", invitation)  # type: ignore[attr-defined]
+        invitation.can_manage = request.user.has_perm("onboarding.manage_invitation", invitation)
     return render(
         request,
         "onboarding/users.html",

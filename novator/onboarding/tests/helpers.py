@@ -11,7 +11,7 @@ LINK = re.compile(r"https?://\S+/people/invitation/(\S+)/")
 def link_token(message: Any = None) -> str:
     """The token of the invitation link in ``message`` (default: the last e-mail sent)."""
     body = message.body if message is not None else mail.outbox[-1].body
-    found = LINK.search(body)
+    found = LINK.search(str(body))
     assert found, body
     return found.group(1)
 

@@ -99,3 +99,11 @@ def test_the_page_is_closed_to_teachers_and_experts(client, teacher, expert):
     for user in (teacher, expert):
         client.force_login(user)
         assert client.get(USERS).status_code == 403
+
+
+def test_the_menu_leads_to_the_page_or_to_joining(client, coordinator, expert):
+    client.force_login(coordinator)
+    assert f'href="{USERS}"' in client.get(reverse("accounts:profile")).content.decode()
+    client.force_login(expert)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert f'href="{USERS}"' not in page and f'href="{reverse("onboarding:join")}"' in page
