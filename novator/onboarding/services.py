@@ -313,6 +313,24 @@ def invitation_accept(
         raise ValidationError(
             {"consent": _("Without consent to the processing of personal data an account cannot be made.")}
         )
+    inviter = invitation.invited_by
+    if (
+        inviter is None
+        or not inviter.is_active
+        or not may_invite(
+            inviter,
+            role=invitation.role,
+            organization=invitation.organization,
+            municipality=invitation.municipality,
+        )
+    ):
+        # the role is given on the inviter's authority: one who has lost it gives nothing
+        raise InvitationLinkError(
+            _(
+                "Whoever sent this invitation may no longer give this role. Ask the organisation's "
+                "coordinator or the methodologist to invite you again."
+            )
+        )
     email_taken = User.objects.filter(email__iexact=invitation.email).exists()
     if email_taken:
         raise InvitationLinkError(

@@ -268,6 +268,16 @@ def test_accepting_links_the_staff_record_the_invitation_was_made_for(
     assert Person.objects.filter(organization=org_a).count() == 1
 
 
+def test_an_inviter_who_lost_the_role_gives_nothing(
+    client, coordinator, org_a, django_capture_on_commit_callbacks
+):
+    _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
+    RoleAssignment.objects.filter(user=coordinator).delete()
+    response = client.post(reverse("onboarding:accept", args=[link_token()]), accept_data())
+    assert response.status_code == 410 and "больше не может" in response.content.decode()
+    assert not User.objects.filter(email="new.teacher@example.org").exists()
+
+
 def _names():
     return {"last_name": "Кузнецова", "first_name": "Ирина", "middle_name": ""}
 
