@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -171,7 +171,7 @@ def invitation_create(
     _check_address_free(email)
     link_token, token_hash = _new_link_token()
     now = timezone.now()
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         email=email,
         role=role,
         organization=organization if role != Role.METHODOLOGIST else None,
@@ -182,6 +182,15 @@ def invitation_create(
         expires_at=now + datetime.timedelta(days=invitation_days()),
         sent_at=now,
     )
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        # a second request for the same address committed between the check and the insert
+        raise ValidationError(
+            {"email": _("An invitation to %(email)s has just been sent.") % {"email": email}},
+            code="already_invited",
+        ) from None
     audit.record(
         actor=actor,
         action="invitation.create",

@@ -386,3 +386,15 @@ def test_organisation_factory_helper_is_in_scope_of_nobody(coordinator):
         services.invitation_create(
             actor=coordinator, email="z@example.org", role=Role.TEACHER, organization=other
         )
+
+
+def test_two_invitations_racing_for_one_address_give_a_message(
+    coordinator, org_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The check passed in both requests; the database's constraint decides, and the loser gets a message."""
+    _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
+    monkeypatch.setattr(services, "_check_address_free", lambda email, exclude=None: None)
+    with pytest.raises(ValidationError) as caught:
+        _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
+    assert "только что" in caught.value.message_dict["email"][0]
+    assert Invitation.objects.count() == 1 and len(mail.outbox) == 1
