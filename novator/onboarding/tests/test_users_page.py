@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -11,6 +13,7 @@ from novator.accounts.models import Role
 from novator.accounts.tests.factories import RoleAssignmentFactory, UserFactory, api_token_for
 from novator.core.models import ActivityLog
 from novator.onboarding import services
+from novator.onboarding.models import Invitation
 from novator.organizations.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +62,17 @@ def test_search_sort_and_never_signed_in(client, coordinator, org_a):
 @pytest.mark.parametrize("count", [3, 60])
 def test_the_query_count_does_not_grow(client, coordinator, org_a, count, django_assert_max_num_queries):
     _staff(org_a, count)
+    Invitation.objects.bulk_create(
+        Invitation(
+            email=f"invited{i}@example.org",
+            role=Role.TEACHER,
+            organization=org_a,
+            invited_by=coordinator,
+            token_hash=f"{i:064d}",
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
+        for i in range(count)
+    )
     client.force_login(coordinator)
     client.get(USERS)  # warm the session and content types
     # session, user, scope, count, page of users, their roles, invitations count and page
