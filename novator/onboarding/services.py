@@ -219,7 +219,7 @@ def _transition(actor: Any, invitation: Invitation, name: str) -> Invitation:
 def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
     """Send the invitation again with a new link (the old one stops working) and a new term."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organization", "municipality")
         .get(pk=invitation.pk)
     )
@@ -239,7 +239,7 @@ def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
 @transaction.atomic
 def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organization", "municipality")
         .get(pk=invitation.pk)
     )
@@ -503,7 +503,9 @@ def join_request_decide(
 ) -> JoinRequest:
     """Approve (the user becomes a teacher of the organisation, with a staff record) or decline."""
     join_request = (
-        JoinRequest.objects.select_for_update().select_related("user", "organization").get(pk=join_request.pk)
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("user", "organization")
+        .get(pk=join_request.pk)
     )
     transition = JOIN_REQUEST_TRANSITIONS.get(decision)
     if transition is None:
