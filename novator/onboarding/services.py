@@ -201,56 +201,48 @@ def invitation_create(
     return invitation
 
 
-def _transition(actor: Any, invitation: Invitation, name: str) -> Invitation:
-    transition = INVITATION_TRANSITIONS[name]
+@transaction.atomic
+def invitation_transition(*, actor: Any, invitation: Invitation, name: str) -> Invitation:
+    """The one service that moves an invitation along `workflow.INVITATION_TRANSITIONS` on someone's
+    request: ``resend`` (a new link — the old one stops working — and a new term) or ``revoke``. Accepting
+    is `invitation_accept` (the link is its permission). A transition the table does not allow from the
+    current state gets a message and changes nothing."""
+    transition = INVITATION_TRANSITIONS.get(name)
+    if transition is None or name == "accept":
+        raise ValidationError(_("Unknown action."), code="unknown")
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organization", "municipality", "invited_by")
+        .get(pk=invitation.pk)
+    )
     if not actor.has_perm(transition.permission, invitation):
         raise PermissionDenied
-    state = invitation.current_state
-    if state not in transition.sources:
+    before = invitation.current_state
+    if before not in transition.sources:
         raise ValidationError(
             _("The invitation is %(state)s and cannot be changed any more.")
-            % {"state": InvitationState(state).label.lower()},
+            % {"state": InvitationState(before).label.lower()},
             code="wrong_state",
         )
-    return invitation
-
-
-@transaction.atomic
-def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
-    """Send the invitation again with a new link (the old one stops working) and a new term."""
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("organization", "municipality")
-        .get(pk=invitation.pk)
-    )
-    _transition(actor, invitation, "resend")
-    _check_address_free(invitation.email, exclude=invitation.pk)
-    link_token, invitation.token_hash = _new_link_token()
     now = timezone.now()
-    invitation.state = InvitationState.PENDING
-    invitation.sent_at = now
-    invitation.expires_at = now + datetime.timedelta(days=invitation_days())
-    invitation.save(update_fields=["state", "token_hash", "sent_at", "expires_at"])
-    audit.record(actor=actor, action="invitation.resend", obj=invitation)
-    _send_invitation(invitation, link_token)
-    return invitation
-
-
-@transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("organization", "municipality")
-        .get(pk=invitation.pk)
-    )
-    before = invitation.state
-    _transition(actor, invitation, "revoke")
-    invitation.state = InvitationState.REVOKED
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["state", "revoked_at"])
+    link_token = ""
+    if name == "resend":
+        _check_address_free(invitation.email, exclude=invitation.pk)
+        link_token, invitation.token_hash = _new_link_token()
+        invitation.sent_at = now
+        invitation.expires_at = now + datetime.timedelta(days=invitation_days())
+    else:
+        invitation.revoked_at = now
+    invitation.state = transition.target
+    invitation.save(update_fields=["state", "token_hash", "sent_at", "expires_at", "revoked_at"])
     audit.record(
-        actor=actor, action="invitation.revoke", obj=invitation, changes={"state": [before, "revoked"]}
+        actor=actor,
+        action=f"invitation.{name}",
+        obj=invitation,
+        changes={"state": [before, transition.target]},
     )
+    if link_token:
+        _send_invitation(invitation, link_token)
     return invitation
 
 

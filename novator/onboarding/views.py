@@ -148,18 +148,15 @@ def _invitation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if not request.user.has_perm("onboarding.manage_invitation", invitation):
         raise Http404
     try:
-        if action == "resend":
-            services.invitation_resend(actor=request.user, invitation=invitation)
-            messages.success(
-                request, _("The invitation has been sent again to %(email)s.") % {"email": invitation.email}
-            )
-        else:
-            services.invitation_revoke(actor=request.user, invitation=invitation)
-            messages.success(
-                request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email}
-            )
+        services.invitation_transition(actor=request.user, invitation=invitation, name=action)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        if action == "resend":
+            text = _("The invitation has been sent again to %(email)s.")
+        else:
+            text = _("The invitation to %(email)s has been revoked.")
+        messages.success(request, text % {"email": invitation.email})
     return redirect("onboarding:users")
 
 

@@ -205,7 +205,7 @@ def test_an_expired_link_is_refused(client, coordinator, org_a, django_capture_o
 
 def test_a_revoked_link_is_refused(client, coordinator, org_a, django_capture_on_commit_callbacks):
     invitation = _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
-    services.invitation_revoke(actor=coordinator, invitation=invitation)
+    services.invitation_transition(actor=coordinator, invitation=invitation, name="revoke")
     response = client.get(reverse("onboarding:accept", args=[link_token()]))
     assert response.status_code == 410 and "отозвано" in response.content.decode()
 
@@ -226,7 +226,7 @@ def test_a_resent_invitation_kills_the_old_link(
     invitation = _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
     old = link_token()
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_resend(actor=coordinator, invitation=invitation)
+        services.invitation_transition(actor=coordinator, invitation=invitation, name="resend")
     new = link_token()
     assert new != old and len(mail.outbox) == 2
     assert client.get(reverse("onboarding:accept", args=[old])).status_code == 410
@@ -398,3 +398,16 @@ def test_two_invitations_racing_for_one_address_give_a_message(
         _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
     assert "только что" in caught.value.message_dict["email"][0]
     assert Invitation.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_only_the_declared_transitions_are_performed(coordinator, org_a, django_capture_on_commit_callbacks):
+    invitation = _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
+    for name in ("accept", "expire", "promote"):
+        with pytest.raises(ValidationError):
+            services.invitation_transition(actor=coordinator, invitation=invitation, name=name)
+    services.invitation_transition(actor=coordinator, invitation=invitation, name="revoke")
+    with pytest.raises(ValidationError):  # revoked is final
+        services.invitation_transition(actor=coordinator, invitation=invitation, name="resend")
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.REVOKED
+    assert ActivityLog.objects.filter(action="invitation.revoke").count() == 1
