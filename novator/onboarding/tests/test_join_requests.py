@@ -88,3 +88,14 @@ def test_a_bad_decision_changes_nothing(client, newcomer, coordinator, org_a):
     client.post(reverse("onboarding:join_request_decide", args=[join_request.pk]), {"decision": "promote"})
     assert JoinRequest.objects.get().state == JoinRequestState.PENDING
     assert not newcomer.role_assignments.filter(role=Role.TEACHER).exists()
+
+
+def test_the_notifications_are_known_kinds():
+    from novator.notifications import kinds
+
+    for code in (
+        "onboarding.invitation_accepted",
+        "onboarding.join_request",
+        "onboarding.join_request_decided",
+    ):
+        assert kinds.is_known(code)
