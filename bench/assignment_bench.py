@@ -36,8 +36,8 @@ if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import figure, write
-from novator.expertise.affinity import AffinityModel
-from novator.expertise.solver import Instance, greedy, solve
+from novator.expertise.assignment.affinity import AffinityModel
+from novator.expertise.assignment.solver import Instance, greedy, solve
 
 TOPICS: dict[str, list[str]] = {
     "цифровая образовательная среда": [

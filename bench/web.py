@@ -312,7 +312,7 @@ def _best(fn: Callable[[], Any], repeat: int) -> float:
 
 def ranking_vs_sql(scale: str, db: str) -> list[dict]:
     from novator.contests.models import Application, Contest
-    from novator.expertise.selectors import contest_ranking
+    from novator.expertise.ranking import contest_ranking
 
     targets = _targets()
     contest = Contest.objects.get(pk=targets["big"])
@@ -341,19 +341,19 @@ def ranking_vs_sql(scale: str, db: str) -> list[dict]:
 
     def computation() -> Any:
         # the computation alone: without the fingerprint, the cache's reads and the writes of its chunks
-        from novator.expertise.selectors import ranking
+        from novator.expertise.ranking import compute
 
-        return ranking._compute(*fresh())
+        return compute.compute_ranking(*fresh())
 
     def ranked_list() -> Any:
         # what the SQL computes, by the application's own code: the applications and the sheets' weighted
         # totals read, the means (half up), the tie-breaks, the ranks and the quotas of the raw ranking,
         # in columns; without the calibrated ranking, the agreement figures and the row objects
-        from novator.expertise.selectors import ranking
+        from novator.expertise.ranking import compute
 
         again, criteria, categories = fresh()
-        inputs = ranking._read_inputs(again, ranking.criterion_specs(criteria), categories)
-        return ranking._rank_columns(inputs, inputs.raw, ranking.TOTAL_SCALE, again.threshold_points)
+        inputs = compute.read_inputs(again, compute.criterion_specs(criteria), categories)
+        return compute.rank_columns(inputs, inputs.raw, compute.TOTAL_SCALE, again.threshold_points)
 
     raw()
     selector()

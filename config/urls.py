@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from novator.accounts import otp_views
 from novator.core.views import healthz
+
+# the admin signs in through the site's login page (which asks for the second factor); set before
+# admin.site.urls is read below
+admin.site.login = otp_views.admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

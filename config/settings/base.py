@@ -11,6 +11,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from .mail import email_settings
+from .sso import sso_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("NOVATOR_VAR_DIR", BASE_DIR / "var"))
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "novator.core",
     "novator.accounts",
     "novator.organizations",
@@ -64,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (django-otp); then the users whom
+    # NOVATOR_REQUIRE_2FA_FOR names are sent to set two factors up (novator.accounts.otp_middleware)
+    "django_otp.middleware.OTPMiddleware",
+    "novator.accounts.otp_middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -122,6 +130,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect (config/settings/sso.py): answers only the callback of a sign-in, and only when on
+    "novator.accounts.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -258,6 +268,19 @@ if os.environ.get("EMAIL_URL"):
     globals().update(email_settings(os.environ["EMAIL_URL"]))
 # Links in e-mails are made absolute with this (https://novator.example.ru); else with the request's host.
 NOVATOR_BASE_URL = os.environ.get("NOVATOR_BASE_URL", "")
+
+# Single sign-on by OpenID Connect (off without OIDC_CLIENT_ID) and NOVATOR_REQUIRE_2FA_FOR
+# (config/settings/sso.py, docs/security.md)
+_SSO = sso_settings(os.environ)
+globals().update(_SSO)  # the OIDC_* settings of mozilla-django-oidc
+NOVATOR_OIDC_ENABLED: bool = _SSO["NOVATOR_OIDC_ENABLED"]
+NOVATOR_OIDC_ISSUER: str = _SSO["NOVATOR_OIDC_ISSUER"]
+NOVATOR_OIDC_PROVIDER_NAME: str = _SSO["NOVATOR_OIDC_PROVIDER_NAME"]
+NOVATOR_OIDC_MATCH_CLAIM: str = _SSO["NOVATOR_OIDC_MATCH_CLAIM"]
+NOVATOR_OIDC_MATCH_FIELD: str = _SSO["NOVATOR_OIDC_MATCH_FIELD"]
+NOVATOR_REQUIRE_2FA_FOR: list[str] = _SSO["NOVATOR_REQUIRE_2FA_FOR"]
+# the issuer of the codes in the authenticator app (its list shows "Новатор: login")
+OTP_TOTP_ISSUER = "Новатор"
 
 # Novator's own settings
 # An API token dies after this many days without use (and with a password change, a reset, a sign-out

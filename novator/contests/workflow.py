@@ -1,8 +1,9 @@
 """The contest and application workflows, declared as data and enforced by one service each.
 
-A transition names its source states, its target state and the permission (a django-rules name) that the
-actor must hold on the object. `contests.services.application_transition` and
-`contests.services.contest_transition` are the only places that change `state`.
+A transition names its source states, its target state, the permission (a django-rules name) that the
+actor must hold on the object, and its guards, checks and effects (`checks.py`); `core.workflow.perform`
+runs them, called by `contests.services.application_transition` and `contests.services.contest_transition`,
+the only places that change `state`. The pages draw their buttons from `core.workflow.allowed`.
 
 Who holds a permission is declared in `contests/rules.py` (organiser, applicant) and
 `expertise/rules.py` (the commission's chair).
@@ -12,21 +13,25 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from novator.core.workflow import Transition, available
+from novator.core.workflow import Transition, Transitions, allowed, available
 
+from . import checks
 from .models import ApplicationState as A
 from .models import ContestState as C
 
-APPLICATION_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+APPLICATION_TRANSITIONS = Transitions(
+    A,
+    (
         Transition(
             "submit",
             _("Submit"),
             frozenset({A.DRAFT, A.RETURNED}),
             A.SUBMITTED,
             "contests.apply",
-            checks=("check_window", "check_complete", "check_nominee"),
+            guards=(checks.accepting_applications,),
+            checks=(checks.check_window, checks.check_complete, checks.check_nominee),
+            effects=(checks.stamp_submitted,),
+            notify=checks.notify_application,
         ),
         Transition(
             "withdraw",
@@ -34,7 +39,8 @@ APPLICATION_TRANSITIONS: dict[str, Transition] = {
             frozenset({A.DRAFT, A.SUBMITTED, A.RETURNED}),
             A.WITHDRAWN,
             "contests.apply",
-            checks=("check_contest_accepting_changes",),
+            guards=(checks.accepting_withdrawals,),
+            notify=checks.notify_application,
         ),
         Transition(
             "accept",
@@ -42,6 +48,7 @@ APPLICATION_TRANSITIONS: dict[str, Transition] = {
             frozenset({A.SUBMITTED}),
             A.ACCEPTED,
             "contests.manage_contest",
+            notify=checks.notify_application,
         ),
         Transition(
             "return",
@@ -50,7 +57,9 @@ APPLICATION_TRANSITIONS: dict[str, Transition] = {
             A.RETURNED,
             "contests.manage_contest",
             needs_reason=True,
-            checks=("check_return_due",),
+            checks=(checks.check_return_due,),
+            effects=(checks.stamp_returned,),
+            notify=checks.notify_application,
         ),
         Transition(
             "reject",
@@ -59,20 +68,24 @@ APPLICATION_TRANSITIONS: dict[str, Transition] = {
             A.REJECTED,
             "contests.manage_contest",
             needs_reason=True,
+            effects=(checks.stamp_rejected,),
+            notify=checks.notify_application,
         ),
-    )
-}
+    ),
+    action="application.{name}",
+    related=("contest", "organization", "applicant"),
+)
 
-CONTEST_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+CONTEST_TRANSITIONS = Transitions(
+    C,
+    (
         Transition(
             "announce",
             _("Announce"),
             frozenset({C.DRAFT}),
             C.ANNOUNCED,
             "contests.manage_contest",
-            checks=("check_ready_to_announce",),
+            checks=(checks.check_ready_to_announce,),
         ),
         Transition(
             "start_expertise",
@@ -80,7 +93,7 @@ CONTEST_TRANSITIONS: dict[str, Transition] = {
             frozenset({C.ANNOUNCED}),
             C.EXPERTISE,
             "contests.manage_contest",
-            checks=("check_no_pending_formal_checks",),
+            checks=(checks.check_no_pending_formal_checks,),
         ),
         Transition(
             "confirm_results",
@@ -103,10 +116,13 @@ CONTEST_TRANSITIONS: dict[str, Transition] = {
             frozenset({C.DECIDED}),
             C.PUBLISHED,
             "contests.manage_contest",
-            checks=("check_order_recorded",),
+            checks=(checks.check_order_recorded,),
+            effects=(checks.stamp_published,),
+            after=(checks.issue_diplomas,),
         ),
-    )
-}
+    ),
+    action="contest.{name}",
+)
 
 #: Application states in which the applicant may still edit.
 EDITABLE_STATES = frozenset({A.DRAFT, A.RETURNED})
@@ -119,5 +135,6 @@ __all__ = [
     "EDITABLE_STATES",
     "IN_EXPERTISE_STATES",
     "Transition",
+    "allowed",
     "available",
 ]

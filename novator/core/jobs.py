@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Job
+from .services import user_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def job_create(*, actor: Any, kind: str, title: str, total: int = 0) -> Job:
         kind=kind,
         title=title[:300],
         total=total,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
 
 

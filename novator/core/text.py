@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: Any, limit: int = 20_000) -> str:
+    """A value as stripped text of at most `limit` characters ("" for none)."""
+    return str(value or "").strip()[:limit]
 
 
 def fold(value: str | None) -> str:

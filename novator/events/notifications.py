@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from novator.core.dates import local_moment
 from novator.notifications.services import notify
 
 from .models import Registration
@@ -25,8 +25,7 @@ def _recipients(registration: Registration) -> list[Any]:
 
 def _when(registration: Registration) -> str:
     event = registration.event
-    start = timezone.localtime(event.starts_at)
-    return f"{start:%d.%m.%Y %H:%M}"
+    return local_moment(event.starts_at)
 
 
 def _where(registration: Registration) -> str:

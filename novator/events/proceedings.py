@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 
 from novator.core import audit
+from novator.core.services import user_or_none
 from novator.organizations.models import Person
 
 from . import selectors
@@ -193,7 +194,7 @@ def build(event: Event, *, actor: Any = None, on_step: Any = None) -> Proceeding
         proceedings.pdf.save(f"proceedings-{event.pk}.pdf", ContentFile(pdf), save=False)
         proceedings.abstracts = abstracts
         proceedings.named_people = ctx["named"]
-        proceedings.built_by = actor if getattr(actor, "is_authenticated", False) else None
+        proceedings.built_by = user_or_none(actor)
         proceedings.save()
         audit.record(
             actor=actor, action="proceedings_build", obj=proceedings, changes={"abstracts": abstracts}

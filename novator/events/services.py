@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from novator.core import audit
 from novator.core.concurrency import check_version
 from novator.core.files import check_upload, safe_filename
+from novator.core.services import require, user_or_none
 from novator.organizations.models import Organization, Person
 
 from . import notifications
@@ -55,16 +56,6 @@ EVENT_FIELDS = (
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MATERIAL_TYPES = ("pdf", "docx", "odt", "xlsx", "jpg", "png")
 MAX_MATERIAL_BYTES: int = getattr(settings, "NOVATOR_EVENTS_MAX_FILE_BYTES", 20 * 1024 * 1024)
-
-
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    """`actor=None` is the system (the demo loader); anyone else needs the permission."""
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @dataclass
@@ -128,7 +119,7 @@ def event_create(
     _check_dates(data)
     _require_one_managed(actor, orgs)
     with transaction.atomic():
-        event = Event(created_by=_user_or_none(actor), is_demo=is_demo, **data)
+        event = Event(created_by=user_or_none(actor), is_demo=is_demo, **data)
         event.full_clean(exclude=["created_by"])
         event.save()
         event.organizers.set(orgs)
@@ -168,7 +159,7 @@ def _registered_count(event: Event) -> int:
 def registration_create(*, actor: Any, event: Event, person: Person) -> Registration:
     """Register `person`: a place while there is one, the waitlist after that. A cancelled registration
     is renewed (at the end of the queue); an active one is an error."""
-    _require(actor, "events.register_person", person)
+    require(actor, "events.register_person", person)
     with transaction.atomic():
         locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
         if not locked.is_published:
@@ -184,13 +175,13 @@ def registration_create(*, actor: Any, event: Event, person: Person) -> Registra
         now = timezone.now()
         if existing is None:
             registration = Registration.objects.create(
-                event=locked, person=person, status=status, queued_at=now, registered_by=_user_or_none(actor)
+                event=locked, person=person, status=status, queued_at=now, registered_by=user_or_none(actor)
             )
         else:
             registration = existing
             registration.status = status
             registration.queued_at = now
-            registration.registered_by = _user_or_none(actor)
+            registration.registered_by = user_or_none(actor)
             registration.attended_at = None
             registration.save(
                 update_fields=["status", "queued_at", "registered_by", "attended_at", "updated_at"]
@@ -202,7 +193,7 @@ def registration_create(*, actor: Any, event: Event, person: Person) -> Registra
 def registration_cancel(*, actor: Any, registration: Registration) -> Registration | None:
     """Cancel; when a place is freed the first on the waitlist gets it (returned), exactly once: the
     event row is locked, and the registration is re-read under the lock."""
-    _require(actor, "events.register_person", registration.person)
+    require(actor, "events.register_person", registration.person)
     with transaction.atomic():
         event = Event.objects.select_for_update(of=("self",)).get(pk=registration.event_id)
         current = Registration.objects.get(pk=registration.pk)
@@ -232,7 +223,7 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
 
 def attendance_mark(*, actor: Any, registration: Registration, attended: bool = True) -> Registration:
     """Mark (or unmark) that a registered participant came. Idempotent."""
-    _require(actor, "events.manage_event", registration.event)
+    require(actor, "events.manage_event", registration.event)
     if registration.status != RegistrationStatus.REGISTERED:
         raise ValidationError(_("Only registered participants can be checked in."))
     with transaction.atomic():
@@ -255,7 +246,7 @@ def _new_code() -> str:
 
 def certificates_issue(*, actor: Any, event: Event) -> list[Certificate]:
     """Certificates for everyone who attended and for every speaker; a second call adds only new ones."""
-    _require(actor, "events.manage_event", event)
+    require(actor, "events.manage_event", event)
     if event.ends_at > timezone.now():
         raise ValidationError(_("Certificates are issued after the event has ended."))
     wanted: set[tuple[int, str]] = set()
@@ -280,7 +271,7 @@ def certificates_issue(*, actor: Any, event: Event) -> list[Certificate]:
 def attendance_record(*, actor: Any, event: Event, people: Iterable[Person]) -> list[Registration]:
     """Record the attendance of an event already held from its sign-in sheet: each person gets a
     registration marked present (at the start of the event). People already present are left alone."""
-    _require(actor, "events.manage_event", event)
+    require(actor, "events.manage_event", event)
     if event.starts_at > timezone.now():
         raise ValidationError(_("Attendance can be recorded only for an event that has started."))
     made = []
@@ -295,7 +286,7 @@ def attendance_record(*, actor: Any, event: Event, people: Iterable[Person]) -> 
                 reg = Registration(event=event, person=person, queued_at=event.starts_at)
             reg.status = RegistrationStatus.REGISTERED
             reg.attended_at = event.starts_at
-            reg.registered_by = _user_or_none(actor)
+            reg.registered_by = user_or_none(actor)
             reg.save()
             audit.record(actor=actor, action="attendance_record", obj=reg)
             made.append(reg)
@@ -313,7 +304,7 @@ def event_update(
     """Change an event's description, dates, place, capacity and organisers. The capacity cannot drop
     below the places already taken; raising it promotes from the waitlist (in queue order).
     `version`: the token the edit page was loaded with (novator.core.concurrency); stale → refused."""
-    _require(actor, "events.manage_event", event)
+    require(actor, "events.manage_event", event)
     orgs = list(organizers)
     if not orgs:
         raise ValidationError({"organizers": _("Choose at least one organiser.")})
@@ -374,7 +365,7 @@ def section_save(
     *, actor: Any, event: Event, title: str, order: int | None = None, section: Section | None = None
 ) -> Section:
     """Add a section to the programme (at the end unless `order` is given) or rename/reorder one."""
-    _require(actor, "events.manage_event", event)
+    require(actor, "events.manage_event", event)
     title = _clean_title(title)
     if section is not None and section.event_id != event.pk:
         raise ValidationError(_("The section belongs to another event."))
@@ -398,7 +389,7 @@ def section_save(
 
 def section_delete(*, actor: Any, section: Section) -> None:
     """Delete a section with its talks and their materials (files removed after commit)."""
-    _require(actor, "events.manage_event", section.event)
+    require(actor, "events.manage_event", section.event)
     with transaction.atomic():
         files = [m.file.name for m in Material.objects.filter(talk__section=section)]
         audit.record(actor=actor, action="section_delete", obj=section, changes={"title": section.title})
@@ -419,7 +410,7 @@ def talk_save(
 ) -> Talk:
     """Add a talk to a section or change one: title, speakers (anyone in the registry), the abstract and
     whether it is accepted for the proceedings (which needs an abstract)."""
-    _require(actor, "events.manage_event", section.event)
+    require(actor, "events.manage_event", section.event)
     title = _clean_title(title)
     abstract = (abstract or "").strip()
     if accepted and not abstract:
@@ -453,7 +444,7 @@ def talk_save(
 
 
 def talk_delete(*, actor: Any, talk: Talk) -> None:
-    _require(actor, "events.manage_event", talk.section.event)
+    require(actor, "events.manage_event", talk.section.event)
     with transaction.atomic():
         files = [m.file.name for m in talk.materials.all()]
         audit.record(actor=actor, action="talk_delete", obj=talk, changes={"title": talk.title})
@@ -484,7 +475,7 @@ def material_add(
 ) -> Material:
     """Attach a file to the event (or one of its talks). Its type is checked by content and its size
     limited; it is stored privately and served by a view that checks who may see it."""
-    _require(actor, "events.manage_event", event)
+    require(actor, "events.manage_event", event)
     errors: dict[str, str] = {}
     title = (title or "").strip()
     if talk is not None and talk.section.event_id != event.pk:
@@ -506,7 +497,7 @@ def material_add(
             file_type=kind,
             size=upload.size,
             is_public=is_public,
-            uploaded_by=_user_or_none(actor),
+            uploaded_by=user_or_none(actor),
         )
         upload.seek(0)
         material.file.save(f"material.{kind}", upload, save=False)
@@ -516,7 +507,7 @@ def material_add(
 
 
 def material_delete(*, actor: Any, material: Material) -> None:
-    _require(actor, "events.manage_event", material.event)
+    require(actor, "events.manage_event", material.event)
     with transaction.atomic():
         name = material.file.name
         audit.record(actor=actor, action="material_delete", obj=material, changes={"title": material.title})
@@ -564,7 +555,7 @@ def proceedings_build(*, actor: Any, event: Event) -> Any:
 
     from .tasks import build_proceedings_task
 
-    _require(actor, "events.manage_event", event)
+    require(actor, "events.manage_event", event)
     if not Talk.objects.filter(section__event=event, accepted=True).exists():
         raise ValidationError(_("No abstract is accepted for the proceedings yet."))
     with transaction.atomic():
@@ -573,6 +564,6 @@ def proceedings_build(*, actor: Any, event: Event) -> Any:
         )
         audit.record(actor=actor, action="proceedings_queue", obj=event)
         enqueue_on_commit(
-            build_proceedings_task, str(job.pk), event.pk, getattr(_user_or_none(actor), "pk", None)
+            build_proceedings_task, str(job.pk), event.pk, getattr(user_or_none(actor), "pk", None)
         )
     return job

@@ -18,6 +18,7 @@ from novator.core.text import plural_ru
 from novator.statuses.services import term_end
 
 from . import agreement, selectors
+from .ranking import Ranking, contest_ranking
 from .services.results import status_start
 
 TEMPLATES = Path(__file__).resolve().parent / "docx"
@@ -42,7 +43,7 @@ def _signed(value: float) -> str:
     return ("+" if value > 0 else "") + _figure(value, 2)
 
 
-def _agreement_context(ranking: selectors.Ranking) -> dict[str, Any]:
+def _agreement_context(ranking: Ranking) -> dict[str, Any]:
     """The agreement figures of the minutes, in Russian whatever the interface language."""
     figures = ranking.agreement
     if figures is None:  # pragma: no cover - the selector always computes them
@@ -126,7 +127,7 @@ def _commission_people(contest: Contest) -> tuple[list[dict[str, str]], str, str
 
 def minutes_context(contest: Contest) -> dict[str, Any]:
     """The minutes: members, the ranking table per category with the confirmed decision, the winners."""
-    ranking = selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
     commission = selectors.commission_for(contest)
     members, chair, secretary = _commission_people(contest)
     categories = []

@@ -19,6 +19,7 @@ from novator.organizations.models import Municipality, Organization, Organizatio
 
 from . import selectors
 from .models import Expert, ScoreSheet
+from .ranking import Ranking
 from .services.commission import BIO_MAX, MAX_TOPICS
 from .services.results import reason_field
 from .services.sheets import COMMENT_MAX, CONCLUSION_MAX, comment_field, points_field
@@ -347,7 +348,7 @@ class ConfirmForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        ranking: selectors.Ranking,
+        ranking: Ranking,
         application_ids: Collection[int] | None = None,
         **kwargs: Any,
     ) -> None:

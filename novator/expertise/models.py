@@ -315,7 +315,7 @@ class RankingVersion(models.Model):
 
     Bumped by the database itself (triggers, migration 0004) on every insert, update and delete of the
     contest's applications, assignments, scoring sheets and scores — whoever writes them: the services, a
-    bulk update, the admin, raw SQL. The cached ranking is keyed by it (`selectors.ranking`), so checking
+    bulk update, the admin, raw SQL. The cached ranking is keyed by it (`ranking/cache.py`), so checking
     that a cached ranking is current reads one row instead of aggregating the whole contest. A contest
     never written since the migration has no row (version 0). No foreign key: the triggers may bump a
     contest in the middle of its deletion, and a stale row is harmless.

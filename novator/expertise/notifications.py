@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from novator.contests.notifications import application_recipients, notify, organiser_recipients
+from novator.core.dates import ddmmyyyy
 
 
 def _user(expert: Any) -> Any:
@@ -97,10 +98,10 @@ def status_awarded(application: Any, status: Any) -> None:
     ) % {
         "org": application.organization.full_name,
         "status": status.kind.name,
-        "starts": status.starts_on.strftime("%d.%m.%Y"),
-        "ends": status.ends_on.strftime("%d.%m.%Y"),
+        "starts": ddmmyyyy(status.starts_on),
+        "ends": ddmmyyyy(status.ends_on),
         "number": status.order_number,
-        "date": status.order_date.strftime("%d.%m.%Y") if status.order_date else "—",
+        "date": ddmmyyyy(status.order_date) or "—",
         "project": application.project_title,
     }
     notify(

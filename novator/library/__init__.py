@@ -1,0 +1,2 @@
+"""The library of methodological products: products, their adoptions (replication) and the full-text
+search over them (`search.py`)."""

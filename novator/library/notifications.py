@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from novator.accounts.models import Role, User
+from novator.core.dates import ddmmyyyy
 from novator.notifications.services import notify
 
 from .models import Adoption
@@ -41,7 +42,7 @@ def notify_adopted(adoption: Adoption) -> None:
         "org": adoption.organization.short_name,
         "municipality": adoption.organization.municipality.name,
         "product": adoption.product.title,
-        "day": adoption.adopted_on.strftime("%d.%m.%Y"),
+        "day": ddmmyyyy(adoption.adopted_on),
         "scope": adoption.get_scope_display(),
         "changes": adoption.changes or "—",
     }

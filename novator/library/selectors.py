@@ -327,15 +327,7 @@ def top_products(limit: int = 5) -> QuerySet[MethodProduct]:
 
 def adoptable_organizations(*, user: Any) -> QuerySet[Organization]:
     """Organisations the user may record an adoption for."""
-    from novator.accounts.scope import get_scope
-
-    scope = get_scope(user)
-    qs = Organization.objects.filter(is_active=True).select_related("municipality")
-    if not scope.is_admin:
-        qs = qs.filter(
-            Q(pk__in=scope.coordinator_organizations)
-            | Q(municipality_id__in=scope.methodologist_municipalities)
-        )
+    qs = Organization.objects.editable_by(user).filter(is_active=True).select_related("municipality")
     return qs.order_by("municipality__name", "short_name")
 
 

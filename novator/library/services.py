@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from novator.accounts.scope import get_scope
 from novator.core import audit
 from novator.core.concurrency import check_version
+from novator.core.dates import ddmmyyyy
 from novator.core.files import check_upload, safe_filename
+from novator.core.services import model_update, require, user_or_none
 from novator.organizations.models import Organization, Person
 
 from . import notifications, search
@@ -42,20 +44,6 @@ PRODUCT_FIELDS = (
 COUNCIL_FIELDS = ("council_date", "council_decision", "council_minutes")
 FILE_TYPES = ("pdf", "docx", "odt", "xlsx", "jpg", "png")
 MAX_FILE_BYTES: int = getattr(settings, "NOVATOR_LIBRARY_MAX_FILE_BYTES", 20 * 1024 * 1024)
-
-
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    """`actor=None` is the system (the demo loader); anyone else needs the permission."""
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _ddmmyyyy(day: datetime.date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def _clean_text(value: Any) -> Any:
@@ -150,11 +138,11 @@ def _snapshot(product: MethodProduct) -> dict[str, Any]:
 def product_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False) -> MethodProduct:
     """A new product (a draft unless `data["is_published"]`). `data` holds the fields, the lists
     `author_organizations` and `author_people`, and the council's fields for those who may record them."""
-    _require(actor, "library.add_product")
+    require(actor, "library.add_product")
     organizations = list(data.get("author_organizations") or [])
     people = list(data.get("author_people") or [])
     _check_authors(actor, organizations, people)
-    product = MethodProduct(created_by=_user_or_none(actor), is_demo=is_demo)
+    product = MethodProduct(created_by=user_or_none(actor), is_demo=is_demo)
     _apply(product, data, PRODUCT_FIELDS)
     if _council_changes(product, data):
         if not _may_approve(actor, organizations):
@@ -193,7 +181,7 @@ def product_update(
         .prefetch_related("author_organizations", "author_people")
         .get(pk=product.pk)
     )
-    _require(actor, "library.change_product", product)
+    require(actor, "library.change_product", product)
     check_version(product, version)
     before = _snapshot(product)
     organizations = list(data.get("author_organizations") or product.author_organizations.all())
@@ -232,7 +220,7 @@ def product_publish(*, actor: Any, product: MethodProduct, published: bool = Tru
         .prefetch_related("author_organizations")
         .get(pk=product.pk)
     )
-    _require(actor, "library.change_product", product)
+    require(actor, "library.change_product", product)
     if product.is_published != published:
         product.is_published = published
         product.save(update_fields=["is_published", "updated_at"])
@@ -253,7 +241,7 @@ def product_attach_file(*, actor: Any, product: MethodProduct, upload: Any, titl
         .prefetch_related("author_organizations")
         .get(pk=product.pk)
     )
-    _require(actor, "library.change_product", product)
+    require(actor, "library.change_product", product)
     kind = check_upload(upload, allowed=FILE_TYPES, max_bytes=MAX_FILE_BYTES)
     name = safe_filename(getattr(upload, "name", "file"), kind)
     item = ProductFile(
@@ -262,7 +250,7 @@ def product_attach_file(*, actor: Any, product: MethodProduct, upload: Any, titl
         original_name=(getattr(upload, "name", None) or name)[:255],
         file_type=kind,
         size=upload.size,
-        uploaded_by=_user_or_none(actor),
+        uploaded_by=user_or_none(actor),
     )
     upload.seek(0)
     item.file.save(name, upload, save=False)
@@ -288,7 +276,7 @@ def product_remove_file(*, actor: Any, item: ProductFile) -> None:
         .prefetch_related("author_organizations")
         .get(pk=item.product_id)
     )
-    _require(actor, "library.change_product", product)
+    require(actor, "library.change_product", product)
     stored, storage, name = item.file.name, item.file.storage, item.original_name
     item.delete()
     transaction.on_commit(lambda: storage.delete(stored))
@@ -316,7 +304,7 @@ def adoption_create(
         .prefetch_related("author_organizations")
         .get(pk=product.pk)
     )
-    _require(actor, "library.adopt", organization)
+    require(actor, "library.adopt", organization)
     if not product.is_published:
         raise ValidationError(_("Only a published product can be adopted."))
     if organization.pk in {o.pk for o in product.author_organizations.all()}:
@@ -327,7 +315,7 @@ def adoption_create(
         raise ValidationError(
             {
                 "adopted_on": _("The product was issued on %(day)s; it cannot be adopted before that.")
-                % {"day": _ddmmyyyy(product.released_on)}
+                % {"day": ddmmyyyy(product.released_on)}
             }
         )
     if scope not in AdoptionScope.values:
@@ -347,7 +335,7 @@ def adoption_create(
     if current is not None:
         raise ValidationError(
             _("%(org)s has been adopting this product since %(day)s; close that adoption first.")
-            % {"org": organization.short_name, "day": _ddmmyyyy(current.adopted_on)}
+            % {"org": organization.short_name, "day": ddmmyyyy(current.adopted_on)}
         )
     adoption = Adoption(
         product=product,
@@ -355,7 +343,7 @@ def adoption_create(
         adopted_on=adopted_on,
         scope=scope,
         changes=(changes or "").strip(),
-        created_by=_user_or_none(actor),
+        created_by=user_or_none(actor),
         is_demo=is_demo,
     )
     adoption.full_clean(exclude=["product", "organization"], validate_constraints=False)
@@ -398,7 +386,7 @@ def adoption_record_outcome(
         .select_related("product", "organization", "organization__municipality")
         .get(pk=adoption.pk)
     )
-    _require(actor, "library.change_adoption", adoption)
+    require(actor, "library.change_adoption", adoption)
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": _("Describe the outcome of the adoption.")})
@@ -409,24 +397,27 @@ def adoption_record_outcome(
         raise ValidationError(
             {
                 "outcome_on": _("The adoption started on %(day)s; its outcome cannot be earlier.")
-                % {"day": _ddmmyyyy(adoption.adopted_on)}
+                % {"day": ddmmyyyy(adoption.adopted_on)}
             }
         )
     if outcome_on > timezone.localdate():
         raise ValidationError({"outcome_on": _("The date cannot be in the future.")})
-    fields = ("outcome", "rating", "comment", "outcome_on", "closed_on")
-    before = audit.snapshot(adoption, fields)
-    adoption.outcome = outcome
-    adoption.rating = int(rating) if rating is not None else None
-    adoption.comment = (comment or "").strip()
-    adoption.outcome_on = outcome_on
+    data = {
+        "outcome": outcome,
+        "rating": int(rating) if rating is not None else None,
+        "comment": (comment or "").strip(),
+        "outcome_on": outcome_on,
+    }
     if close and adoption.closed_on is None:
-        adoption.closed_on = outcome_on
-    adoption.full_clean(exclude=["product", "organization"], validate_constraints=False)
-    changes = audit.diff(before, audit.snapshot(adoption, fields))
-    if changes:
-        adoption.save(update_fields=[*changes, "updated_at"])
-        audit.record(actor=actor, action="library.adoption_outcome", obj=adoption, changes=changes)
-        if not adoption.is_demo:
-            notifications.notify_outcome(adoption)
+        data["closed_on"] = outcome_on
+    changes = model_update(
+        adoption,
+        fields=("outcome", "rating", "comment", "outcome_on", "closed_on"),
+        data=data,
+        actor=actor,
+        action="library.adoption_outcome",
+        validate=lambda a: a.full_clean(exclude=["product", "organization"], validate_constraints=False),
+    )
+    if changes and not adoption.is_demo:
+        notifications.notify_outcome(adoption)
     return changes

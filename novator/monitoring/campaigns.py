@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,6 +23,8 @@ from novator.accounts.scope import get_scope
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
 from novator.core.concurrency import check_version
+from novator.core.dates import ddmmyyyy
+from novator.core.workflow import Step, Transition, Transitions, perform
 from novator.organizations.models import Organization
 
 from . import services
@@ -41,46 +42,81 @@ from .models import (
 S = ResponseState
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: Any
-    sources: frozenset[str]
-    target: str
-    who: str  # "coordinator" of the organisation or "methodologist" of its municipality
+def _values(response: CampaignResponse) -> dict[str, Decimal | None]:
+    return {k: (None if v is None else Decimal(v)) for k, v in response.values.items()}
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition(
-            "submit", gettext_lazy("Submit"), frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "coordinator"
-        ),
-        Transition("approve", gettext_lazy("Approve"), frozenset({S.SUBMITTED}), S.APPROVED, "methodologist"),
-        Transition(
-            "return", gettext_lazy("Return for fixes"), frozenset({S.SUBMITTED}), S.RETURNED, "methodologist"
-        ),
+def _complete(response: CampaignResponse, step: Step) -> None:
+    _check(response, _values(response), complete=True)
+
+
+def _submitted(response: CampaignResponse, step: Step) -> None:
+    response.submitted_at = step.now
+
+
+def _decided(response: CampaignResponse, step: Step) -> None:
+    response.decided_at, response.decided_by = step.now, step.actor
+    response.comment = step.reason
+
+
+def _record_values(response: CampaignResponse, step: Step) -> None:
+    """Approval: the values become the organisation's data."""
+    services.data_values_record(
+        actor=None,
+        organization=response.organization,
+        academic_year=response.campaign.academic_year,
+        values=_values(response),
     )
-}
 
 
-def _is(actor: Any, who: str, organization: Organization) -> bool:
-    if actor is None:  # the system (the demo data, a command): as everywhere, actor=None may act
-        return True
-    scope = get_scope(actor)
-    if scope.is_admin:
-        return True
-    if who == "coordinator":
-        return organization.pk in scope.coordinator_organizations
-    return organization.municipality_id in scope.methodologist_municipalities
+def _recompute(response: CampaignResponse, step: Step) -> None:
+    """Approval: the year is recomputed in the background."""
+    services.recompute_after_approval(
+        actor=step.actor, organization=response.organization, academic_year=response.campaign.academic_year
+    )
 
 
-def available_transitions(actor: Any, response: CampaignResponse) -> list[Transition]:
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if response.state in t.sources and _is(actor, t.who, response.organization)
-    ]
+def _review(name: str, label: Any, target: str, **hooks: Any) -> Transition:
+    """A decision of the municipality's methodologist on a submitted form."""
+    return Transition(name, label, frozenset({S.SUBMITTED}), target, "monitoring.review_response", **hooks)
+
+
+TRANSITIONS = Transitions(
+    S,
+    (
+        Transition(
+            name="submit",
+            label=gettext_lazy("Submit"),
+            sources=frozenset({S.DRAFT, S.RETURNED}),
+            target=S.SUBMITTED,
+            permission="monitoring.fill_response",
+            checks=(_complete,),
+            effects=(_submitted,),
+        ),
+        _review(
+            "approve",
+            gettext_lazy("Approve"),
+            S.APPROVED,
+            checks=(_complete,),
+            effects=(_record_values, _decided),
+            after=(_recompute,),
+        ),
+        _review(
+            "return", gettext_lazy("Return for fixes"), S.RETURNED, effects=(_decided,), needs_reason=True
+        ),
+    ),
+    action="monitoring.response_{name}",
+    related=("campaign", "organization"),
+    reason_error=gettext_lazy("Say what to fix."),
+    log_reason=False,
+    denied=gettext_lazy("You may not do this with the form."),
+    impossible=gettext_lazy("This action is not possible in the form's current state."),
+)
+
+
+def may_fill(actor: Any, response: CampaignResponse) -> bool:
+    """Whether `actor` may fill in the form (its organisation's coordinator; `None`, the system, may)."""
+    return actor is None or actor.has_perm("monitoring.fill_response", response)
 
 
 @transaction.atomic
@@ -164,7 +200,7 @@ def response_save(
         .select_related("campaign", "organization")
         .get(pk=response.pk)
     )
-    if not _is(actor, "coordinator", response.organization):
+    if not may_fill(actor, response):
         raise PermissionDenied(_("Only the organisation's coordinator fills in its form."))
     if response.state not in (S.DRAFT, S.RETURNED):
         raise ValidationError(_("The form has been submitted and can no longer be changed."))
@@ -180,54 +216,11 @@ def response_save(
     return response
 
 
-@transaction.atomic
 def response_transition(
     *, actor: Any, response: CampaignResponse, name: str, comment: str = ""
 ) -> CampaignResponse:
-    response = (
-        CampaignResponse.objects.select_for_update(of=("self",))
-        .select_related("campaign", "organization")
-        .get(pk=response.pk)
-    )
-    transition = TRANSITIONS.get(name)
-    if transition is None or response.state not in transition.sources:
-        raise ValidationError(_("This action is not possible in the form's current state."))
-    if not _is(actor, transition.who, response.organization):
-        raise PermissionDenied(_("You may not do this with the form."))
-    values = {k: (None if v is None else Decimal(v)) for k, v in response.values.items()}
-    now = timezone.now()
-    if name == "submit":
-        _check(response, values, complete=True)
-        response.submitted_at = now
-    elif name == "return":
-        if not comment.strip():
-            raise ValidationError(_("Say what to fix."))
-        response.comment = comment.strip()
-        response.decided_at, response.decided_by = now, actor
-    else:  # approve: the values become the organisation's data and the year is recomputed
-        _check(response, values, complete=True)
-        services.data_values_record(
-            actor=None,
-            organization=response.organization,
-            academic_year=response.campaign.academic_year,
-            values=values,
-        )
-        response.decided_at, response.decided_by = now, actor
-        response.comment = comment.strip()
-    before = response.state
-    response.state = transition.target
-    response.save()
-    audit.record(
-        actor=actor,
-        action=f"monitoring.response_{name}",
-        obj=response,
-        changes={"state": [before, response.state]},
-    )
-    if name == "approve":
-        services.recompute_after_approval(
-            actor=actor, organization=response.organization, academic_year=response.campaign.academic_year
-        )
-    return response
+    """Move a form along `TRANSITIONS` (submit; approve, which records the values; return)."""
+    return perform(actor, response, name, transitions=TRANSITIONS, reason=comment)
 
 
 def last_year_values(response: CampaignResponse) -> dict[str, Decimal]:
@@ -263,7 +256,7 @@ def _reminder_text(response: CampaignResponse, kind: str) -> tuple[str, str]:
         "campaign": campaign.title[:150],
         "org": response.organization.short_name,
         "year": campaign.academic_year,
-        "due": campaign.due_on.strftime("%d.%m.%Y"),
+        "due": ddmmyyyy(campaign.due_on),
     }
     if kind == ReminderKind.OVERDUE:
         subject = _("The monitoring form is overdue (due %(due)s): %(campaign)s") % values

@@ -26,6 +26,10 @@ rules.add_perm("monitoring.run_campaigns", is_region_manager | is_methodologist)
 #: Recording an organisation's collected values: its municipality's methodologists (object: the
 #: organisation) and the region-level roles.
 rules.add_perm("monitoring.record_values", is_region_manager | is_methodologist_of)
+#: A data campaign's form: its organisation's coordinator fills it in and submits it; its municipality's
+#: methodologists approve or return it (object: the form).
+rules.add_perm("monitoring.fill_response", is_admin | is_coordinator_of)
+rules.add_perm("monitoring.review_response", is_admin | is_methodologist_of)
 #: Unpublished years and aggregates: the authority and the observers.
 rules.add_perm("monitoring.view_unpublished", is_admin | is_methodologist | is_observer)
 #: An organisation's detail (its values, profile, rank): its coordinator, its municipality's

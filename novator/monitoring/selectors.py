@@ -12,9 +12,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from novator.accounts.scope import get_scope
+from novator.core.dates import ddmmyyyy
 from novator.organizations.models import Municipality, Organization, OrganizationKind, Region
 
-from . import computing
+from .engine import computing
 from .models import INDEX_CODE, Direction, IndexWeightChange, Indicator, IndicatorValue, Level, MonitoringYear
 
 
@@ -112,14 +113,15 @@ def region_overview(region: Region, year: MonitoringYear, years: list[Monitoring
     }
 
 
-def municipality_overview(
-    municipality: Municipality, year: MonitoringYear, previous: MonitoringYear | None, *, detail: bool
-) -> dict[str, Any]:
-    """The municipality's medians and change since last year; with `detail`, the ranking of its
-    organisations by the index, the distribution by kind, the heat map of indicators × organisations
-    and the completion of the year's campaigns (four queries whatever the number of organisations)."""
-    inds = indicators()
-    labels = [y.academic_year for y in (previous, year) if y is not None]
+def _municipality_summary(
+    municipality: Municipality,
+    year: MonitoringYear,
+    previous: MonitoringYear | None,
+    inds: list[Indicator],
+    labels: list[str],
+) -> tuple[Table, int | None, list[Any] | None]:
+    """The municipality's medians of every indicator this year and last, with the change; its place by
+    the index; the index's row."""
     medians: dict[str, dict[str, Decimal]] = defaultdict(dict)
     place: int | None = None
     for value_row in _values(academic_year__in=labels, level=Level.MUNICIPALITY, municipality=municipality):
@@ -144,9 +146,18 @@ def municipality_overview(
         summary.rows.append(row)
         if ind.code == INDEX_CODE:
             index_row = row
-    result: dict[str, Any] = {"summary": summary, "detail": detail, "place": place, "index_row": index_row}
-    if not detail:
-        return result
+    return summary, place, index_row
+
+
+def _municipality_detail(
+    municipality: Municipality,
+    year: MonitoringYear,
+    previous: MonitoringYear | None,
+    inds: list[Indicator],
+    labels: list[str],
+) -> dict[str, Any]:
+    """The detail of `municipality_overview`: the ranking of the organisations by the index, the
+    distribution by kind, the heat map and the completion of the year's campaigns."""
     # every indicator of this year and the index of last year, for the organisations: one query
     org_rows = list(
         IndicatorValue.objects.filter(
@@ -194,21 +205,36 @@ def municipality_overview(
     for value, label in OrganizationKind.choices:
         if value in kinds:
             kind_table.rows.append([str(label), len(kinds[value]), _num(computing.median_of(kinds[value]))])
-    result.update(
-        ranking=ranking,
-        ranked=current,
-        kinds=kind_table,
-        chart={
+    return {
+        "ranking": ranking,
+        "ranked": current,
+        "kinds": kind_table,
+        "chart": {
             "names": [r[1] for r in ranking.rows],
             "values": [r[2] for r in ranking.rows],
             "kinds": [r[0] for r in kind_table.rows],
             "kindValues": [r[2] for r in kind_table.rows],
         },
-        heat=_heat_map(
+        "heat": _heat_map(
             municipality, year, inds, [r for r in org_rows if r.academic_year == year.academic_year]
         ),
-        completion=campaign_completion(municipality, year.academic_year),
-    )
+        "completion": campaign_completion(municipality, year.academic_year),
+    }
+
+
+def municipality_overview(
+    municipality: Municipality, year: MonitoringYear, previous: MonitoringYear | None, *, detail: bool
+) -> dict[str, Any]:
+    """The municipality's medians and change since last year; with `detail`, the ranking of its
+    organisations by the index, the distribution by kind, the heat map of indicators × organisations
+    and the completion of the year's campaigns (four queries whatever the number of organisations)."""
+    inds = indicators()
+    labels = [y.academic_year for y in (previous, year) if y is not None]
+    summary, place, index_row = _municipality_summary(municipality, year, previous, inds, labels)
+    result: dict[str, Any] = {"summary": summary, "detail": detail, "place": place, "index_row": index_row}
+    if not detail:
+        return result
+    result.update(_municipality_detail(municipality, year, previous, inds, labels))
     return result
 
 
@@ -320,7 +346,7 @@ def campaign_completion(
         table.rows.append(
             [
                 c["title"],
-                c["due"].strftime("%d.%m.%Y"),
+                ddmmyyyy(c["due"]),
                 total,
                 c[ResponseState.APPROVED],
                 c[ResponseState.SUBMITTED],

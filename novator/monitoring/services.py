@@ -7,17 +7,21 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
-from novator.core.jobs import enqueue_on_commit, job_create
+from novator.core.jobs import Progress, enqueue_on_commit, job_create
 from novator.core.models import Job
+from novator.core.services import require, user_or_none
 from novator.organizations.models import Organization
 
-from . import derivations, formula
+from .engine import derivations, formula
+from .engine.recompute import CHUNK_SIZE, recompute_year
 from .models import (
     INDEX_CODE,
     DataElement,
@@ -28,12 +32,9 @@ from .models import (
     MonitoringYear,
     index_indicator,  # noqa: F401 - callers create the index through the services
 )
-from .recompute import values_recompute  # noqa: F401 - the recomputation is one of the services
 
-
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not change the monitoring."))
+#: the refusal of every monitoring service
+DENIED = gettext_lazy("You may not change the monitoring.")
 
 
 # --- catalogue -------------------------------------------------------------------------------------------
@@ -41,7 +42,7 @@ def _require(actor: Any, perm: str, obj: Any = None) -> None:
 
 @transaction.atomic
 def data_element_create(*, actor: Any, code: str, name: str, source: str, **fields: Any) -> DataElement:
-    _require(actor, "monitoring.manage")
+    require(actor, "monitoring.manage", message=DENIED)
     if source == ElementSource.DERIVED and code not in derivations.REGISTRY:
         raise ValidationError(_("Novator has no derivation for the code %(code)s.") % {"code": code})
     element = DataElement(code=code, name=name, source=source, **fields)
@@ -64,7 +65,7 @@ def _check_formula(text: str, known: set[str]) -> None:
 def indicator_create(
     *, actor: Any, code: str, name: str, numerator: str, denominator: str = "", **fields: Any
 ) -> Indicator:
-    _require(actor, "monitoring.manage")
+    require(actor, "monitoring.manage", message=DENIED)
     if code == INDEX_CODE:
         raise ValidationError(_("The code %(code)s is reserved for the index.") % {"code": code})
     known = set(DataElement.objects.values_list("code", flat=True))
@@ -84,7 +85,7 @@ def index_weights_change(
     *, actor: Any, weights: Mapping[str, Mapping[str, Any]], note: str = ""
 ) -> IndexWeightChange:
     """A new version of the weights and reference bounds: {code: {weight, lower, upper}}."""
-    _require(actor, "monitoring.manage")
+    require(actor, "monitoring.manage", message=DENIED)
     known = set(Indicator.objects.exclude(code=INDEX_CODE).values_list("code", flat=True))
     clean: dict[str, dict[str, float]] = {}
     for code, spec in weights.items():
@@ -110,9 +111,7 @@ def index_weights_change(
     if not any(spec["weight"] > 0 for spec in clean.values()):
         raise ValidationError(_("At least one indicator needs a positive weight."), code="weights")
     previous = IndexWeightChange.objects.first()
-    change = IndexWeightChange.objects.create(
-        created_by=actor if getattr(actor, "is_authenticated", False) else None, note=note, weights=clean
-    )
+    change = IndexWeightChange.objects.create(created_by=user_or_none(actor), note=note, weights=clean)
     audit.record(
         actor=actor,
         action="monitoring.weights_changed",
@@ -163,7 +162,7 @@ def data_values_record(
 ) -> int:
     """Record collected values of one organisation and year (all checked first; nothing saved on error).
     A None clears the value. Returns the number of values written."""
-    _require(actor, "monitoring.record_values", organization)
+    require(actor, "monitoring.record_values", organization, message=DENIED)
     AcademicYear.parse_valid(academic_year)
     elements = {e.code: e for e in DataElement.objects.select_related("not_greater_than")}
     # the cross-field rule compares with the value already held when the form leaves the bound out
@@ -210,7 +209,7 @@ def data_values_record(
 
 @transaction.atomic
 def year_publish(*, actor: Any, academic_year: str, published: bool = True) -> MonitoringYear:
-    _require(actor, "monitoring.manage")
+    require(actor, "monitoring.manage", message=DENIED)
     year = MonitoringYear.objects.select_for_update(of=("self",)).filter(academic_year=academic_year).first()
     if year is None or year.computed_at is None:
         raise ValidationError(
@@ -225,18 +224,45 @@ def year_publish(*, actor: Any, academic_year: str, published: bool = True) -> M
     return year
 
 
+@transaction.atomic
+def values_recompute(
+    *, actor: Any = None, academic_year: str, progress: Progress | None = None, chunk_size: int = CHUNK_SIZE
+) -> MonitoringYear:
+    """Refresh the derived values of the year and recompute every indicator and the index for every
+    active organisation, rolled up to municipalities and the region (the engine: `engine.recompute`).
+    Makes the year's rows what they compute to, so it may run again at any time: writes only what changed
+    (an unchanged year writes nothing but the year's `computed_at` and the audit record). One
+    transaction: readers see the old rows or the new ones, never a mix."""
+    year = AcademicYear.parse_valid(academic_year)
+    label = str(year)
+    # one recomputation of a year at a time (the nightly one and a job after an approval may meet): the
+    # second waits here for the first to commit and then compares with what it wrote — both comparing
+    # with the rows before either would insert the same new rows twice (PostgreSQL; SQLite has one writer)
+    MonitoringYear.objects.get_or_create(academic_year=label)
+    MonitoringYear.objects.select_for_update().filter(academic_year=label).values_list("pk").get()
+    result = recompute_year(year, progress=progress, chunk_size=chunk_size)
+    monitoring_year, _created = MonitoringYear.objects.get_or_create(academic_year=label)
+    monitoring_year.computed_at = timezone.now()
+    monitoring_year.weights = result.weights
+    monitoring_year.save(update_fields=["computed_at", "weights"])
+    audit.record(actor=actor, action="monitoring.recomputed", obj=monitoring_year, changes=result.changes())
+    if progress is not None:
+        progress.step(message=_("Saved"))
+    return monitoring_year
+
+
 def recompute_enqueue(*, actor: Any, academic_year: str) -> Job:
     """A job that recomputes the year in the background (after the current transaction commits). A job
     of the same year still waiting in the queue is reused: it will see everything committed before it
     starts (approving thirty forms in a row queues one recomputation, not thirty)."""
-    _require(actor, "monitoring.manage")
+    require(actor, "monitoring.manage", message=DENIED)
     return _recompute_job(actor=actor, academic_year=academic_year)
 
 
 def recompute_after_approval(*, actor: Any, organization: Organization, academic_year: str) -> Job:
     """The recomputation that follows an approved data form: the methodologist of the organisation's
     municipality approved its values, and the year must show them (the settings are not touched)."""
-    _require(actor, "monitoring.record_values", organization)
+    require(actor, "monitoring.record_values", organization, message=DENIED)
     return _recompute_job(actor=actor, academic_year=academic_year)
 
 

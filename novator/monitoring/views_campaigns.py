@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD
 from novator.core.idempotency import once_per_token
+from novator.core.workflow import allowed
 from novator.organizations.models import Organization
 
 from . import campaigns
@@ -92,8 +93,8 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "editable": response.state in (campaigns.S.DRAFT, campaigns.S.RETURNED)
-            and campaigns._is(request.user, "coordinator", response.organization),
-            "transitions": campaigns.available_transitions(request.user, response),
+            and campaigns.may_fill(request.user, response),
+            "transitions": allowed(request.user, response, campaigns.TRANSITIONS),
             "overdue": response.is_overdue(timezone.localdate()),
         },
     )

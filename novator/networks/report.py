@@ -35,21 +35,11 @@ def _d(value: Any) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def context(network: Network, academic_year: int) -> dict[str, Any]:
-    year = AcademicYear(academic_year)
-    now = timezone.now()
-    items = list(
-        network.plan_items.filter(academic_year=academic_year)
-        .select_related("event")
-        .order_by("planned_on", "pk")
-    )
-    partnerships = list(
-        network.partnerships.select_related("organization__municipality").order_by(
-            "organization__short_name", "pk"
-        )
-    )
-    confirmed = {p.organization_id for p in partnerships if p.state == PartnerState.CONFIRMED}
-    names = {p.organization_id: p.organization.short_name for p in partnerships}
+def _plan_rows(
+    items: list[Any], now: Any, confirmed: set[int], names: dict[int, str]
+) -> tuple[list[dict[str, Any]], set[int], set[int]]:
+    """The rows of the plan with the attendance of its held events; the people who attended any, and the
+    confirmed partners reached."""
     held_events = [i.event_id for i in items if i.event is not None and i.event.ends_at < now]
     attended = Registration.objects.filter(
         Q(event_id__in=held_events),
@@ -81,6 +71,25 @@ def context(network: Network, academic_year: int) -> dict[str, Any]:
                 "partners": ", ".join(sorted(names[o] for o in partner_ids)),
             }
         )
+    return rows, all_people, reached
+
+
+def context(network: Network, academic_year: int) -> dict[str, Any]:
+    year = AcademicYear(academic_year)
+    now = timezone.now()
+    items = list(
+        network.plan_items.filter(academic_year=academic_year)
+        .select_related("event")
+        .order_by("planned_on", "pk")
+    )
+    partnerships = list(
+        network.partnerships.select_related("organization__municipality").order_by(
+            "organization__short_name", "pk"
+        )
+    )
+    confirmed = {p.organization_id for p in partnerships if p.state == PartnerState.CONFIRMED}
+    names = {p.organization_id: p.organization.short_name for p in partnerships}
+    rows, all_people, reached = _plan_rows(items, now, confirmed, names)
     status = network.leader_status
     agreements = [
         a

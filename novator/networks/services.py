@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from novator.core import audit
 from novator.core.academic_year import AcademicYear
 from novator.core.concurrency import check_version
 from novator.core.files import check_upload
+from novator.core.services import model_update, require, user_or_none
 from novator.events.models import Event
 from novator.organizations.models import Organization
 from novator.statuses.models import StatusAssignment
@@ -28,11 +29,6 @@ AGREEMENT_TYPES = ("pdf", "docx", "odt", "jpg", "png")
 MAX_FILE_BYTES: int = getattr(settings, "NOVATOR_NETWORKS_MAX_FILE_BYTES", 20 * 1024 * 1024)
 
 
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def network_create(
     *,
     actor: Any,
@@ -42,7 +38,7 @@ def network_create(
     leader_status: StatusAssignment | None = None,
     is_demo: bool = False,
 ) -> Network:
-    _require(actor, "networks.add_network", leader)
+    require(actor, "networks.add_network", leader)
     topic = topic.strip()
     if not topic:
         raise ValidationError({"topic": _("Write the topic of the network.")})
@@ -54,7 +50,7 @@ def network_create(
             topic=topic,
             description=description.strip(),
             leader_status=leader_status,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_or_none(actor),
             is_demo=is_demo,
         )
         audit.record(actor=actor, action="network_create", obj=network, changes={"topic": topic})
@@ -62,7 +58,7 @@ def network_create(
 
 
 def partner_invite(*, actor: Any, network: Network, organization: Organization) -> Partnership:
-    _require(actor, "networks.change_network", network)
+    require(actor, "networks.change_network", network)
     if organization.pk == network.leader_id:
         raise ValidationError({"organization": _("The leader cannot be its own partner.")})
     with transaction.atomic():
@@ -78,7 +74,7 @@ def partner_invite(*, actor: Any, network: Network, organization: Organization) 
 
 def partnership_answer(*, actor: Any, partnership: Partnership, confirm: bool) -> Partnership:
     """The partner's coordinator confirms or declines (and may change the answer later)."""
-    _require(actor, "networks.answer_partnership", partnership)
+    require(actor, "networks.answer_partnership", partnership)
     state = PartnerState.CONFIRMED if confirm else PartnerState.DECLINED
     with transaction.atomic():
         before = partnership.state
@@ -101,7 +97,7 @@ def agreement_add(
     valid_to: datetime.date,
     upload: Any = None,
 ) -> Agreement:
-    _require(actor, "networks.change_network", network)
+    require(actor, "networks.change_network", network)
     errors: dict[str, str] = {}
     if not number.strip():
         errors["number"] = _("Write the number of the agreement.")
@@ -136,7 +132,7 @@ def plan_item_add(
     *, actor: Any, network: Network, title: str, planned_on: datetime.date, event: Event | None = None
 ) -> PlanItem:
     """A planned event; its academic year follows from the date (01.09–31.08)."""
-    _require(actor, "networks.change_network", network)
+    require(actor, "networks.change_network", network)
     if not title.strip():
         raise ValidationError({"title": _("Write what is planned.")})
     with transaction.atomic():
@@ -153,7 +149,7 @@ def plan_item_add(
 
 def plan_item_link_event(*, actor: Any, item: PlanItem, event: Event | None) -> PlanItem:
     """Tie a plan item to the event that carried it out (or untie it)."""
-    _require(actor, "networks.change_network", item.network)
+    require(actor, "networks.change_network", item.network)
     with transaction.atomic():
         before = item.event_id
         item.event = event
@@ -169,7 +165,7 @@ def plan_item_link_event(*, actor: Any, item: PlanItem, event: Event | None) -> 
 
 def partner_withdraw(*, actor: Any, partnership: Partnership) -> None:
     """Withdraw an invitation or end a partnership: the row goes, the audit log keeps the record."""
-    _require(actor, "networks.change_network", partnership.network)
+    require(actor, "networks.change_network", partnership.network)
     with transaction.atomic():
         audit.record(
             actor=actor,
@@ -201,7 +197,7 @@ def agreement_update(
 ) -> Agreement:
     """Correct an agreement; a new file replaces the old one, `remove_file` drops it.
     `version`: the token the edit page was loaded with (novator.core.concurrency); stale → refused."""
-    _require(actor, "networks.change_network", agreement.network)
+    require(actor, "networks.change_network", agreement.network)
     errors: dict[str, str] = {}
     if not number.strip():
         errors["number"] = _("Write the number of the agreement.")
@@ -237,7 +233,7 @@ def agreement_update(
 
 
 def agreement_delete(*, actor: Any, agreement: Agreement) -> None:
-    _require(actor, "networks.change_network", agreement.network)
+    require(actor, "networks.change_network", agreement.network)
     with transaction.atomic():
         name = agreement.file.name if agreement.file else ""
         audit.record(
@@ -260,24 +256,28 @@ def plan_item_update(
     version: str | None = None,
 ) -> PlanItem:
     """Change a plan item; its academic year follows the new date. `version`: see agreement_update."""
-    _require(actor, "networks.change_network", item.network)
+    require(actor, "networks.change_network", item.network)
     if not title.strip():
         raise ValidationError({"title": _("Write what is planned.")})
     with transaction.atomic():
         check_version(item, version)
-        before = audit.snapshot(item, ("title", "planned_on", "academic_year", "event_id"))
-        item.title = title.strip()
-        item.planned_on = planned_on
-        item.academic_year = AcademicYear.of(planned_on).start_year
-        item.event = event
-        item.save()
-        after = audit.snapshot(item, ("title", "planned_on", "academic_year", "event_id"))
-        audit.record(actor=actor, action="plan_item_update", obj=item, changes=audit.diff(before, after))
+        model_update(
+            item,
+            fields=("title", "planned_on", "academic_year", "event_id"),
+            data={
+                "title": title.strip(),
+                "planned_on": planned_on,
+                "academic_year": AcademicYear.of(planned_on).start_year,
+                "event_id": event.pk if event is not None else None,
+            },
+            actor=actor,
+            action="plan_item_update",
+        )
     return item
 
 
 def plan_item_delete(*, actor: Any, item: PlanItem) -> None:
-    _require(actor, "networks.change_network", item.network)
+    require(actor, "networks.change_network", item.network)
     with transaction.atomic():
         audit.record(actor=actor, action="plan_item_delete", obj=item.network, changes={"title": item.title})
         item.delete()

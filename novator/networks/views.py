@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,12 +38,10 @@ from .models import Agreement, Network, Partnership, PlanItem
 
 
 def _leaders(user: Any) -> Any:
-    scope = get_scope(user)
-    qs = Organization.objects.select_related("municipality").order_by("municipality__name", "short_name")
-    if scope.is_admin:
-        return qs
-    return qs.filter(
-        Q(pk__in=scope.coordinator_organizations) | Q(municipality__in=scope.methodologist_municipalities)
+    return (
+        Organization.objects.editable_by(user)
+        .select_related("municipality")
+        .order_by("municipality__name", "short_name")
     )
 
 

@@ -222,53 +222,80 @@ def plan_staff(table: StaffTable, *, organization: Organization) -> list[StaffRo
             state=InvitationState.PENDING, organization=organization
         ).values_list("email", flat=True)
     }
-    seen_email: dict[str, int] = {}
-    seen_snils: dict[str, int] = {}
-    seen_name: dict[str, int] = {}
+    seen = _Seen()
     rows: list[StaffRow] = []
     for number, cells in table.rows:
-        name = table.value(cells, "name")
-        position = table.value(cells, "position")
-        email = table.value(cells, "email").strip()
         snils = table.value(cells, "snils")
-        row = StaffRow(number, "create", name, position, email)
-        key = email.lower()
-        name_key = fold(name) + "|" + key
-        reason = ""
-        if split_name(name) is None:
-            reason = _("Write the full name: surname, first name and patronymic (if any).")
-        elif not position:
-            reason = _("The job title is empty.")
-        elif not email:
-            reason = _("The e-mail address is empty: the invitation is sent to it.")
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                reason = _("«%(email)s» is not a valid e-mail address.") % {"email": email}
-        if not reason and snils and not snils_is_valid(snils):
-            reason = _("The СНИЛС %(snils)s is wrong: its check number does not match.") % {"snils": snils}
-        if not reason and key in seen_email:
-            reason = _("The e-mail address is already in row %(row)d.") % {"row": seen_email[key]}
-        digits = _NOT_DIGIT.sub("", snils)
-        if not reason and digits and digits in seen_snils:
-            reason = _("The same person (СНИЛС) is already in row %(row)d.") % {"row": seen_snils[digits]}
-        if not reason and name_key in seen_name:
-            reason = _("The same person is already in row %(row)d.") % {"row": seen_name[name_key]}
+        row = StaffRow(
+            number,
+            "create",
+            table.value(cells, "name"),
+            table.value(cells, "position"),
+            table.value(cells, "email").strip(),
+        )
+        key = row.email.lower()
+        reason = _cell_reason(row, snils) or seen.repeated(row, snils)
         if not reason and key in accounts:
-            reason = _("There is already an account with the e-mail address %(email)s.") % {"email": email}
+            reason = _("There is already an account with the e-mail address %(email)s.") % {
+                "email": row.email
+            }
         if reason:
             row.action, row.reason = "reject", reason
         elif key in on_staff or key in invited:
             row.action = "unchanged"
             row.reason = _("Already on the staff or invited.")
-        if key and key not in seen_email:
-            seen_email[key] = number
-        if digits and snils_is_valid(snils) and digits not in seen_snils:
-            seen_snils[digits] = number
-        seen_name.setdefault(name_key, number)
+        seen.add(row, snils)
         rows.append(row)
     return rows
+
+
+def _cell_reason(row: StaffRow, snils: str) -> str:
+    """Why the row's own cells are unusable, or ""."""
+    if split_name(row.name) is None:
+        return _("Write the full name: surname, first name and patronymic (if any).")
+    if not row.position:
+        return _("The job title is empty.")
+    if not row.email:
+        return _("The e-mail address is empty: the invitation is sent to it.")
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        return _("«%(email)s» is not a valid e-mail address.") % {"email": row.email}
+    if snils and not snils_is_valid(snils):
+        return _("The СНИЛС %(snils)s is wrong: its check number does not match.") % {"snils": snils}
+    return ""
+
+
+class _Seen:
+    """The first row of each address, СНИЛС and name-with-address in the file (a person listed twice)."""
+
+    def __init__(self) -> None:
+        self.email: dict[str, int] = {}
+        self.snils: dict[str, int] = {}
+        self.name: dict[str, int] = {}
+
+    @staticmethod
+    def _keys(row: StaffRow, snils: str) -> tuple[str, str, str]:
+        key = row.email.lower()
+        return key, _NOT_DIGIT.sub("", snils), fold(row.name) + "|" + key
+
+    def repeated(self, row: StaffRow, snils: str) -> str:
+        email, digits, name = self._keys(row, snils)
+        if email in self.email:
+            return _("The e-mail address is already in row %(row)d.") % {"row": self.email[email]}
+        if digits and digits in self.snils:
+            return _("The same person (СНИЛС) is already in row %(row)d.") % {"row": self.snils[digits]}
+        if name in self.name:
+            return _("The same person is already in row %(row)d.") % {"row": self.name[name]}
+        return ""
+
+    def add(self, row: StaffRow, snils: str) -> None:
+        email, digits, name = self._keys(row, snils)
+        if email:
+            self.email.setdefault(email, row.number)
+        if digits and snils_is_valid(snils):
+            self.snils.setdefault(digits, row.number)
+        self.name.setdefault(name, row.number)
 
 
 def count_rows(rows: list[StaffRow]) -> dict[str, int]:

@@ -15,6 +15,8 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 
+from novator.core.dates import ddmmyyyy
+
 from .importing import EXPORT_HEADERS, FORMULA_TRIGGERS, KIND_WORDS, SUBTYPE_WORDS, bool_text
 from .importing.columns import COLUMNS
 from .models import Organization
@@ -68,7 +70,7 @@ class _Echo:
 
 def _csv_cell(value: Any) -> str:
     if isinstance(value, datetime.date):
-        return value.strftime("%d.%m.%Y")
+        return ddmmyyyy(value)
     return guard_csv(str(value) if value is not None else "")
 
 

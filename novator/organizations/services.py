@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.concurrency import check_version
-
-if TYPE_CHECKING:
-    from .importing.plan import Plan
+from novator.core.jobs import enqueue_on_commit, job_create
+from novator.core.models import Job
+from novator.core.services import model_update, require, user_or_none
 
 from .models import (
     SUBTYPES_BY_KIND,
@@ -78,7 +78,8 @@ def published_name_changed(person: Person) -> None:
         hook(person)
 
 
-def _check_kind_subtype(org: Organization) -> None:
+def validate_kind_subtype(org: Organization) -> None:
+    """The subtype belongs to the kind (ValidationError on `subtype` otherwise)."""
     allowed = SUBTYPES_BY_KIND.get(org.kind, set())
     if org.kind and org.subtype and org.subtype not in allowed:
         raise ValidationError(
@@ -89,7 +90,8 @@ def _check_kind_subtype(org: Organization) -> None:
         )
 
 
-def _check_parent(org: Organization) -> None:
+def validate_parent(org: Organization) -> None:
+    """The chain of parents has no loop (ValidationError on `parent` otherwise)."""
     parent = org.parent
     seen = {org.pk}
     while parent is not None:
@@ -105,13 +107,13 @@ def _validate(org: Organization) -> None:
     if org.is_active:
         org.closed_on = None
     org.full_clean()
-    _check_kind_subtype(org)
-    _check_parent(org)
+    for rule in ORGANIZATION_RULES:
+        rule(org)
 
 
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+#: The registry's rules beyond the model's field validators, each raising ValidationError. The services
+#: apply them on every write; the import plan calls them to reject a row before anything is written.
+ORGANIZATION_RULES: tuple[Callable[[Organization], None], ...] = (validate_kind_subtype, validate_parent)
 
 
 def parent_out_of_scope(actor: Any, org: Organization, previous_parent_id: int | None = None) -> str | None:
@@ -141,8 +143,8 @@ def organization_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = 
         if name in data:
             setattr(org, name, data[name])
     if actor is not None:
-        _require(actor, "organizations.add_organization")
-        _require(actor, "organizations.manage_organization", org)
+        require(actor, "organizations.add_organization")
+        require(actor, "organizations.manage_organization", org)
         _require_parent_scope(actor, org)
     _validate(org)
     org.search_text = org.build_search_text()
@@ -167,7 +169,7 @@ def organization_update(
     """
     check_version(organization, version)
     if actor is not None:
-        _require(actor, "organizations.change_organization", organization)
+        require(actor, "organizations.change_organization", organization)
         if not actor.has_perm("organizations.manage_organization", organization):
             forbidden = [
                 k for k in data if k not in COORDINATOR_FIELDS and data[k] != getattr(organization, k)
@@ -177,22 +179,25 @@ def organization_update(
                     _("Only a methodologist can change these fields: %(fields)s.")
                     % {"fields": ", ".join(forbidden)}
                 )
-    before = audit.snapshot(organization, ORGANIZATION_FIELDS)
     previous_parent_id = organization.parent_id
-    for name in ORGANIZATION_FIELDS:
-        if name in data:
-            setattr(organization, name, data[name])
-    if actor is not None and "municipality" in data:
-        # a methodologist may not move an organisation out of their municipalities
-        _require(actor, "organizations.manage_organization", organization)
-    _require_parent_scope(actor, organization, previous_parent_id)
-    _validate(organization)
-    changes = audit.diff(before, audit.snapshot(organization, ORGANIZATION_FIELDS))
-    if changes:
+
+    def validate(organization: Organization) -> None:
+        if "municipality" in data:
+            # a methodologist may not move an organisation out of their municipalities
+            require(actor, "organizations.manage_organization", organization)
+        _require_parent_scope(actor, organization, previous_parent_id)
+        _validate(organization)
         organization.search_text = organization.build_search_text()
-        organization.save()
-        audit.record(actor=actor, action="organization.update", obj=organization, changes=changes)
-    return changes
+
+    return model_update(
+        organization,
+        fields=ORGANIZATION_FIELDS,
+        data=data,
+        actor=actor,
+        action="organization.update",
+        validate=validate,
+        also_save=("search_text",),
+    )
 
 
 @transaction.atomic
@@ -207,7 +212,7 @@ def region_get_or_create(*, actor: Any, code: str, name: str) -> Region:
 @transaction.atomic
 def municipality_create(*, actor: Any, region: Region, name: str, oktmo: str) -> Municipality:
     if actor is not None:
-        _require(actor, "organizations.add_municipality")
+        require(actor, "organizations.add_municipality")
     municipality = Municipality(region=region, name=name, oktmo=oktmo)
     municipality.full_clean()
     municipality.save()
@@ -253,7 +258,7 @@ def municipalities_import(*, actor: Any, region: Region, items: Sequence[tuple[s
     unchanged, rejected); the whole list is written in one transaction with its audit.
     """
     if actor is not None:
-        _require(actor, "organizations.add_municipality")
+        require(actor, "organizations.add_municipality")
     counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     existing = {m.oktmo: m for m in Municipality.objects.filter(oktmo__in=[code for code, _name in items])}
     for oktmo, name in items:
@@ -301,7 +306,7 @@ def person_create(*, actor: Any, data: Mapping[str, Any], is_demo: bool = False)
         if name in data:
             setattr(person, name, data[name])
     if actor is not None:
-        _require(actor, "organizations.change_person", person.organization)
+        require(actor, "organizations.change_person", person.organization)
     _validate_person(person)
     person.save()
     audit.record(actor=actor, action="person.create", obj=person)
@@ -314,22 +319,18 @@ def person_update(
 ) -> dict[str, Any]:
     """Change a staff record; `version` is the edit page's token (a stale page is refused)."""
     check_version(person, version)
-    if actor is not None:
-        _require(actor, "organizations.change_person", person.organization)
-    before = audit.snapshot(person, PERSON_FIELDS)
+    require(actor, "organizations.change_person", person.organization)
     published_before = person.published_name
-    for name in PERSON_FIELDS:
-        if name in data:
-            setattr(person, name, data[name])
-    if actor is not None:
-        _require(actor, "organizations.change_person", person.organization)
-    _validate_person(person)
-    changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    if changes:
-        person.save()
-        audit.record(actor=actor, action="person.update", obj=person, changes=changes)
-        if person.published_name != published_before:
-            published_name_changed(person)
+
+    def validate(person: Person) -> None:
+        require(actor, "organizations.change_person", person.organization)
+        _validate_person(person)
+
+    changes = model_update(
+        person, fields=PERSON_FIELDS, data=data, actor=actor, action="person.update", validate=validate
+    )
+    if changes and person.published_name != published_before:
+        published_name_changed(person)
     return changes
 
 
@@ -337,7 +338,7 @@ def person_update(
 def person_link_user(*, actor: Any, person: Person, user: Any) -> Person:
     """Link a staff record to the user account of the same person (one account per staff record)."""
     if actor is not None:
-        _require(actor, "organizations.manage_organization", person.organization)
+        require(actor, "organizations.manage_organization", person.organization)
     if person.user_id == user.pk:
         return person
     if person.user_id is not None or Person.objects.filter(user=user).exists():
@@ -360,7 +361,7 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
     organisations and one for the audit. Uniqueness is left to the database: an IntegrityError leaves
     nothing of the batch, and the caller writes its rows one by one to find the culprit."""
     if actor is not None:
-        _require(actor, "organizations.add_organization")
+        require(actor, "organizations.add_organization")
     created = []
     for data in rows:
         org = Organization()
@@ -368,11 +369,11 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
             if name in data:
                 setattr(org, name, data[name])
         if actor is not None:
-            _require(actor, "organizations.manage_organization", org)
+            require(actor, "organizations.manage_organization", org)
             _require_parent_scope(actor, org)
         if org.is_active:
             org.closed_on = None
-        _check_kind_subtype(org)
+        validate_kind_subtype(org)
         org.search_text = org.build_search_text()
         created.append(org)
     Organization.objects.bulk_create(created)
@@ -398,8 +399,8 @@ def organization_update_many(
     fields = {"search_text", "updated_at", "closed_on"}
     for organization, data in items:
         if actor is not None:
-            _require(actor, "organizations.change_organization", organization)
-            _require(actor, "organizations.manage_organization", organization)
+            require(actor, "organizations.change_organization", organization)
+            require(actor, "organizations.manage_organization", organization)
         before = audit.snapshot(organization, ORGANIZATION_FIELDS)
         previous_parent_id = organization.parent_id
         for name in ORGANIZATION_FIELDS:
@@ -407,13 +408,13 @@ def organization_update_many(
                 setattr(organization, name, data[name])
                 fields.add(name)
         if actor is not None and "municipality" in data:
-            _require(actor, "organizations.manage_organization", organization)
+            require(actor, "organizations.manage_organization", organization)
         _require_parent_scope(actor, organization, previous_parent_id)
         if organization.is_active:
             organization.closed_on = None
-        _check_kind_subtype(organization)
+        validate_kind_subtype(organization)
         if "parent" in data:
-            _check_parent(organization)
+            validate_parent(organization)
         changes = audit.diff(before, audit.snapshot(organization, ORGANIZATION_FIELDS))
         results.append(changes)
         if changes:
@@ -430,13 +431,32 @@ def organization_update_many(
 IMPORT_ROWS_BATCH = 2000
 
 
+class _PlannedRow(Protocol):
+    action: str
+
+    def as_json(self) -> dict[str, Any]: ...
+
+
+class ImportPreview(Protocol):
+    """What `organization_import_create` stores of an import plan (`importing.plan.Plan` is one); the
+    services do not import the importer, which calls them."""
+
+    @property
+    def rows(self) -> Sequence[_PlannedRow]: ...
+
+    @property
+    def notices(self) -> Sequence[str]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+
 def organization_import_create(
-    *, actor: Any, original_name: str, file_type: str, content: bytes, plan: Plan
+    *, actor: Any, original_name: str, file_type: str, content: bytes, plan: ImportPreview
 ) -> OrganizationImport:
     """Store an uploaded registry file with its preview (the planned rows, in batches) for confirmation."""
     upload = OrganizationImport(
         original_name=original_name[:255],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
         preview={"notices": list(plan.notices), "file_type": file_type},
         counts=plan.counts(),
     )
@@ -452,3 +472,27 @@ def organization_import_create(
             batch_size=IMPORT_ROWS_BATCH,
         )
     return upload
+
+
+def organization_import_start(*, actor: Any, upload: OrganizationImport) -> Job | None:
+    """Start a previewed import: claim it and queue the job that writes its rows (after the commit).
+
+    The claim is a compare-and-set on the state, so a second confirmation (a double click, two tabs) finds
+    it taken: then None, and nothing is queued twice."""
+    from .tasks import import_organizations_task  # the task runs the importer, which imports this module
+
+    require(actor, "organizations.import_organizations")
+    with transaction.atomic():
+        claimed = OrganizationImport.objects.filter(
+            pk=upload.pk, state=OrganizationImport.State.PREVIEWED
+        ).update(state=OrganizationImport.State.QUEUED)
+        if not claimed:
+            return None
+        job = job_create(
+            actor=actor,
+            kind="organizations.import",
+            title=_("Import of organisations from «%(name)s»") % {"name": upload.original_name},
+        )
+        OrganizationImport.objects.filter(pk=upload.pk).update(job=job)
+        enqueue_on_commit(import_organizations_task, upload.pk, str(job.pk))
+    return job

@@ -10,13 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.models import ActivityLog
+from novator.core.services import require, user_or_none
 from novator.organizations.models import Person
 from novator.organizations.services import published_name_changed
 
@@ -27,14 +28,9 @@ from .models import AccessKind, ConsentKind, ConsentScan, DestructionAct, Person
 ERASED_NAME = "Удалено"
 
 
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def access_record(*, actor: Any, person_ids: Iterable[int], kind: str, path: str = "") -> int:
     """Log that `actor` read the personal data of these people (one row per person)."""
-    who = actor if getattr(actor, "is_authenticated", False) else None
+    who = user_or_none(actor)
     rows = [PersonalDataAccess(person_id=pk, actor=who, kind=kind, path=path[:300]) for pk in set(person_ids)]
     PersonalDataAccess.objects.bulk_create(rows)
     return len(rows)
@@ -56,7 +52,7 @@ def _rows(queryset: Any, fields: list[str]) -> list[dict[str, Any]]:
 
 def person_export(*, actor: Any, person: Person, record_access: bool = True) -> dict[str, Any]:
     """Everything held on one person, as plain JSON values, grouped by where it is kept."""
-    _require(actor, "privacy.export_person_data", person)
+    require(actor, "privacy.export_person_data", person)
     from novator.accounts.models import RoleAssignment
     from novator.contests.models import Application
     from novator.events.models import Certificate, Registration
@@ -191,7 +187,7 @@ def consent_scan_add(*, actor: Any, person: Person, kind: str, upload: Any) -> C
 
     from novator.core.files import check_upload
 
-    _require(actor, "privacy.upload_consent_scan", person)
+    require(actor, "privacy.upload_consent_scan", person)
     if person.erased_at is not None:
         raise ValidationError(_("This person's data has been erased."))
     if kind not in ConsentKind.values:
@@ -222,7 +218,7 @@ def person_erase(*, actor: Any, person: Person, confirmation: str, reason: str =
 
     Irreversible: the operator confirms by typing the person's number. Audited (without the old values).
     """
-    _require(actor, "privacy.erase_person", person)
+    require(actor, "privacy.erase_person", person)
     if confirmation.strip() != confirmation_phrase(person):
         raise ValidationError(
             {
@@ -329,7 +325,7 @@ def _make_act(
 
 
 def _who(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+    return user_or_none(actor)
 
 
 # --- retention -------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from novator.accounts.models import Role, RoleAssignment, User
+from novator.core.dates import ddmmyyyy
 from novator.notifications.services import notify
 
 #: Kinds (see novator/notifications/kinds.py)
@@ -110,7 +111,7 @@ def report_transition(report: Any, name: str, reason: str) -> None:
     if reason:
         body += _("Comment: %(reason)s\n") % {"reason": reason}
     if report.fixes_due_on and name == "return":
-        body += _("Submit it again by %(due)s.\n") % {"due": report.fixes_due_on.strftime("%d.%m.%Y")}
+        body += _("Submit it again by %(due)s.\n") % {"due": ddmmyyyy(report.fixes_due_on)}
     url = report.get_absolute_url()
     if name == "submit":
         recipients = methodologists(project.organization.municipality_id)

@@ -1,7 +1,8 @@
 """The workflows of project versions and reports, declared as data and enforced by one service each.
 
 A transition names its source states, its target, the permission (a django-rules name) the actor must
-hold on the object, and whether it needs a reason (a comment the coordinator will read).
+hold on the object, whether it needs a reason (a comment the coordinator will read), and for reports its
+checks, effects and consequences (`checks.py`, run by `core.workflow.perform`).
 `services.projects.version_transition` and `services.reports.report_transition` are the only places
 that change a version's or a report's `state`.
 """
@@ -10,14 +11,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from novator.core.workflow import Transition, available
+from novator.core.text import clean_text
+from novator.core.workflow import Transition, Transitions, allowed, available
 
+from . import checks
 from .models import ReportState as R
 from .models import VersionState as V
 
-VERSION_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+VERSION_TRANSITIONS = Transitions(
+    V,
+    (
         Transition(
             "submit",
             _("Submit for approval"),
@@ -43,12 +46,18 @@ VERSION_TRANSITIONS: dict[str, Transition] = {
             needs_reason=True,
             style="btn-outline-warning",
         ),
-    )
-}
+    ),
+    action="project.version_{name}",
+)
 
-REPORT_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+
+def _reason(text: str) -> str:
+    return clean_text(text, 5000)
+
+
+REPORT_TRANSITIONS = Transitions(
+    R,
+    (
         Transition(
             "submit",
             _("Submit the report"),
@@ -56,6 +65,9 @@ REPORT_TRANSITIONS: dict[str, Transition] = {
             R.SUBMITTED,
             "projects.fill_report",
             style="btn-primary",
+            checks=(checks.report_complete,),
+            effects=(checks.stamp_submitted,),
+            notify=checks.notify_report,
         ),
         Transition(
             "accept",
@@ -64,6 +76,10 @@ REPORT_TRANSITIONS: dict[str, Transition] = {
             R.ACCEPTED,
             "projects.review_report",
             style="btn-success",
+            checks=(checks.final_outcome_chosen,),
+            effects=(checks.stamp_decided,),
+            after=(checks.propose_outcome,),
+            notify=checks.notify_report,
         ),
         Transition(
             "return",
@@ -73,6 +89,9 @@ REPORT_TRANSITIONS: dict[str, Transition] = {
             "projects.review_report",
             needs_reason=True,
             style="btn-outline-warning",
+            checks=(checks.fixes_due_ahead,),
+            effects=(checks.stamp_decided,),
+            notify=checks.notify_report,
         ),
         Transition(
             "reject",
@@ -82,8 +101,20 @@ REPORT_TRANSITIONS: dict[str, Transition] = {
             "projects.review_report",
             needs_reason=True,
             style="btn-outline-danger",
+            effects=(checks.stamp_decided,),
+            after=(checks.propose_revoking,),
+            notify=checks.notify_report,
         ),
-    )
-}
+    ),
+    action="report.{name}",
+    related=(
+        "project",
+        "project__organization",
+        "project__organization__municipality",
+        "project__status_assignment",
+    ),
+    clean_reason=_reason,
+    reason_error={"reason": _("Write the reason; the coordinator will read it.")},
+)
 
-__all__ = ["REPORT_TRANSITIONS", "VERSION_TRANSITIONS", "Transition", "available"]
+__all__ = ["REPORT_TRANSITIONS", "VERSION_TRANSITIONS", "Transition", "allowed", "available"]

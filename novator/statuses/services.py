@@ -6,30 +6,19 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.dates import ddmmyyyy
+from novator.core.services import model_update, require, user_or_none
 
 from .models import StatusAssignment, StatusEvent, StatusKind
 
 #: Fields of an assignment that may be corrected without an event (a typo in the order or the title).
 CORRECTABLE_FIELDS = ("project_title", "order_number", "order_date")
-
-
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _ddmmyyyy(day: datetime.date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def _save_event(event: StatusEvent) -> StatusEvent:
@@ -66,7 +55,7 @@ def status_award(
     is_demo: bool = False,
 ) -> StatusAssignment:
     """Give an organisation a status for a term. `actor=None` is the system (a contest's publication)."""
-    _require(actor, "statuses.award_status", organization)
+    require(actor, "statuses.award_status", organization)
     if years < 1:
         raise ValidationError({"years": _("The term is at least one year.")})
     order_number = (order_number or "").strip()
@@ -90,7 +79,7 @@ def status_award(
             new_ends_on=assignment.ends_on,
             order_number=order_number,
             order_date=order_date,
-            actor=_user_or_none(actor),
+            actor=user_or_none(actor),
         )
     )
     audit.record(
@@ -123,14 +112,14 @@ def status_extend(
         .select_related("organization")
         .get(pk=assignment.pk)
     )
-    _require(actor, "statuses.change_status", assignment)
+    require(actor, "statuses.change_status", assignment)
     if assignment.revoked_on:
         raise ValidationError(_("A revoked status cannot be extended."))
     if new_ends_on <= assignment.ends_on:
         raise ValidationError(
             {
                 "new_ends_on": _("The new end must be later than the current one (%(end)s).")
-                % {"end": _ddmmyyyy(assignment.ends_on)}
+                % {"end": ddmmyyyy(assignment.ends_on)}
             }
         )
     order_number = (order_number or "").strip()
@@ -152,7 +141,7 @@ def status_extend(
             order_number=order_number,
             order_date=order_date,
             grounds=(grounds or "").strip(),
-            actor=_user_or_none(actor),
+            actor=user_or_none(actor),
         )
     )
     audit.record(
@@ -183,7 +172,7 @@ def status_revoke(
         .select_related("organization")
         .get(pk=assignment.pk)
     )
-    _require(actor, "statuses.change_status", assignment)
+    require(actor, "statuses.change_status", assignment)
     grounds = (grounds or "").strip()
     if not grounds:
         raise ValidationError({"grounds": _("Give the grounds for revocation.")})
@@ -196,7 +185,7 @@ def status_revoke(
         raise ValidationError(
             {
                 "on": _("The status ended on %(end)s; a revocation must fall within its term.")
-                % {"end": _ddmmyyyy(assignment.ends_on)}
+                % {"end": ddmmyyyy(assignment.ends_on)}
             }
         )
     order_number = (order_number or "").strip()
@@ -213,7 +202,7 @@ def status_revoke(
             order_number=order_number,
             order_date=order_date,
             grounds=grounds,
-            actor=_user_or_none(actor),
+            actor=user_or_none(actor),
         )
     )
     audit.record(
@@ -236,7 +225,7 @@ def status_update(
         .select_related("organization")
         .get(pk=assignment.pk)
     )
-    _require(actor, "statuses.change_status", assignment)
+    require(actor, "statuses.change_status", assignment)
     unknown = set(data) - set(CORRECTABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -245,12 +234,12 @@ def status_update(
                 "by extension or revocation."
             )
         )
-    before = audit.snapshot(assignment, data)
-    for name, value in data.items():
-        setattr(assignment, name, value.strip() if isinstance(value, str) else value)
-    assignment.full_clean()
-    changes = audit.diff(before, audit.snapshot(assignment, data))
-    if changes:
-        assignment.save(update_fields=[*changes, "updated_at"])
-        audit.record(actor=actor, action="status.update", obj=assignment, changes=changes)
-    return changes
+    return model_update(
+        assignment,
+        fields=tuple(data),
+        data=data,
+        actor=actor,
+        action="status.update",
+        strip=True,
+        validate=StatusAssignment.full_clean,
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from novator.core.dates import ddmmyyyy
 from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate, query_without
 
@@ -113,8 +114,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The status is extended to %(end)s.")
-                % {"end": form.cleaned_data["new_ends_on"].strftime("%d.%m.%Y")},
+                _("The status is extended to %(end)s.") % {"end": ddmmyyyy(form.cleaned_data["new_ends_on"])},
             )
             return redirect(assignment)
     return _render_detail(request, assignment, extend_form=form)
@@ -134,8 +134,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The status is revoked from %(day)s.")
-                % {"day": form.cleaned_data["on"].strftime("%d.%m.%Y")},
+                _("The status is revoked from %(day)s.") % {"day": ddmmyyyy(form.cleaned_data["on"])},
             )
             return redirect(assignment)
     return _render_detail(request, assignment, revoke_form=form)

@@ -6,8 +6,8 @@ The package re-exports every service, so callers write `from novator.contests im
 
 from __future__ import annotations
 
+from ..checks import completeness_errors, is_administrator, nominee_errors, recent_win
 from ._common import now as _now
-from ._common import require as _require
 from .applications import (
     APPLICATION_FIELDS,
     application_attach_document,
@@ -15,34 +15,21 @@ from .applications import (
     application_record_outcome,
     application_transition,
     application_update,
-    check_complete,
-    check_contest_accepting_changes,
-    check_return_due,
-    check_window,
-    completeness_errors,
     edit_locked_reason,
     existing_application,
 )
 from .contests import (
     CONTEST_FIELDS,
     CONTEST_TRANSITION_HOOKS,
-    check_no_pending_formal_checks,
-    check_order_recorded,
-    check_ready_to_announce,
     contest_copy,
     contest_create,
     contest_record_order,
     contest_transition,
     contest_update,
-    find_transition,
 )
 from .nominees import (
     application_nominate_next_stage,
-    check_nominee,
     diplomas_issue,
-    is_administrator,
-    nominee_errors,
-    recent_win,
 )
 from .setup import (
     category_create,
@@ -69,7 +56,6 @@ __all__ = [
     "CONTEST_FIELDS",
     "CONTEST_TRANSITION_HOOKS",
     "_now",
-    "_require",
     "application_attach_document",
     "application_create",
     "application_nominate_next_stage",
@@ -79,14 +65,6 @@ __all__ = [
     "category_create",
     "category_delete",
     "category_update",
-    "check_complete",
-    "check_contest_accepting_changes",
-    "check_no_pending_formal_checks",
-    "check_nominee",
-    "check_order_recorded",
-    "check_ready_to_announce",
-    "check_return_due",
-    "check_window",
     "completeness_errors",
     "contest_apply_defaults",
     "contest_copy",
@@ -100,7 +78,6 @@ __all__ = [
     "diplomas_issue",
     "edit_locked_reason",
     "existing_application",
-    "find_transition",
     "form_section_create",
     "form_section_delete",
     "form_section_update",

@@ -9,14 +9,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.concurrency import check_version
 from novator.core.files import check_upload, safe_filename
+from novator.core.services import model_update, require, user_or_none
+from novator.core.workflow import perform
 
-from .. import notifications
+from ..checks import nominee_errors
 from ..models import (
     Application,
     ApplicationDocument,
@@ -29,90 +30,12 @@ from ..models import (
 )
 from ..workflow import APPLICATION_TRANSITIONS, EDITABLE_STATES
 from . import _common
-from ._common import moscow, require, user_or_none
-from .contests import find_transition
-from .nominees import check_nominee, nominee_errors
 
 APPLICATION_FIELDS = ("project_title", "category", "texts", "experience_years")
 
 
 # ---------------------------------------------------------------------------------------------------
 # Checks of the workflow
-
-
-def check_window(application: Application, now: datetime.datetime) -> None:
-    contest = application.contest
-    if contest.state != ContestState.ANNOUNCED:
-        raise ValidationError(_("The contest is not accepting applications."), code="not_accepting")
-    if application.state == ApplicationState.RETURNED and application.return_due:
-        if now > application.return_due:
-            raise ValidationError(
-                _("The deadline for fixes was %(due)s; the application can no longer be submitted.")
-                % {"due": moscow(application.return_due)},
-                code="late",
-            )
-        return
-    if now < contest.opens_at:
-        raise ValidationError(
-            _("Applications are accepted from %(opens)s.") % {"opens": moscow(contest.opens_at)},
-            code="early",
-        )
-    if now >= contest.closes_at:
-        raise ValidationError(
-            _("Applications were accepted until %(closes)s; the deadline has passed.")
-            % {"closes": moscow(contest.closes_at)},
-            code="late",
-        )
-
-
-def completeness_errors(application: Application) -> list[str]:
-    """What is missing before the application can be submitted (in the user's language)."""
-    errors: list[str] = []
-    contest = application.contest
-    if not application.project_title.strip():
-        errors.append(_("The project title is empty."))
-    if application.category_id is None and contest.categories.exists():
-        errors.append(_("Choose a category."))
-    texts = application.texts or {}
-    for section in contest.sections.all():
-        text = (texts.get(section.key) or "").strip()
-        if section.required and not text:
-            errors.append(_("Section «%(title)s» is empty.") % {"title": section.title})
-        if len(text) > section.max_length:
-            errors.append(
-                _("Section «%(title)s» is longer than %(max)d characters.")
-                % {"title": section.title, "max": section.max_length}
-            )
-    uploaded = set(application.documents.values_list("requirement_id", flat=True))
-    for requirement in contest.required_documents.all():
-        if requirement.required and requirement.pk not in uploaded:
-            errors.append(_("Document «%(title)s» is not attached.") % {"title": requirement.title})
-    return errors
-
-
-def check_complete(application: Application, now: datetime.datetime) -> None:
-    errors = completeness_errors(application)
-    if errors:
-        raise ValidationError(errors, code="incomplete")
-
-
-def check_contest_accepting_changes(application: Application, now: datetime.datetime) -> None:
-    if application.contest.state != ContestState.ANNOUNCED:
-        raise ValidationError(_("The expertise has started; the application can no longer be withdrawn."))
-
-
-def check_return_due(application: Application, now: datetime.datetime) -> None:
-    if application.return_due is None or application.return_due <= now:
-        raise ValidationError({"due": _("Give a due date for the fixes in the future.")})
-
-
-_APPLICATION_CHECKS = {
-    "check_window": check_window,
-    "check_complete": check_complete,
-    "check_contest_accepting_changes": check_contest_accepting_changes,
-    "check_return_due": check_return_due,
-    "check_nominee": check_nominee,
-}
 
 
 def edit_locked_reason(application: Application) -> str | None:
@@ -130,7 +53,6 @@ def _check_editable(application: Application) -> None:
         raise ValidationError(reason, code="locked")
 
 
-@transaction.atomic
 def application_transition(
     *,
     actor: Any,
@@ -144,46 +66,15 @@ def application_transition(
 
     The row is locked first, so two tabs submitting at once make one submission and one clear error.
     """
-    now = now or _common.now()
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("contest", "organization", "applicant")
-        .get(pk=application.pk)
+    return perform(
+        actor,
+        application,
+        name,
+        transitions=APPLICATION_TRANSITIONS,
+        reason=reason,
+        now=now or _common.now(),
+        due=due,
     )
-    transition = find_transition(
-        APPLICATION_TRANSITIONS, name, application.state, ApplicationState, actor=actor, obj=application
-    )
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    if name == "return":
-        application.return_due = due
-    for check in transition.checks:
-        _APPLICATION_CHECKS[check](application, now)
-    before = application.state
-    application.state = transition.target
-    if name == "submit":
-        application.submitted_at = now
-        application.return_reason = ""
-        application.return_due = None
-        if application.number is None:
-            # numbers are given in the order of submission; the contest row serialises concurrent ones
-            Contest.objects.select_for_update(of=("self",)).filter(pk=application.contest_id).first()
-            last = Application.objects.filter(contest=application.contest).aggregate(n=Max("number"))["n"]
-            application.number = (last or 0) + 1
-    elif name == "return":
-        application.return_reason = reason
-    elif name == "reject":
-        application.reject_reason = reason
-    application.save()
-    audit.record(
-        actor=actor,
-        action=f"application.{name}",
-        obj=application,
-        changes={"state": [before, application.state], **({"reason": [None, reason]} if reason else {})},
-    )
-    notifications.notify_application_transition(application, name, reason)
-    return application
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -322,29 +213,39 @@ def application_update(
     require(actor, "contests.apply", application)
     _check_editable(application)
     check_version(application, version)
-    before = audit.snapshot(application, APPLICATION_FIELDS)
+    values = {k: v for k, v in data.items() if k in ("category", "experience_years")}
+    if "experience_years" in data and application.contest.kind != ContestKind.PROFESSIONAL:
+        del values["experience_years"]
     if "project_title" in data:
-        application.project_title = (data["project_title"] or "").strip()
-    if "category" in data:
-        application.category = data["category"]
-        _check_eligible(application.contest, application.organization, application.category)
-    if "texts" in data:
-        application.texts = {**(application.texts or {}), **_check_texts(application.contest, data["texts"])}
-    if "experience_years" in data and application.contest.kind == ContestKind.PROFESSIONAL:
-        application.experience_years = data["experience_years"]
-        errors = nominee_errors(
-            application.contest, application.organization, application.applicant, application.experience_years
+        values["project_title"] = (data["project_title"] or "").strip()
+
+    def validate(application: Application) -> None:
+        if "category" in values:
+            _check_eligible(application.contest, application.organization, application.category)
+        if "texts" in data:
+            texts = _check_texts(application.contest, data["texts"])
+            application.texts = {**(application.texts or {}), **texts}
+        if "experience_years" in values:
+            errors = nominee_errors(
+                application.contest,
+                application.organization,
+                application.applicant,
+                application.experience_years,
+            )
+            if errors.get("experience_years"):
+                raise ValidationError({"experience_years": errors["experience_years"]})
+        application.full_clean(
+            exclude=["project_title"] if not application.project_title else None, validate_constraints=False
         )
-        if errors.get("experience_years"):
-            raise ValidationError({"experience_years": errors["experience_years"]})
-    application.full_clean(
-        exclude=["project_title"] if not application.project_title else None, validate_constraints=False
+
+    return model_update(
+        application,
+        fields=APPLICATION_FIELDS,
+        data=values,
+        actor=actor,
+        action="application.update",
+        validate=validate,
     )
-    changes = audit.diff(before, audit.snapshot(application, APPLICATION_FIELDS))
-    if changes:
-        application.save()
-        audit.record(actor=actor, action="application.update", obj=application, changes=changes)
-    return changes
 
 
 @transaction.atomic
@@ -396,11 +297,11 @@ def application_record_outcome(
     note: str = "",
 ) -> Application:
     """Write the commission's confirmed outcome (called by the expertise app)."""
-    before = audit.snapshot(application, ("total", "rank", "awarded", "decision_note"))
-    application.total, application.rank, application.awarded = total, rank, awarded
-    application.decision_note = note
-    application.save(update_fields=["total", "rank", "awarded", "decision_note", "updated_at"])
-    changes = audit.diff(before, audit.snapshot(application, ("total", "rank", "awarded", "decision_note")))
-    if changes:
-        audit.record(actor=actor, action="application.outcome", obj=application, changes=changes)
+    model_update(
+        application,
+        fields=("total", "rank", "awarded", "decision_note"),
+        data={"total": total, "rank": rank, "awarded": awarded, "decision_note": note},
+        actor=actor,
+        action="application.outcome",
+    )
     return application

@@ -15,9 +15,10 @@ from novator.core import audit
 from novator.core.academic_year import AcademicYear
 from novator.core.concurrency import check_version
 from novator.core.files import check_upload, safe_filename
+from novator.core.services import model_update, require, user_or_none
+from novator.core.workflow import perform
 
 from ..models import (
-    ApplicationState,
     Category,
     Contest,
     ContestKind,
@@ -28,10 +29,8 @@ from ..models import (
     Round,
     RoundState,
 )
-from ..workflow import CONTEST_TRANSITIONS, Transition
+from ..workflow import CONTEST_TRANSITIONS
 from . import _common
-from ._common import require, user_or_none
-from .nominees import diplomas_issue
 from .setup import ALL_PARTS, add_defaults
 
 CONTEST_FIELDS = (
@@ -252,74 +251,6 @@ def contest_copy(
 # The workflow
 
 
-def find_transition(
-    transitions: Mapping[str, Transition], name: str, state: str, labels: Any, *, actor: Any, obj: Any
-) -> Transition:
-    """The transition `name` from `state` if `actor` may trigger it on `obj`.
-
-    Raises PermissionDenied first (a stranger learns nothing about the state), then a ValidationError that
-    says why it cannot be done now."""
-    transition = transitions.get(name)
-    if transition is None:
-        raise ValidationError(_("Unknown action «%(name)s».") % {"name": name}, code="unknown_transition")
-    require(actor, transition.permission, obj)
-    if state not in transition.sources:
-        label = labels(state).label if state in labels.values else state
-        if state == transition.target:
-            raise ValidationError(
-                _("This has already been done: the state is already «%(state)s».") % {"state": label},
-                code="already_done",
-            )
-        raise ValidationError(
-            _("This cannot be done now: the state is «%(state)s».") % {"state": label}, code="wrong_state"
-        )
-    return transition
-
-
-def check_ready_to_announce(contest: Contest, now: datetime.datetime) -> None:
-    errors = []
-    if not contest.criteria.exists():
-        errors.append(_("Add the criteria of the expertise."))
-    if contest.closes_at <= now:
-        errors.append(_("The application window has already closed; change its dates."))
-    if contest.kind == ContestKind.STATUS and contest.status_kind_id is None:
-        errors.append(_("Choose the status the contest awards."))
-    if contest.kind == ContestKind.PROFESSIONAL:
-        rounds = list(contest.rounds.all())
-        if not rounds:
-            errors.append(_("Add the rounds of the contest."))
-        with_criteria = set(contest.criteria.filter(round__isnull=False).values_list("round_id", flat=True))
-        for item in rounds:
-            if item.pk not in with_criteria:
-                errors.append(_("Add the criteria of the round «%(round)s».") % {"round": item.title})
-    if errors:
-        raise ValidationError(errors)
-
-
-def check_no_pending_formal_checks(contest: Contest, now: datetime.datetime) -> None:
-    pending = contest.applications.filter(state__in=[ApplicationState.SUBMITTED, ApplicationState.RETURNED])
-    count = pending.count()
-    if count:
-        raise ValidationError(
-            _(
-                "%(count)d application(s) still wait for the formal check or for fixes: accept, return or "
-                "reject them first."
-            )
-            % {"count": count}
-        )
-
-
-def check_order_recorded(contest: Contest, now: datetime.datetime) -> None:
-    if contest.kind == ContestKind.STATUS and not (contest.order_number and contest.order_date):
-        raise ValidationError(_("Record the number and date of the order first."))
-
-
-_CONTEST_CHECKS = {
-    "check_ready_to_announce": check_ready_to_announce,
-    "check_no_pending_formal_checks": check_no_pending_formal_checks,
-    "check_order_recorded": check_order_recorded,
-}
-
 #: Hooks run after a contest transition, registered by apps above contests (expertise awards statuses
 #: when results are published). Each is called as hook(actor=…, contest=…, transition=…, reason=…).
 CONTEST_TRANSITION_HOOKS: list[Any] = []
@@ -330,31 +261,11 @@ def contest_transition(
     *, actor: Any, contest: Contest, name: str, reason: str = "", now: datetime.datetime | None = None
 ) -> Contest:
     """Move a contest along `workflow.CONTEST_TRANSITIONS`; the hooks run in the same transaction."""
-    moment = now or _common.now()
-    contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
-    transition = find_transition(
-        CONTEST_TRANSITIONS, name, contest.state, ContestState, actor=actor, obj=contest
-    )
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    for check in transition.checks:
-        _CONTEST_CHECKS[check](contest, moment)
-    before = contest.state
-    contest.state = transition.target
-    if name == "publish_results":
-        contest.results_published_at = moment
-    contest.save()
-    if name == "publish_results":
-        diplomas_issue(contest=contest, now=moment)
-    audit.record(
-        actor=actor,
-        action=f"contest.{name}",
-        obj=contest,
-        changes={"state": [before, contest.state], **({"reason": [None, reason]} if reason else {})},
+    contest = perform(
+        actor, contest, name, transitions=CONTEST_TRANSITIONS, reason=reason, now=now or _common.now()
     )
     for hook in CONTEST_TRANSITION_HOOKS:
-        hook(actor=actor, contest=contest, transition=name, reason=reason)
+        hook(actor=actor, contest=contest, transition=name, reason=(reason or "").strip())
     return contest
 
 
@@ -370,14 +281,12 @@ def contest_record_order(*, actor: Any, contest: Contest, number: str, date: dat
         raise ValidationError({"number": _("Give the order number.")})
     if date is None:
         raise ValidationError({"date": _("Give the order date.")})
-    before = audit.snapshot(contest, ("order_number", "order_date"))
-    contest.order_number, contest.order_date = number, date
-    contest.full_clean(exclude=["regulation_file"])
-    contest.save(update_fields=["order_number", "order_date", "updated_at"])
-    audit.record(
+    model_update(
+        contest,
+        fields=("order_number", "order_date"),
+        data={"order_number": number, "order_date": date},
         actor=actor,
         action="contest.record_order",
-        obj=contest,
-        changes=audit.diff(before, audit.snapshot(contest, ("order_number", "order_date"))),
+        validate=lambda contest: contest.full_clean(exclude=["regulation_file"]),
     )
     return contest

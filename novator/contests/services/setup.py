@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.files import DOCUMENT_TYPES, FILE_TYPES
+from novator.core.services import require
 from novator.core.text import fold
 from novator.organizations.models import OrganizationKind
 
@@ -34,7 +35,6 @@ from ..models import (
     RequiredDocument,
     Round,
 )
-from ._common import require
 
 M = TypeVar("M", bound=models.Model)
 

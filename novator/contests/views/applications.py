@@ -26,7 +26,7 @@ from novator.organizations.models import Organization
 from .. import selectors, services
 from ..forms import ApplicationForm, ApplicationStartForm, DocumentUploadForm, ReasonForm
 from ..models import Application, ApplicationDocument, ApplicationState, ContestKind, ContestState
-from ..workflow import APPLICATION_TRANSITIONS, available
+from ..workflow import APPLICATION_TRANSITIONS, allowed
 from .public import _get_contest
 
 #: The permission of the expertise app: an assigned, unconflicted expert (or the chair) reads the application.
@@ -128,13 +128,7 @@ def _detail_context(request: HttpRequest, application: Application, reviewer: bo
     can_edit = can_apply and lock_reason is None
     actions = []
     if not reviewer:
-        for transition in available(APPLICATION_TRANSITIONS, application.state):
-            if not user.has_perm(transition.permission, application):
-                continue
-            if transition.name == "withdraw" and contest.state != ContestState.ANNOUNCED:
-                continue
-            if transition.name == "submit" and not can_edit:
-                continue
+        for transition in allowed(user, application, APPLICATION_TRANSITIONS):
             form = extra.get("action_forms", {}).get(transition.name) or ReasonForm(prefix=transition.name)
             actions.append({"transition": transition, "form": form})
     uploaded = {d.requirement_id: d for d in application.documents.all()}

@@ -21,7 +21,7 @@ from novator.statuses.models import StatusKind
 from .. import diplomas, selectors, services
 from ..forms import ContestFilterForm, OrderForm
 from ..models import Application, ApplicationState, Contest, ContestKind, ContestState
-from ..workflow import CONTEST_TRANSITIONS, available
+from ..workflow import CONTEST_TRANSITIONS, allowed
 
 #: Contest transitions offered on the contest page to its organiser (the chair's are on the ranking page).
 ORGANISER_TRANSITIONS = ("announce", "start_expertise", "publish_results")
@@ -100,9 +100,7 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(
             {
                 "transitions": [
-                    t
-                    for t in available(CONTEST_TRANSITIONS, contest.state)
-                    if t.name in ORGANISER_TRANSITIONS and user.has_perm(t.permission, contest)
+                    t for t in allowed(user, contest, CONTEST_TRANSITIONS) if t.name in ORGANISER_TRANSITIONS
                 ],
                 "setup_locked": services.setup_locked_reason(contest),
                 "state_rows": selectors.application_state_rows(contest=contest),

@@ -267,14 +267,8 @@ def _check_member(member: tarfile.TarInfo) -> PurePosixPath | None:
     return None if member.isdir() else path
 
 
-def unpack_archive(archive: Path, dest: Path) -> dict[str, Any]:
-    """Unpack `archive` into the empty directory `dest`, check it against its manifest, return the manifest.
-
-    Nothing outside `dest` is written. Raises BackupError on anything unexpected.
-    """
-    archive = Path(archive)
-    if not archive.is_file():
-        raise BackupError(f"No such archive: {archive}")
+def _unpack_members(archive: Path, dest: Path) -> dict[str, tuple[int, str]]:
+    """Every regular member written under `dest`; its size and SHA-256 by path."""
     unpacked: dict[str, tuple[int, str]] = {}
     try:
         with tarfile.open(archive, mode="r:gz") as tar:
@@ -297,7 +291,11 @@ def unpack_archive(archive: Path, dest: Path) -> dict[str, Any]:
                 unpacked[str(path)] = (size, digest.hexdigest())
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise BackupError(f"{archive} is not a readable tar.gz archive: {exc}") from exc
+    return unpacked
 
+
+def _read_manifest(archive: Path, dest: Path, unpacked: dict[str, tuple[int, str]]) -> dict[str, Any]:
+    """The unpacked manifest, refused unless it is a complete manifest of this backup format."""
     if MANIFEST_NAME not in unpacked:
         raise BackupError(f"{archive} has no {MANIFEST_NAME}: it is not a Novator backup.")
     try:
@@ -324,7 +322,20 @@ def unpack_archive(archive: Path, dest: Path) -> dict[str, Any]:
         or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in files)
     ):
         raise BackupError(f"{MANIFEST_NAME} in {archive} is incomplete or damaged.")
+    return manifest
 
+
+def unpack_archive(archive: Path, dest: Path) -> dict[str, Any]:
+    """Unpack `archive` into the empty directory `dest`, check it against its manifest, return the manifest.
+
+    Nothing outside `dest` is written. Raises BackupError on anything unexpected.
+    """
+    archive = Path(archive)
+    if not archive.is_file():
+        raise BackupError(f"No such archive: {archive}")
+    unpacked = _unpack_members(archive, dest)
+    manifest = _read_manifest(archive, dest, unpacked)
+    database, files = manifest["database"], manifest["files"]
     expected = {database["member"]: (database.get("size"), database.get("sha256"))}
     for entry in files:
         _safe_name(entry["name"])

@@ -1,24 +1,62 @@
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
+import icalendar
 from django.urls import reverse
 
 from novator.events import ical
 
 from .factories import EventFactory
 
-
-def test_fold_keeps_lines_within_75_octets_and_never_splits_a_character():
-    line = "SUMMARY:" + "Инновационная деятельность; в системе, образования " * 5
-    folded = ical.fold(line)
-    parts = folded.split("\r\n")
-    assert len(parts) > 1
-    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert "".join([parts[0], *(p[1:] for p in parts[1:])]) == line
+BASE = {"base_url": "https://novator.example", "domain": "novator.example"}
 
 
-def test_escape():
-    assert ical.escape("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
+def parsed(body: bytes) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(body)
+
+
+def test_long_lines_are_folded_within_75_octets_never_inside_a_character_and_read_back(event):
+    event.title = "Инновационная деятельность; в системе, образования " * 5
+    body = ical.calendar([event], **BASE)
+    lines = body.split(b"\r\n")
+    assert any(line.startswith(b" ") for line in lines)
+    assert all(len(line) <= 75 for line in lines)
+    for line in lines:
+        line.decode("utf-8")  # no line ends inside a character
+    (vevent,) = parsed(body).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == event.title
+
+
+def test_text_is_escaped_and_read_back(event):
+    event.title = "Конференция «Образование», итоги; планы \\ ещё"
+    event.description = "Первая строка\nвторая"
+    event.link = ""
+    event.place = "Краснодар, ул. Красная; зал 1"
+    body = ical.calendar([event], **BASE, name="Мероприятия; план, 2026")
+    unfolded = body.decode().replace("\r\n ", "")
+    assert "SUMMARY:Конференция «Образование»\\, итоги\\; планы \\\\ ещё" in unfolded
+    assert "DESCRIPTION:Первая строка\\nвторая" in unfolded
+    assert "X-WR-CALNAME:Мероприятия\\; план\\, 2026" in unfolded
+    (vevent,) = parsed(body).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == event.title
+    assert str(vevent["DESCRIPTION"]) == event.description
+    assert str(vevent["LOCATION"]) == event.place
+
+
+def test_times_are_utc_and_read_back_as_the_same_instants(event):
+    moscow = zoneinfo.ZoneInfo("Europe/Moscow")
+    event.starts_at = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=moscow)
+    event.ends_at = datetime.datetime(2026, 3, 10, 23, 30, tzinfo=moscow)  # 20:30 UTC
+    body = ical.calendar([event], **BASE)
+    assert b"DTSTART:20260310T070000Z\r\n" in body
+    assert b"DTEND:20260310T203000Z\r\n" in body
+    (vevent,) = parsed(body).walk("VEVENT")
+    assert vevent.decoded("DTSTART") == event.starts_at
+    assert vevent.decoded("DTEND") == event.ends_at
+    assert vevent.decoded("DTSTART").utcoffset() == datetime.timedelta(0)
+    assert vevent.decoded("DTSTAMP").tzinfo is not None
 
 
 def test_one_event_ics(client, event):
@@ -34,10 +72,13 @@ def test_one_event_ics(client, event):
     unfolded = body.replace("\r\n ", "")
     assert f"UID:event-{event.pk}@" in unfolded
     assert "DTSTAMP:" in unfolded
-    start = event.starts_at.astimezone(__import__("datetime").UTC).strftime("%Y%m%dT%H%M%SZ")
+    start = event.starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     assert f"DTSTART:{start}" in unfolded
     assert "SUMMARY:Конференция «Образование»\\, итоги\\; планы" in unfolded
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    (vevent,) = parsed(response.content).walk("VEVENT")
+    assert str(vevent["UID"]) == f"event-{event.pk}@testserver"
+    assert str(vevent["URL"]).endswith(event.get_absolute_url())
 
 
 def test_feed_is_filtered(client, org_a):

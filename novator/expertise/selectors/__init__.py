@@ -1,4 +1,5 @@
-"""Reads of the expertise, each in a constant number of queries (no growth with the data)."""
+"""Reads of the expertise, each in a constant number of queries (no growth with the data). The ranking
+of a contest is `novator.expertise.ranking.contest_ranking`."""
 
 from ._common import (
     SUBMITTED,
@@ -18,14 +19,6 @@ from .commission import (
     latest_proposal,
     proposal_detail,
 )
-from .ranking import (
-    Agreement,
-    CategoryRanking,
-    ExpertLeniency,
-    Ranking,
-    RankingRow,
-    contest_ranking,
-)
 from .sheets import (
     Conclusion,
     application_conclusions,
@@ -36,23 +29,17 @@ from .sheets import (
 
 __all__ = [
     "SUBMITTED",
-    "Agreement",
-    "CategoryRanking",
     "Cell",
     "CommissionOverview",
     "Conclusion",
-    "ExpertLeniency",
     "MatrixRow",
     "MemberProgress",
     "ProposalGroup",
-    "Ranking",
-    "RankingRow",
     "accepted_applications",
     "application_conclusions",
     "commission_for",
     "commission_overview",
     "contest_criteria",
-    "contest_ranking",
     "criterion_specs",
     "expert_assignments",
     "expert_choices",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from novator.contests.models import Contest, ContestState
@@ -14,12 +12,6 @@ from ..models import Commission
 #: contest states in which the commission and the assignments may change
 SETUP_STATES = frozenset({ContestState.DRAFT, ContestState.ANNOUNCED, ContestState.EXPERTISE})
 ASSIGNING_STATES = frozenset({ContestState.ANNOUNCED, ContestState.EXPERTISE})
-
-
-def require(actor: Any, perm: str, obj: Any = None) -> None:
-    """`actor=None` is the system (demo data, hooks): no permission check."""
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def require_state(contest: Contest, states: frozenset[str], message: str) -> None:
@@ -32,7 +24,3 @@ def commission_of(contest: Contest) -> Commission:
         return Commission.objects.select_related("chair__user", "secretary").get(contest=contest)
     except Commission.DoesNotExist as exc:
         raise ValidationError(_("The contest has no expert commission yet."), code="no_commission") from exc
-
-
-def user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None

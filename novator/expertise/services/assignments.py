@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from novator.contests.models import Application, ApplicationState, Contest, ContestState
 from novator.core import audit
+from novator.core.services import require, user_or_none
 
-from .. import matching, notifications, reasons
+from .. import notifications
+from ..assignment import matching, reasons
+from ..assignment.solver import Infeasible, greedy, solve
 from ..conflicts import conflict_for, reason_text
 from ..models import Assignment, Commission, CommissionMember, Expert, ScoreSheet
-from ..solver import Infeasible, greedy, solve
-from ._common import ASSIGNING_STATES, commission_of, require, require_state, user_or_none
+from ._common import ASSIGNING_STATES, commission_of, require_state
 
 
 def _locked_commission(contest: Contest) -> Commission:

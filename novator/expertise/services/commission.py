@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from novator.contests.models import Application, Contest
 from novator.core import audit
+from novator.core.services import require
 from novator.organizations.models import OrganizationKind
 
 from .. import notifications
 from ..models import Assignment, Commission, CommissionMember, ConflictDeclaration, Expert, ScoreSheet
-from ._common import SETUP_STATES, require, require_state
+from ._common import SETUP_STATES, require_state
 
 EXPERT_FIELDS = ("organization", "municipality", "topics", "organization_kinds", "bio")
 

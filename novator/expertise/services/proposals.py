@@ -24,12 +24,13 @@ from novator.contests.models import ApplicationState, Contest
 from novator.core import audit
 from novator.core.jobs import Progress, enqueue_on_commit, job_create
 from novator.core.models import Job
+from novator.core.services import require, user_or_none
 
-from .. import matching
+from ..assignment import matching
+from ..assignment.solver import Infeasible, greedy, solve
 from ..conflicts import conflict_matrix, reason_text
 from ..models import Assignment, AssignmentProposal, ConflictDeclaration, ProposalRow
-from ..solver import Infeasible, greedy, solve
-from ._common import ASSIGNING_STATES, commission_of, require, require_state
+from ._common import ASSIGNING_STATES, commission_of, require_state
 from .assignments import _create, _locked_commission, check_can_assign
 
 State = AssignmentProposal.State
@@ -77,9 +78,7 @@ def assignment_proposal_start(*, actor: Any, contest: Contest) -> AssignmentProp
         title=_("Assignment proposal: %(contest)s") % {"contest": contest.title},
         total=STEPS,
     )
-    proposal = AssignmentProposal.objects.create(
-        contest=contest, job=job, created_by=actor if getattr(actor, "is_authenticated", False) else None
-    )
+    proposal = AssignmentProposal.objects.create(contest=contest, job=job, created_by=user_or_none(actor))
     audit.record(
         actor=actor,
         action="expertise.proposal_start",
@@ -289,7 +288,7 @@ def proposal_accept(*, actor: Any, proposal: AssignmentProposal) -> list[Assignm
     ]
     proposal.state = State.ACCEPTED
     proposal.accepted_at = timezone.now()
-    proposal.accepted_by = actor if getattr(actor, "is_authenticated", False) else None
+    proposal.accepted_by = user_or_none(actor)
     proposal.save(update_fields=["state", "accepted_at", "accepted_by", "updated_at"])
     audit.record(
         actor=actor,

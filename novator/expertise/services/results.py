@@ -16,11 +16,13 @@ from novator.contests.models import Application, Contest, ContestKind, ContestSt
 from novator.contests.services import application_record_outcome, contest_transition
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
+from novator.core.services import require
 from novator.statuses.models import StatusAssignment
 from novator.statuses.services import status_award
 
-from .. import notifications, selectors
-from ._common import commission_of, require, require_state
+from .. import notifications
+from ..ranking import Ranking, contest_ranking
+from ._common import commission_of, require_state
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def reason_field(application_id: int) -> str:
     return f"reason_{application_id}"
 
 
-def _overrides(raw: Mapping[Any, Any] | None, ranking: selectors.Ranking) -> tuple[dict[int, Override], dict]:
+def _overrides(raw: Mapping[Any, Any] | None, ranking: Ranking) -> tuple[dict[int, Override], dict]:
     rows = {r.application.pk: r for r in ranking.rows}
     result: dict[int, Override] = {}
     errors: dict[str, list[str]] = {}
@@ -81,7 +83,7 @@ def results_confirm(
     minutes_number: str = "",
     minutes_date: datetime.date | None = None,
     now: datetime.datetime | None = None,
-) -> selectors.Ranking:
+) -> Ranking:
     """The chair confirms the proposed ranking, overriding single outcomes with a reason; the outcomes are
     written to the applications and the contest moves to «results confirmed»."""
     contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest.pk)
@@ -92,7 +94,7 @@ def results_confirm(
     if contest.kind == ContestKind.PROFESSIONAL:
         raise ValidationError(_("A professional contest's results follow its rounds: close the last round."))
     commission = commission_of(contest)
-    ranking = selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
     if not ranking.rows:
         raise ValidationError(_("There is no application to rank."))
     problems = []

@@ -36,10 +36,11 @@ from novator.contests.models import (
 )
 from novator.contests.services import application_record_outcome, contest_transition
 from novator.core import audit
+from novator.core.services import require, user_or_none
 
 from ..conflicts import conflict_for
 from ..models import Assignment, Commission, Expert, RoundJuror, Score, ScoreSheet
-from ._common import require, require_state, user_or_none
+from ._common import require_state
 
 
 def _lock_round(round: Round) -> Round:

@@ -18,10 +18,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from novator.contests.models import Contest, ContestState
-from novator.core import audit
+from novator.core.services import model_update, require
 
 from ..models import ScoreSheet
-from ._common import SETUP_STATES, require, require_state
+from ._common import SETUP_STATES, require_state
 
 LOCKED_FIELDS = ("official_ranking", "calibration_min_sheets")
 FIELDS = (*LOCKED_FIELDS, "spread_threshold_percent")
@@ -55,22 +55,20 @@ def scoring_settings_update(*, actor: Any, contest: Contest, data: Mapping[str, 
     require_state(
         contest, SETUP_STATES, _("The results are confirmed: the scoring settings can no longer be changed.")
     )
-    before = audit.snapshot(contest, FIELDS)
-    for name in FIELDS:
-        if name in data:
-            setattr(contest, name, data[name])
-    changed = {name for name in LOCKED_FIELDS if getattr(contest, name) != before[name]}
-    if changed and scoring_started(contest):
-        raise ValidationError(
-            _(
-                "Scoring has started: the official ranking and the minimum of sheets for calibration can no "
-                "longer be changed."
-            ),
-            code="locked",
-        )
-    contest.full_clean(exclude=["regulation_file"])
-    changes = audit.diff(before, audit.snapshot(contest, FIELDS))
-    if changes:
-        contest.save(update_fields=[*FIELDS, "updated_at"])
-        audit.record(actor=actor, action="contest.scoring_settings", obj=contest, changes=changes)
-    return changes
+    before = {name: getattr(contest, name) for name in LOCKED_FIELDS}
+
+    def validate(contest: Contest) -> None:
+        changed = {name for name in LOCKED_FIELDS if getattr(contest, name) != before[name]}
+        if changed and scoring_started(contest):
+            raise ValidationError(
+                _(
+                    "Scoring has started: the official ranking and the minimum of sheets for calibration can "
+                    "no longer be changed."
+                ),
+                code="locked",
+            )
+        contest.full_clean(exclude=["regulation_file"])
+
+    return model_update(
+        contest, fields=FIELDS, data=data, actor=actor, action="contest.scoring_settings", validate=validate
+    )

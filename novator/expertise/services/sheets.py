@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 
 from novator.contests.models import ContestState, Criterion, RoundState
 from novator.core import audit
+from novator.core.services import require
 
 from .. import notifications
 from ..models import Score, ScoreSheet
-from ._common import require, require_state
+from ._common import require_state
 
 COMMENT_MAX = 5000
 CONCLUSION_MAX = 20000

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from novator.expertise.affinity import RUSSIAN_STOP_WORDS, AffinityModel, analyze, build_affinity
+from novator.expertise.assignment.affinity import RUSSIAN_STOP_WORDS, AffinityModel, analyze, build_affinity
 
 
 def test_different_word_forms_give_a_positive_similarity():

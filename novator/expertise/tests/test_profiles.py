@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from novator.contests.tests.factories import ApplicationFactory, contest_with_setup
-from novator.expertise import matching, services
+from novator.expertise import services
+from novator.expertise.assignment import matching
 from novator.expertise.models import Expert
 from novator.expertise.services.commission import parse_topics
 

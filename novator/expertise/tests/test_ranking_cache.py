@@ -15,8 +15,11 @@ from django.db import connection
 
 from novator.contests.models import Application, ApplicationState, OfficialRanking
 from novator.contests.tests.factories import ApplicationFactory
+from novator.expertise import ranking as ranking_module
 from novator.expertise.models import Assignment, RankingVersion, Score, ScoreSheet
-from novator.expertise.selectors import ranking as ranking_module
+from novator.expertise.ranking import cache as ranking_cache
+from novator.expertise.ranking import compute as ranking_compute
+from novator.expertise.ranking import types as ranking_types
 from novator.expertise.selectors._common import contest_criteria
 from novator.organizations.tests.factories import OrganizationFactory
 
@@ -24,7 +27,7 @@ from .factories import AssignmentFactory, ExpertFactory, submit_sheet
 
 pytestmark = pytest.mark.django_db
 
-compute = ranking_module._compute
+compute = ranking_compute.compute_ranking
 
 
 @pytest.fixture
@@ -36,7 +39,7 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(1)
         return compute(*args)
 
-    monkeypatch.setattr(ranking_module, "_compute", counting)
+    monkeypatch.setattr(ranking_compute, "compute_ranking", counting)
     return calls
 
 
@@ -113,7 +116,7 @@ def test_without_a_change_the_cached_ranking_is_used_and_equals_a_fresh_one(
 
 
 def test_the_cached_figures_are_plain_data(scored: Any, contest: Any) -> None:
-    plain = ranking_module._to_plain(ranking_module.contest_ranking(contest))
+    plain = ranking_cache._to_plain(ranking_module.contest_ranking(contest))
     data = pickle.dumps(plain)
     assert b"django.db.models" not in data and b"novator.contests.models\nApplication" not in data
     assert b"Application" not in data and b"Expert\n" not in data
@@ -262,7 +265,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Chunks of one row, and the cache keys read by each `get_many`."""
     from django.core.cache import cache
 
-    monkeypatch.setattr(ranking_module, "CHUNK", 1)
+    monkeypatch.setattr(ranking_cache, "CHUNK", 1)
     reads: list[list[str]] = []
     get_many = cache.get_many
 
@@ -286,9 +289,9 @@ def test_a_cached_ranking_reads_only_the_chunks_of_rows_it_shows(
     ]
     assert cached.pending == first.pending and not small_chunks
     rows = cached.categories[0].rows
-    assert isinstance(rows, ranking_module.CachedRows)
+    assert isinstance(rows, ranking_cache.CachedRows)
     assert [row.application_id for row in rows[1:2]] == [first.categories[0].rows[1].application_id]
-    assert small_chunks == [[ranking_module._chunk_key(rows.source.key, 0, 1)]]
+    assert small_chunks == [[ranking_cache._chunk_key(rows.source.key, 0, 1)]]
     assert figures(cached) == figures(first)
 
 
@@ -300,8 +303,8 @@ def test_a_chunk_lost_from_the_cache_computes_the_ranking_again(
     first = ranking_module.contest_ranking(contest)
     cached = ranking_module.contest_ranking(contest)
     rows = cached.categories[0].rows
-    assert isinstance(rows, ranking_module.CachedRows)
-    cache.delete(ranking_module._chunk_key(rows.source.key, 0, 0))
+    assert isinstance(rows, ranking_cache.CachedRows)
+    cache.delete(ranking_cache._chunk_key(rows.source.key, 0, 0))
     assert figures(cached) == figures(first)
     assert len(computed) == 2
     # and stored again whole
@@ -314,7 +317,7 @@ def test_a_cached_ranking_shows_the_most_deviating_experts_without_reading_them_
 ) -> None:
     from django.core.cache import cache
 
-    monkeypatch.setattr(ranking_module, "LENIENCY_KEPT", 1)
+    monkeypatch.setattr(ranking_types, "LENIENCY_KEPT", 1)
     contest.calibration_min_sheets = 2
     contest.save()
     first = ranking_module.contest_ranking(contest)
@@ -330,7 +333,7 @@ def test_a_cached_ranking_shows_the_most_deviating_experts_without_reading_them_
     cached = ranking_module.contest_ranking(contest)
     assert cached.agreement is not None
     leniency = cached.agreement.leniency
-    assert isinstance(leniency, ranking_module.CachedLeniency)
+    assert isinstance(leniency, ranking_cache.CachedLeniency)
     # what the page needs: the number of experts and the most deviating one
     assert len(leniency) == 2 and bool(leniency)
     assert cached.agreement.most_deviating(1) == first.agreement.most_deviating(1)
@@ -338,7 +341,7 @@ def test_a_cached_ranking_shows_the_most_deviating_experts_without_reading_them_
     # the whole list when asked for (the minutes), from the cache; then lost from it: computed again
     assert list(leniency) == list(first.agreement.leniency)
     assert [key for key in reads if key.endswith(":leniency")] and len(computed) == 1
-    cache.delete(ranking_module._leniency_key(leniency.source.key))
+    cache.delete(ranking_cache._leniency_key(leniency.source.key))
     again = ranking_module.contest_ranking(contest)
     assert again.agreement is not None and list(again.agreement.leniency) == list(first.agreement.leniency)
     assert len(computed) == 2

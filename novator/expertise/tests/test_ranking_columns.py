@@ -23,7 +23,7 @@ from novator.contests.scoring import (
     sheet_total,
 )
 from novator.expertise import agreement, calibration
-from novator.expertise.selectors.ranking import _cents
+from novator.expertise.ranking.compute import _cents
 from novator.expertise.sheet_columns import Sheets
 
 from .ranking import ApplicationScores, rank_category

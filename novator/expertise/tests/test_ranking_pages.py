@@ -208,7 +208,7 @@ def test_all_categories_are_shown_when_the_ranking_is_short(
 def test_a_large_commission_shows_the_experts_who_deviate_most(
     client: Any, chair: Any, scored: Any, contest: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from novator.expertise.selectors import contest_ranking
+    from novator.expertise.ranking import contest_ranking
 
     leniency = contest_ranking(contest).agreement.leniency  # type: ignore[union-attr]
     assert len(leniency) >= 2

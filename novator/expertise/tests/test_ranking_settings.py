@@ -14,8 +14,9 @@ from docx import Document
 
 from novator.contests.models import OfficialRanking
 from novator.contests.tests.factories import ApplicationFactory
-from novator.expertise import documents, selectors, services
+from novator.expertise import documents, services
 from novator.expertise.models import ScoreSheet
+from novator.expertise.ranking import contest_ranking
 from novator.organizations.tests.factories import OrganizationFactory
 
 from .factories import AssignmentFactory, CommissionMemberFactory, ExpertFactory, publish, submit_sheet
@@ -113,7 +114,7 @@ def test_the_ranking_page_shows_both_rankings_and_the_agreement(client, chair, s
     assert 'id="leniency-data"' in body and 'data-chart-kind="leniency"' in body
     for tag in re.findall(r"<script[^>]*>", body):
         assert "src=" in tag or 'type="application/json"' in tag, tag
-    ranking = selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
     assert ranking.calibrated_experts == 2 and ranking.agreement.flagged == 0
     assert ranking.agreement.icc1 is not None and ranking.agreement.icc2_1 is not None
 
@@ -121,7 +122,7 @@ def test_the_ranking_page_shows_both_rankings_and_the_agreement(client, chair, s
 def test_the_spread_flag_marks_disagreeing_experts(client, chair, scored, contest):
     contest.spread_threshold_percent = 10  # of 8 points: more than 0.80 apart is flagged
     contest.save()
-    ranking = selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
     flagged = {r.application for r in ranking.rows if r.spread.flagged}
     assert flagged == {scored[0], scored[1]}  # 8 vs 7 and 6 vs 5; the third got 7 and 7
     client.force_login(chair.user)
@@ -132,7 +133,7 @@ def test_results_confirmation_uses_the_official_ranking(chair, scored, contest):
     contest.calibration_min_sheets = 2
     contest.official_ranking = OfficialRanking.CALIBRATED
     contest.save()
-    ranking = selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
     calibrated = {r.application.pk: r.calibrated.total for r in ranking.rows}
     raw = {r.application.pk: r.raw.total for r in ranking.rows}
     assert calibrated != raw

@@ -18,8 +18,9 @@ import pytest
 
 from novator.contests import scoring
 from novator.contests.tests.factories import ApplicationFactory
-from novator.expertise import agreement, selectors
+from novator.expertise import agreement
 from novator.expertise.models import Assignment, Expert, Score, ScoreSheet
+from novator.expertise.ranking import contest_ranking
 from novator.expertise.selectors._common import accepted_applications, contest_criteria, criterion_specs
 from novator.organizations.tests.factories import OrganizationFactory
 
@@ -129,7 +130,7 @@ def test_the_ranking_matches_the_reference_on_a_random_contest(
     contest.calibration_min_sheets = 2
     contest.save()
 
-    ranking = selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
 
     data, raw_sheets = reference_inputs(contest)
     specs = criterion_specs(contest_criteria(contest))

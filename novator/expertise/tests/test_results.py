@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from novator.contests import services as contest_services
 from novator.contests.models import Application, ContestState
 from novator.core.models import ActivityLog
-from novator.expertise import selectors, services
+from novator.expertise import services
+from novator.expertise.ranking import contest_ranking
 from novator.statuses.models import StatusAssignment
 
 from .factories import AssignmentFactory, submit_sheet
@@ -26,7 +27,7 @@ def outcome(application):
 
 
 def test_the_ranking_proposes_winners_per_category(scored, contest):
-    ranking = selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
     assert ranking.threshold == Decimal("4.80") and ranking.max_total == Decimal(8)
     by_name = {
         c.name: [(r.application, r.result.total, r.result.rank, r.result.proposed) for r in c.rows]

@@ -103,7 +103,8 @@ def test_an_experts_own_account_in_the_applicant_is_a_conflict(
     """Issue #20: an expert who is a teacher or a coordinator of organisation X is in conflict with X's
     applications although their profile names no organisation — everywhere the conflicts are read."""
     from novator.accounts.tests.factories import RoleAssignmentFactory
-    from novator.expertise import conflicts, matching, selectors
+    from novator.expertise import conflicts, selectors
+    from novator.expertise.assignment import matching
     from novator.expertise.models import ScoreSheet
 
     assert expert_profile.organization_id is None

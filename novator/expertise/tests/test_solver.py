@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
-from novator.expertise.solver import Infeasible, Instance, TimeLimitExceeded, greedy, solve
+from novator.expertise.assignment.solver import Infeasible, Instance, TimeLimitExceeded, greedy, solve
 
 # --------------------------------------------------------------------------------------------------
 # Independent exact references

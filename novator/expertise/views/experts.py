@@ -16,8 +16,8 @@ from novator.core.forms import apply_validation_error
 from novator.core.paging import paginate
 
 from .. import selectors, services
+from ..assignment.matching import past_review_count
 from ..forms import ExpertOwnProfileForm, ExpertProfileForm
-from ..matching import past_review_count
 from ..models import Expert
 from ..rules import expert_profile
 

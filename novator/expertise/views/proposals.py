@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from novator.contests.models import Contest, ContestState
 
-from .. import reasons, selectors, services
+from .. import selectors, services
+from ..assignment import reasons
 from ..models import AssignmentProposal, ProposalRow
 from ..services.proposals import accepted_message
 from ._common import error_messages, get_contest

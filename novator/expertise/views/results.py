@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from novator.contests.models import ContestState
 from novator.core.forms import apply_validation_error
 
-from .. import documents, selectors, services
+from .. import documents, services
 from ..forms import ConfirmForm, ReasonForm, ScoringSettingsForm
 from ..models import Commission
+from ..ranking import Agreement, CategoryRanking, Ranking, contest_ranking
 from ..services.results import reason_field
 from ..services.scoring import scoring_locked_reason
 from ._common import error_messages, form_errors, get_contest
@@ -34,17 +35,17 @@ RANKING_PAGE_SIZE = 50
 RANKING_ALL_CATEGORIES_UP_TO = 300
 
 
-def _category_key(category: selectors.CategoryRanking) -> str:
+def _category_key(category: CategoryRanking) -> str:
     return str(category.category.pk if category.category else 0)
 
 
-def _page_param(category: selectors.CategoryRanking) -> str:
+def _page_param(category: CategoryRanking) -> str:
     return f"page-{_category_key(category)}"
 
 
 def _shown_categories(
-    request: HttpRequest, ranking: selectors.Ranking
-) -> tuple[list[selectors.CategoryRanking], list[dict[str, Any]]]:
+    request: HttpRequest, ranking: Ranking
+) -> tuple[list[CategoryRanking], list[dict[str, Any]]]:
     """The categories drawn on this page, and the list to choose one from (empty: all are drawn)."""
     categories = ranking.categories
     if len(categories) < 2 or sum(c.figures.count for c in categories) <= RANKING_ALL_CATEGORIES_UP_TO:
@@ -58,7 +59,7 @@ def _shown_categories(
     return [chosen], choices
 
 
-def _ranking_pages(request: HttpRequest, categories: list[selectors.CategoryRanking]) -> dict[str, Page[Any]]:
+def _ranking_pages(request: HttpRequest, categories: list[CategoryRanking]) -> dict[str, Page[Any]]:
     """The visible page of each category (the `page-<category id>` parameter; a bad one gives page 1)."""
     return {
         _page_param(category): Paginator(category.rows, RANKING_PAGE_SIZE).get_page(
@@ -79,7 +80,7 @@ def _visible_ids(pages: dict[str, Page[Any]], data: Any) -> set[int]:
 
 def _tables(
     request: HttpRequest,
-    categories: list[selectors.CategoryRanking],
+    categories: list[CategoryRanking],
     pages: dict[str, Page[Any]],
     form: ConfirmForm | None,
 ) -> list[dict[str, Any]]:
@@ -127,7 +128,7 @@ LENIENCY_TABLE_SIZE = 25
 LENIENCY_CHART_SIZE = 100
 
 
-def _leniency_rows(agreement: selectors.Agreement | None, limit: int) -> list[Any]:
+def _leniency_rows(agreement: Agreement | None, limit: int) -> list[Any]:
     """All the experts of a small commission; of a large one, the `limit` who deviate most."""
     return agreement.most_deviating(limit) if agreement else []
 
@@ -139,11 +140,22 @@ def _commission(contest: Any) -> Commission | None:
         return None
 
 
+def _hidden_row_errors(request: HttpRequest, form: ConfirmForm, pages: dict[str, Page[Any]]) -> None:
+    """The errors of rows posted from another page of the ranking, as messages: their inputs are not
+    drawn here."""
+    shown = {row.application_id for page in pages.values() for row in page.object_list}
+    for name, errors in form.errors.items():
+        row_id = name.rpartition("_")[2]
+        if name.startswith(("override_", "reason_")) and row_id.isdigit() and int(row_id) not in shown:
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+
+
 @login_required
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.view_commission")
     user = request.user
-    ranking = selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
     drawn, category_choices = _shown_categories(request, ranking)
     pages = _ranking_pages(request, drawn)
     # the applications of the visible pages only (a cached ranking of 10,000 has not read them)
@@ -173,13 +185,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The results are confirmed."))
                 return redirect("expertise:ranking", pk=contest.pk)
     if form is not None and form.is_bound:
-        # errors of rows posted from another page of the ranking: their inputs are not drawn here
-        shown = {row.application_id for page in pages.values() for row in page.object_list}
-        for name, errors in form.errors.items():
-            row_id = name.rpartition("_")[2]
-            if name.startswith(("override_", "reason_")) and row_id.isdigit() and int(row_id) not in shown:
-                for error in errors:
-                    messages.error(request, f"{form.fields[name].label}: {error}")
+        _hidden_row_errors(request, form, pages)
     decided = contest.state in DECIDED_STATES
     can_reopen = contest.state == ContestState.DECIDED and user.has_perm("contests.chair_contest", contest)
     can_configure = user.has_perm("contests.manage_contest", contest) and not decided

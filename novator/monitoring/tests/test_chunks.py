@@ -15,7 +15,8 @@ import pytest
 from novator.core.academic_year import AcademicYear
 from novator.core.jobs import Progress
 from novator.core.models import Job
-from novator.monitoring import bulk, columns, derivations, recompute, services
+from novator.monitoring import services
+from novator.monitoring.engine import bulk, columns, derivations, recompute
 from novator.monitoring.models import DataElement, DataValue, ElementSource, IndicatorValue, Level
 from novator.organizations.tests.factories import MunicipalityFactory, OrganizationFactory, RegionFactory
 from novator.statuses.tests.factories import StatusAssignmentFactory

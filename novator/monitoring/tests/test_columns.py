@@ -8,7 +8,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from novator.monitoring import columns, computing, formula
+from novator.monitoring.engine import columns, computing, formula
 
 FORMULAS = [
     ("teachers_involved", "teachers", Decimal(100)),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from novator.core.academic_year import AcademicYear
 from novator.events.models import EventLevel
 from novator.events.tests.factories import EventFactory, RegistrationFactory
-from novator.monitoring import derivations
+from novator.monitoring.engine import derivations
 from novator.networks.models import Agreement, PartnerState
 from novator.networks.tests.factories import NetworkFactory, PartnershipFactory, PlanItemFactory
 from novator.organizations.tests.factories import OrganizationFactory, PersonFactory

@@ -13,7 +13,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from novator.core.models import ActivityLog
-from novator.monitoring import bulk, columns, derivations, recompute, services
+from novator.monitoring import services
+from novator.monitoring.engine import bulk, columns, derivations, recompute
 from novator.monitoring.models import (
     DataElement,
     DataValue,

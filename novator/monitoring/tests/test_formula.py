@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from novator.monitoring import computing, formula
+from novator.monitoring.engine import computing, formula
 
 
 def test_a_formula_over_codes_is_evaluated_in_decimal():

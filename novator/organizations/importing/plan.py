@@ -112,6 +112,10 @@ class Plan:
         return {"rows": [row.as_json() for row in self.rows], "notices": list(self.notices)}
 
 
+class _ParentMissing(Exception):
+    """A row's parent is created by an earlier row of the file, and that row was not written."""
+
+
 class _Rejected(Exception):
     def __init__(self, *reasons: str) -> None:
         self.reasons = [r for r in reasons if r]
@@ -486,9 +490,9 @@ class _Planner:
             for key in ("ogrn", "kpp"):
                 if key in exc.error_dict:
                     errors.append(self._hint(values, key))
-        for check in (services._check_kind_subtype, services._check_parent):
+        for rule in services.ORGANIZATION_RULES:
             try:
-                check(candidate)
+                rule(candidate)
             except ValidationError as exc:
                 errors.append(_message(exc))
         ogrn = candidate.ogrn
@@ -557,19 +561,26 @@ def _error_text(exc: Exception) -> str:
     return _("The row conflicts with another organisation (the same ИНН or ОГРН).")
 
 
+def _existing(inn: str) -> Organization:
+    parent = Organization.objects.filter(inn=inn).first()
+    if parent is None:
+        raise _ParentMissing(inn)
+    return parent
+
+
 def _apply_row(row: PlannedRow, actor: Any, created: dict[str, Organization]) -> None:
     """One row through the services in its own transaction; a failure rejects the row with the reason."""
     try:
         with transaction.atomic():
             data = dict(row.data)
             if row.pending_parent_inn:
-                data["parent"] = Organization.objects.get(inn=row.pending_parent_inn)
+                data["parent"] = _existing(row.pending_parent_inn)
             if row.action == CREATE:
                 created[row.inn] = services.organization_create(actor=actor, data=data)
             else:
                 assert row.organization is not None
                 services.organization_update(actor=actor, organization=row.organization, data=data)
-    except Organization.DoesNotExist:
+    except _ParentMissing:
         row.action, row.reason = REJECT, _("The parent organisation was not created.")
     except (ValidationError, PermissionDenied, IntegrityError) as exc:
         row.action, row.reason = REJECT, _error_text(exc)
@@ -597,33 +608,40 @@ def _write_batch(rows: list[PlannedRow], actor: Any, created: dict[str, Organiza
     creates = [r for r in rows if r.action == CREATE]
     updates = [r for r in rows if r.action == UPDATE]
     with transaction.atomic():
-        waiting = creates
-        while waiting:
-            # rows whose parent is known now; the rest wait for their parent's INSERT
-            ready = [r for r in waiting if not r.pending_parent_inn or r.pending_parent_inn in created]
-            if not ready:
-                raise Organization.DoesNotExist  # a parent that is nowhere: the per-row path names the rows
-            datas = []
-            for r in ready:
-                data = dict(r.data)
-                if r.pending_parent_inn:
-                    data["parent"] = created[r.pending_parent_inn]
-                datas.append(data)
-            for r, org in zip(ready, services.organization_create_many(actor=actor, rows=datas), strict=True):
-                created[r.inn] = org
-            done = {id(r) for r in ready}
-            waiting = [r for r in waiting if id(r) not in done]
-        items = []
-        for r in updates:
-            assert r.organization is not None
-            data = dict(r.data)
-            if r.pending_parent_inn:
-                if r.pending_parent_inn not in created:
-                    raise Organization.DoesNotExist
-                data["parent"] = created[r.pending_parent_inn]
-            items.append((r.organization, data))
+        _create_by_levels(creates, actor, created)
+        items = [_update_item(r, created) for r in updates]
         if items:
             services.organization_update_many(actor=actor, items=items)
+
+
+def _with_parent(row: PlannedRow, created: dict[str, Organization]) -> dict[str, Any]:
+    """The row's data for the services, its parent taken from the organisations this run has."""
+    data = dict(row.data)
+    if row.pending_parent_inn:
+        if row.pending_parent_inn not in created:
+            raise _ParentMissing(row.pending_parent_inn)
+        data["parent"] = created[row.pending_parent_inn]
+    return data
+
+
+def _update_item(row: PlannedRow, created: dict[str, Organization]) -> tuple[Organization, dict[str, Any]]:
+    assert row.organization is not None
+    return row.organization, _with_parent(row, created)
+
+
+def _create_by_levels(creates: list[PlannedRow], actor: Any, created: dict[str, Organization]) -> None:
+    """Create the rows whose parent is known, then those whose parent was just created, and so on."""
+    waiting = creates
+    while waiting:
+        # rows whose parent is known now; the rest wait for their parent's INSERT
+        ready = [r for r in waiting if not r.pending_parent_inn or r.pending_parent_inn in created]
+        if not ready:
+            raise _ParentMissing  # a parent that is nowhere: the per-row path names the rows
+        datas = [_with_parent(r, created) for r in ready]
+        for r, org in zip(ready, services.organization_create_many(actor=actor, rows=datas), strict=True):
+            created[r.inn] = org
+        done = {id(r) for r in ready}
+        waiting = [r for r in waiting if id(r) not in done]
 
 
 def _reload(rows: list[PlannedRow]) -> None:
@@ -667,7 +685,7 @@ def apply_plan(
         elif writes:
             try:
                 _write_batch(writes, actor, created)
-            except (ValidationError, PermissionDenied, IntegrityError, Organization.DoesNotExist):
+            except (ValidationError, PermissionDenied, IntegrityError, _ParentMissing):
                 for row in writes:
                     if row.action == CREATE:
                         created.pop(row.inn, None)  # rolled back with the batch

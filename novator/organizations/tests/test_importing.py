@@ -329,6 +329,19 @@ def test_a_row_that_fails_when_written_is_rejected_alone(municipality):
     assert not Organization.objects.filter(inn=rows[1]["ИНН"]).exists()
 
 
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_a_branch_whose_parent_row_fails_when_written_is_rejected_with_the_reason(municipality, batch_size):
+    head = files.org_row()
+    branch = files.org_row(**{"ИНН головной организации": head["ИНН"]})
+    plan = plan_of(files.csv_bytes([head, branch], headers=[*files.HEADERS, "ИНН головной организации"]))
+    assert actions(plan) == [CREATE, CREATE]
+    OrganizationFactory(municipality=municipality, ogrn=head["ОГРН"])  # the head's ОГРН is taken meanwhile
+    counts = apply_plan(plan, actor=None, batch_size=batch_size)
+    assert counts == {"created": 0, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert plan.rows[1].reason == "The parent organisation was not created."
+    assert not Organization.objects.filter(inn__in=[head["ИНН"], branch["ИНН"]]).exists()
+
+
 def test_unchanged_rows_outside_scope_are_not_rejected(methodologist, org_b):
     """A methodologist may re-import a whole-region export: other municipalities' rows change nothing."""
     row = files.org_row(

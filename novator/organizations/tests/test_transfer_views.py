@@ -13,11 +13,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from novator.core.models import Job
+from novator.organizations import services
 from novator.organizations.importing import EXPORT_HEADERS, UNCHANGED, build_plan, read_table
 from novator.organizations.models import Organization, OrganizationImport
 from novator.organizations.tests import files
 from novator.organizations.tests.factories import OrganizationFactory
-from novator.organizations.views import transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_job_fails_cleanly_when_the_uploader_may_no_longer_import(
 
 def test_confirming_twice_enqueues_once(client, methodologist, municipality, monkeypatch):
     calls = []
-    monkeypatch.setattr(transfer, "enqueue_on_commit", lambda task, *args: calls.append(args))
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, *args: calls.append(args))
     client.force_login(methodologist)
     upload(client, files.csv_bytes([files.org_row()]), "r.csv")
     item = OrganizationImport.objects.get()

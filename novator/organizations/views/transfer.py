@@ -7,7 +7,6 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -24,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from novator.accounts.scope import get_scope
-from novator.core.jobs import enqueue_on_commit, job_create
 from novator.core.paging import paginate, query_without
 
 from .. import selectors, services
@@ -33,7 +31,6 @@ from ..forms import ImportUploadForm, RegistryFilterForm
 from ..importing import ACTION_LABELS, COLUMNS, COUNT_KEYS, build_plan, max_bytes
 from ..importing.reader import max_rows
 from ..models import OrganizationImport
-from ..tasks import import_organizations_task
 
 PREVIEW_PAGE_SIZE = 100
 BADGES = {
@@ -127,24 +124,13 @@ def _confirm(request: HttpRequest, upload: OrganizationImport) -> HttpResponse:
     if not upload.has_work:
         messages.info(request, _("There is nothing to create or update in this file."))
         return redirect(upload)
-    with transaction.atomic():
-        # Compare-and-set on the state: a second confirmation (double click, two tabs) finds it taken.
-        claimed = OrganizationImport.objects.filter(
-            pk=upload.pk, state=OrganizationImport.State.PREVIEWED
-        ).update(state=OrganizationImport.State.QUEUED)
-        if not claimed:
-            upload.refresh_from_db()
-            messages.info(request, _("This import has already been started."))
-            if upload.job_id:
-                return redirect("core:job_detail", pk=upload.job_id)
-            return redirect(upload)
-        job = job_create(
-            actor=request.user,
-            kind="organizations.import",
-            title=_("Import of organisations from «%(name)s»") % {"name": upload.original_name},
-        )
-        OrganizationImport.objects.filter(pk=upload.pk).update(job=job)
-        enqueue_on_commit(import_organizations_task, upload.pk, str(job.pk))
+    job = services.organization_import_start(actor=request.user, upload=upload)
+    if job is None:
+        upload.refresh_from_db()
+        messages.info(request, _("This import has already been started."))
+        if upload.job_id:
+            return redirect("core:job_detail", pk=upload.job_id)
+        return redirect(upload)
     return redirect("core:job_detail", pk=job.pk)
 
 

@@ -22,9 +22,9 @@ from novator.contests.models import (
 )
 from novator.core.academic_year import AcademicYear
 from novator.core.models import ActivityLog
-from novator.expertise import selectors as expertise_selectors
 from novator.expertise.conflicts import conflict_for
 from novator.expertise.models import Assignment, Commission, Expert, Score, ScoreSheet
+from novator.expertise.ranking import contest_ranking
 from novator.organizations.models import Organization, OrganizationKind
 from novator.portal.demo.loader import STEPS
 from novator.statuses.models import StatusAssignment
@@ -152,7 +152,7 @@ def test_the_register_holds_5_mlsv_and_3_mip_statuses_of_2022_for_three_years(de
 def test_every_award_is_above_the_threshold_within_the_quota_and_the_ranks_agree(demo, code):
     contest = _contest(code)
     threshold = contest.threshold_points
-    ranking = expertise_selectors.contest_ranking(contest)
+    ranking = contest_ranking(contest)
     assert ranking.pending == 0 and not ranking.without_sheets
     for category in ranking.categories:
         rows = category.rows

@@ -13,6 +13,7 @@ from novator.accounts.scope import get_scope
 from novator.contests.models import Application
 from novator.core.academic_year import AcademicYear
 from novator.core.concurrency import VersionedFormMixin
+from novator.core.dates import ddmmyyyy
 from novator.organizations.models import Organization, Person
 from novator.statuses.models import StatusAssignment
 
@@ -202,7 +203,7 @@ class PlanStageForm(StyledForm):
                 self.add_error(
                     "starts_on",
                     _("The stage must fall within the project's term (%(start)s – %(end)s).")
-                    % {"start": self.term[0].strftime("%d.%m.%Y"), "end": self.term[1].strftime("%d.%m.%Y")},
+                    % {"start": ddmmyyyy(self.term[0]), "end": ddmmyyyy(self.term[1])},
                 )
         return data
 

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from novator.accounts.scope import get_scope
 from novator.organizations.models import Organization
 
 from ..models import LIKERT_MAX, LIKERT_MIN, SurveyQuestionnaire, SurveyRun
@@ -28,12 +27,7 @@ class SurveyRunForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        scope = get_scope(user)
-        organizations = Organization.objects.filter(is_active=True).order_by("short_name")
-        if not scope.is_admin:
-            organizations = organizations.filter(
-                pk__in=scope.coordinator_organizations
-            ) | organizations.filter(municipality_id__in=scope.methodologist_municipalities)
+        organizations = Organization.objects.editable_by(user).filter(is_active=True)
         field: Any = self.fields["organization"]
         field.queryset = organizations.order_by("short_name")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.concurrency import check_version
+from novator.core.services import model_update, require
 
 from .. import metrics
 from ..models import Programme, ProgrammeResult, ProgrammeStage
-from ._common import require
 
 PROGRAMME_FIELDS = (
     "title",
@@ -49,13 +50,56 @@ def _assign(obj: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
             setattr(obj, name, value.strip() if isinstance(value, str) else value)
 
 
+def _conflict() -> str:
+    return _("This conflicts with an existing record; reload the page.")
+
+
 def _save(obj: Any) -> None:
     obj.full_clean()
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:  # a race past full_clean's uniqueness check
-        raise ValidationError(_("This conflicts with an existing record; reload the page.")) from exc
+        raise ValidationError(_conflict()) from exc
+
+
+def _update(
+    obj: Any,
+    fields: tuple[str, ...],
+    data: Mapping[str, Any],
+    actor: Any,
+    action: str,
+    check: Callable[[Any], None],
+    on: Programme | None = None,
+    label: Callable[[Any], str] | str = "",
+) -> dict[str, Any]:
+    """`model_update` with this app's cleaning: stripped text, `check`, full_clean, a conflict as a message.
+    `on`/`label`: the programme whose log records a change of its stage or result, and the key prefix."""
+
+    def validate(obj: Any) -> None:
+        check(obj)
+        obj.full_clean()
+
+    return model_update(
+        obj,
+        fields=fields,
+        data=data,
+        actor=actor,
+        action=action,
+        strip=True,
+        validate=validate,
+        conflict_message=_conflict(),
+        audit_obj=on,
+        label=label,
+    )
+
+
+def _stage_key(stage: ProgrammeStage) -> str:
+    return f"stage {stage.number}: "
+
+
+def _result_key(result: ProgrammeResult) -> str:
+    return f"{result.title}: "
 
 
 @transaction.atomic
@@ -77,15 +121,8 @@ def programme_update(
     """Change a programme. `version`: the token its edit page was loaded with; stale → refused."""
     require(actor, "projects.manage_programme", programme)
     check_version(programme, version)
-    fields = tuple(f for f in PROGRAMME_FIELDS if f in data)
-    before = audit.snapshot(programme, fields)
-    _assign(programme, data, fields)
-    require(actor, "projects.manage_programme", programme)  # the new municipality too
-    _save(programme)
-    changes = audit.diff(before, audit.snapshot(programme, fields))
-    if changes:
-        audit.record(actor=actor, action="programme.update", obj=programme, changes=changes)
-    return changes
+    in_scope = partial(require, actor, "projects.manage_programme")  # the new municipality too
+    return _update(programme, PROGRAMME_FIELDS, data, actor, "programme.update", in_scope)
 
 
 def _check_stage_year(stage: ProgrammeStage) -> None:
@@ -119,20 +156,16 @@ def stage_create(*, actor: Any, programme: Programme, data: Mapping[str, Any]) -
 @transaction.atomic
 def stage_update(*, actor: Any, stage: ProgrammeStage, data: Mapping[str, Any]) -> dict[str, Any]:
     require(actor, "projects.manage_programme", stage.programme)
-    fields = tuple(f for f in STAGE_FIELDS if f in data)
-    before = audit.snapshot(stage, fields)
-    _assign(stage, data, fields)
-    _check_stage_year(stage)
-    _save(stage)
-    changes = audit.diff(before, audit.snapshot(stage, fields))
-    if changes:
-        audit.record(
-            actor=actor,
-            action="programme.stage_update",
-            obj=stage.programme,
-            changes={f"stage {stage.number}: {k}": v for k, v in changes.items()},
-        )
-    return changes
+    return _update(
+        stage,
+        STAGE_FIELDS,
+        data,
+        actor,
+        "programme.stage_update",
+        _check_stage_year,
+        stage.programme,
+        _stage_key,
+    )
 
 
 @transaction.atomic
@@ -184,20 +217,10 @@ def result_create(*, actor: Any, stage: ProgrammeStage, data: Mapping[str, Any])
 def result_update(*, actor: Any, result: ProgrammeResult, data: Mapping[str, Any]) -> dict[str, Any]:
     programme = result.stage.programme
     require(actor, "projects.manage_programme", programme)
-    fields = tuple(f for f in RESULT_FIELDS if f in data)
-    before = audit.snapshot(result, fields)
-    _assign(result, data, fields)
-    _check_source(result)
-    _save(result)
-    changes = audit.diff(before, audit.snapshot(result, fields))
-    if changes:
-        audit.record(
-            actor=actor,
-            action="programme.result_update",
-            obj=programme,
-            changes={f"{result.title}: {k}": v for k, v in changes.items()},
-        )
-    return changes
+
+    return _update(
+        result, RESULT_FIELDS, data, actor, "programme.result_update", _check_source, programme, _result_key
+    )
 
 
 @transaction.atomic

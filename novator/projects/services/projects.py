@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from novator.contests.models import Application
 from novator.core import audit
 from novator.core.concurrency import check_version
+from novator.core.services import model_update, require, user_or_none
+from novator.core.text import clean_text
+from novator.core.workflow import find
 from novator.organizations.models import Organization
 from novator.statuses.models import StatusAssignment
 
@@ -24,7 +27,6 @@ from .. import notifications
 from ..models import OPEN_VERSION_STATES, InnovationProject, ProjectVersion, VersionState
 from ..passport import completeness_errors, empty_passport, normalised
 from ..workflow import VERSION_TRANSITIONS
-from ._common import clean_text, find_transition, require, user_or_none
 from .reports import report_schedule_sync
 
 _BULLET = re.compile(r"^\s*(?:[-•—–*]|\d+[.)])\s*")
@@ -159,18 +161,21 @@ def project_update(
     )
     require(actor, "projects.edit_project", project)
     check_version(project, version)
-    fields = tuple(f for f in ("starts_on", "ends_on", "application", "status_assignment") if f in data)
-    before = audit.snapshot(project, fields)
-    for name in fields:
-        setattr(project, name, data[name])
-    _check_links(project.organization, project.application, project.status_assignment, project)
-    project.full_clean()
-    changes = audit.diff(before, audit.snapshot(project, fields))
-    if changes:
-        project.save()
-        audit.record(actor=actor, action="project.update", obj=project, changes=changes)
-        if "status_assignment" in changes or "starts_on" in changes or "ends_on" in changes:
-            report_schedule_sync(actor=None, project=project)
+
+    def validate(project: InnovationProject) -> None:
+        _check_links(project.organization, project.application, project.status_assignment, project)
+        project.full_clean()
+
+    changes = model_update(
+        project,
+        fields=("starts_on", "ends_on", "application", "status_assignment"),
+        data=data,
+        actor=actor,
+        action="project.update",
+        validate=validate,
+    )
+    if "status_assignment" in changes or "starts_on" in changes or "ends_on" in changes:
+        report_schedule_sync(actor=None, project=project)
     return changes
 
 
@@ -279,7 +284,7 @@ def version_transition(
     )
     version = open_version(project)
     state = version.state if version else VersionState.APPROVED
-    transition = find_transition(VERSION_TRANSITIONS, name, state, VersionState, actor=actor, obj=project)
+    transition = find(VERSION_TRANSITIONS, name, project, actor, state=state)
     assert version is not None  # an approved state has no transitions
     reason = clean_text(reason, 5000)
     if transition.needs_reason and not reason:

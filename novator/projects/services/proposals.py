@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.services import require, user_or_none
+from novator.core.text import clean_text
 from novator.statuses import services as status_services
 
 from ..models import InnovationProject, ProjectProposal, ProjectReport, ProposalKind, ProposalState
-from ._common import clean_text, require, user_or_none
 
 
 @transaction.atomic

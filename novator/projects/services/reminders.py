@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.dates import ddmmyyyy
 
 from .. import notifications
 from ..models import (
@@ -32,7 +33,6 @@ from ..models import (
     ReportReminder,
     ReportState,
 )
-from ._common import ddmmyyyy
 from .proposals import proposal_create
 from .reports import report_schedule_sync
 

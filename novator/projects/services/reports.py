@@ -9,32 +9,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.concurrency import check_version
 from novator.core.files import DOCUMENT_TYPES, check_upload, safe_filename
+from novator.core.services import require, user_or_none
+from novator.core.text import clean_text
+from novator.core.workflow import perform
 
-from .. import notifications
+from ..checks import report_completeness_errors  # noqa: F401 - the package exports it
 from ..models import (
     InnovationProject,
     ProjectReport,
-    ProposalKind,
     ReportEvidence,
-    ReportKind,
     ReportState,
 )
 from ..schedule import report_schedule
 from ..workflow import REPORT_TRANSITIONS
-from ._common import clean_text, ddmmyyyy, find_transition, require, user_or_none
-from .proposals import proposal_create
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_FILES = 20
-#: Days the coordinator has for fixes when the methodologist returns a report without a date.
-FIXES_DAYS = 14
-OUTCOMES = ("close", "extend")
 
 
 def _term(project: InnovationProject) -> tuple[datetime.date, datetime.date, datetime.date | None]:
@@ -193,21 +188,6 @@ def evidence_delete(*, actor: Any, evidence: ReportEvidence) -> None:
     audit.record(actor=actor, action="report.evidence_delete", obj=report, changes={"file": [name, None]})
 
 
-def report_completeness_errors(report: ProjectReport) -> list[str]:
-    content = report.content or {}
-    errors = []
-    if not str(content.get("summary") or "").strip():
-        errors.append(_("Write the summary of the year."))
-    for stage in content.get("stages") or []:
-        if not str(stage.get("done") or "").strip():
-            errors.append(_("Say what was done at the stage «%(stage)s».") % {"stage": stage.get("title")})
-    for row in content.get("indicators") or []:
-        if row.get("actual") in (None, ""):
-            errors.append(_("Give the actual value of the indicator «%(name)s».") % {"name": row.get("name")})
-    return errors
-
-
-@transaction.atomic
 def report_transition(
     *,
     actor: Any,
@@ -220,100 +200,20 @@ def report_transition(
     today: datetime.date | None = None,
     now: datetime.datetime | None = None,
 ) -> ProjectReport:
-    """Move a report along its workflow (`workflow.REPORT_TRANSITIONS`).
+    """Move a report along its workflow (`workflow.REPORT_TRANSITIONS`, with its checks and effects).
 
     Rejecting proposes revoking the status; accepting a final report proposes closing the project or
     extending the status (`outcome`). `today` and `now` default to the present (the demo passes past
     dates)."""
-    report = (
-        ProjectReport.objects.select_for_update(of=("self",))
-        .select_related(
-            "project",
-            "project__organization",
-            "project__organization__municipality",
-            "project__status_assignment",
-        )
-        .get(pk=report.pk)
+    return perform(
+        actor,
+        report,
+        name,
+        transitions=REPORT_TRANSITIONS,
+        reason=reason,
+        now=now,
+        today=today,
+        fixes_due_on=fixes_due_on,
+        outcome=outcome,
+        proposed_ends_on=proposed_ends_on,
     )
-    transition = find_transition(REPORT_TRANSITIONS, name, report.state, ReportState, actor=actor, obj=report)
-    now = now or timezone.now()
-    today = today or timezone.localdate()
-    reason = clean_text(reason, 5000)
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": _("Write the reason; the coordinator will read it.")})
-    if name == "submit":
-        errors = report_completeness_errors(report)
-        if errors:
-            raise ValidationError(errors, code="incomplete")
-    if name == "return":
-        fixes_due_on = fixes_due_on or today + datetime.timedelta(days=FIXES_DAYS)
-        if fixes_due_on < today:
-            raise ValidationError({"fixes_due_on": _("The date for fixes cannot be in the past.")})
-    if name == "accept" and report.kind == ReportKind.FINAL:
-        if outcome not in OUTCOMES:
-            raise ValidationError(
-                {"outcome": _("Choose what the final report leads to: closing or extension.")}
-            )
-        if outcome == "extend":
-            status = report.project.status_assignment
-            if status is None:
-                raise ValidationError({"outcome": _("The project has no status to extend.")})
-            if proposed_ends_on is None or proposed_ends_on <= status.ends_on:
-                raise ValidationError(
-                    {
-                        "proposed_ends_on": _("Give a new end of the status later than %(end)s.")
-                        % {"end": ddmmyyyy(status.ends_on)}
-                    }
-                )
-    previous = report.state
-    report.state = transition.target
-    if name == "submit":
-        report.submitted_at = now
-    else:
-        report.decided_at = now
-        report.decided_by = user_or_none(actor)
-        report.comment = reason
-        report.fixes_due_on = fixes_due_on if name == "return" else report.fixes_due_on
-    report.save()
-    audit.record(
-        actor=actor,
-        action=f"report.{name}",
-        obj=report,
-        changes={"state": [previous, report.state], **({"reason": [None, reason]} if reason else {})},
-    )
-    project = report.project
-    period = f"{report.get_kind_display().lower()} {report.academic_year}"
-    if (
-        name == "reject"
-        and project.status_assignment is not None
-        and not project.status_assignment.revoked_on
-    ):
-        proposal_create(
-            actor=actor,
-            project=project,
-            kind=ProposalKind.REVOKE,
-            report=report,
-            grounds=_("The %(report)s was rejected: %(reason)s") % {"report": period, "reason": reason},
-        )
-    if name == "accept" and report.kind == ReportKind.FINAL:
-        if outcome == "extend":
-            proposal_create(
-                actor=actor,
-                project=project,
-                kind=ProposalKind.EXTEND,
-                report=report,
-                proposed_ends_on=proposed_ends_on,
-                grounds=_("The %(report)s was accepted; the project may go on.") % {"report": period}
-                + (f" {reason}" if reason else ""),
-            )
-        else:
-            proposal_create(
-                actor=actor,
-                project=project,
-                kind=ProposalKind.CLOSE,
-                report=report,
-                grounds=_("The %(report)s was accepted; the project is complete.") % {"report": period}
-                + (f" {reason}" if reason else ""),
-            )
-    notifications.report_transition(report, name, reason)
-    return report

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
+from novator.core.services import require, user_or_none
+from novator.core.text import clean_text
 from novator.organizations.models import Organization
 
 from ..models import RoadmapMark
 from ..roadmap import STEP_KEYS
-from ._common import clean_text, require, user_or_none
 
 
 @transaction.atomic

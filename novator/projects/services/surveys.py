@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
+from novator.core.dates import ddmmyyyy
+from novator.core.services import require, user_or_none
 from novator.organizations.models import Organization
 
 from .. import survey_defaults
@@ -35,7 +37,6 @@ from ..models import (
     SurveyResponse,
     SurveyRun,
 )
-from ._common import require, user_or_none
 
 
 @transaction.atomic
@@ -73,7 +74,7 @@ def survey_run_create(
         raise ValidationError(
             {
                 "closes_on": _("Close the survey within the academic year (by %(end)s).")
-                % {"end": academic_year.ends.strftime("%d.%m.%Y")}
+                % {"end": ddmmyyyy(academic_year.ends)}
             }
         )
     questionnaire = questionnaire or questionnaire_default()
@@ -117,7 +118,7 @@ def answering_closed_reason(run: SurveyRun, today: datetime.date | None = None) 
     if run.state != RunState.OPEN or not run.salt:
         return _("The survey is closed.")
     if today > run.closes_on:
-        return _("Answers were accepted until %(day)s.") % {"day": run.closes_on.strftime("%d.%m.%Y")}
+        return _("Answers were accepted until %(day)s.") % {"day": ddmmyyyy(run.closes_on)}
     return None
 
 

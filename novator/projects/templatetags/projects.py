@@ -14,6 +14,7 @@ from django import template
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from novator.core.dates import ddmmyyyy
 from novator.projects import selectors
 from novator.projects.models import InnovationProject, ReportState
 from novator.projects.passport import date_or_none
@@ -25,7 +26,7 @@ register = template.Library()
 def isodate(value: Any) -> str:
     """A date kept as ISO text in a passport, as the user reads it: 2023-09-01 → 01.09.2023."""
     day = date_or_none(value)
-    return day.strftime("%d.%m.%Y") if day else str(value or "")
+    return ddmmyyyy(day) or str(value or "")
 
 
 @register.inclusion_tag("projects/_report_state.html")

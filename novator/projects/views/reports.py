@@ -30,7 +30,7 @@ from ..forms import (
     ReportForm,
 )
 from ..models import ProjectProposal, ProjectReport, ProposalKind, ProposalState, ReportEvidence, ReportKind
-from ..workflow import REPORT_TRANSITIONS, available
+from ..workflow import REPORT_TRANSITIONS, allowed
 from ._common import flash_errors, get_or_404, require
 
 
@@ -79,10 +79,9 @@ def _detail(request: HttpRequest, report: ProjectReport, **extra: Any) -> HttpRe
     user = request.user
     can_fill = user.has_perm("projects.fill_report", report) and report.is_editable
     actions = []
-    for transition in available(REPORT_TRANSITIONS, report.state):
-        if user.has_perm(transition.permission, report):
-            form = extra.pop(f"action_{transition.name}", None) or ReportActionForm(prefix=transition.name)
-            actions.append({"transition": transition, "form": form})
+    for transition in allowed(user, report, REPORT_TRANSITIONS):
+        form = extra.pop(f"action_{transition.name}", None) or ReportActionForm(prefix=transition.name)
+        actions.append({"transition": transition, "form": form})
     return render(
         request,
         "projects/report_detail.html",

@@ -15,7 +15,7 @@ from novator.accounts.models import RoleAssignment, User
 from novator.contests.models import Application, Contest
 from novator.events.models import Registration
 from novator.expertise.models import Assignment, Score, ScoreSheet
-from novator.expertise.selectors import contest_ranking
+from novator.expertise.ranking import contest_ranking
 from novator.expertise.selectors.sheets import expert_assignments
 from novator.library.models import Adoption, MethodProduct
 from novator.library.search import matching, parse

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from novator.expertise.solver import Infeasible, Instance, TimeLimitExceeded, solve
+from novator.expertise.assignment.solver import Infeasible, Instance, TimeLimitExceeded, solve
 
 REQUIRED = ("experts", "applications", "affinity", "k", "max_load")
 OPTIONAL = (

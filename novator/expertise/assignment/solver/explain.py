@@ -135,6 +135,96 @@ def _check(d: _Data) -> list[Reason]:
 # Diagnosis when even the full problem is infeasible
 
 
+def _hall_applications(
+    d: _Data,
+    apps: list[int],
+    short_gen: list[int],
+    short_ext: list[int],
+    need: int,
+    feeders: list[int],
+    shortfall: int,
+) -> Reason:
+    """The applications on the sink side of a minimum cut and the experts who feed them, in words."""
+    E, A = d.experts, d.applications
+    only_ext = not short_gen
+    label = ", ".join(
+        f"{A[j]} (its external-expert slot)"
+        if j in short_ext and j not in short_gen and not only_ext
+        else str(A[j])
+        for j in apps[:_LIST_LIMIT]
+    )
+    if len(apps) > _LIST_LIMIT:
+        label += f" and {len(apps) - _LIST_LIMIT} more"
+    one = len(apps) == 1
+    if only_ext:
+        subject = (
+            f"application {label} needs an expert from another municipality"
+            if one
+            else f"applications {label} each need an expert from another municipality ({need} in all)"
+        )
+        who = f"the {_n(len(feeders), 'external expert')}"
+    else:
+        subject = f"application {label} needs" if one else f"applications {label} together need"
+        subject += f" {_n(need, 'more expert')}"
+        who = f"the {_n(len(feeders), 'expert')}"
+    return Reason(
+        "hall_applications",
+        f"{subject}, but {who} who may review {'it' if one else 'them'}"
+        f" ({_ids([E[i] for i in feeders])}) can take "
+        f"at most {need - shortfall} of these within their maximum loads: short by {shortfall}",
+        {
+            "applications": [A[j] for j in apps],
+            "external_slots": [A[j] for j in short_ext],
+            "needed": need,
+            "possible": need - shortfall,
+            "shortfall": shortfall,
+            "experts": [E[i] for i in feeders],
+        },
+    )
+
+
+def _min_load_shortfall(
+    d: _Data,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    expert_node: np.ndarray,
+    gen: np.ndarray,
+    k_pos: np.ndarray,
+) -> Reason | None:
+    """The experts whose minimum loads the applications open to them cannot fill (a minimum cut), or None."""
+    E = d.experts
+    n_e, n_a = len(d.experts), len(d.applications)
+    lo_total = int(d.lo_rem.sum())
+    if not lo_total:
+        return None
+    tails = np.concatenate([np.zeros(n_e, dtype=np.int64), expert_node[rows], gen])
+    heads = np.concatenate([expert_node, gen[cols], np.full(n_a, 1 + n_e + n_a)])
+    caps = np.concatenate([d.lo_rem, np.ones(len(rows), dtype=np.int64), k_pos])
+    smf = max_flow.SimpleMaxFlow()
+    smf.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64))
+    smf.solve(0, 1 + n_e + n_a)
+    flow = int(smf.optimal_flow())
+    if flow >= lo_total:
+        return None
+    source_side = set(smf.get_source_side_min_cut())
+    experts = [i for i in range(n_e) if d.lo_rem[i] > 0 and int(expert_node[i]) in source_side]
+    need = int(d.lo_rem[experts].sum())
+    return Reason(
+        "hall_min_load",
+        f"{'expert' if len(experts) == 1 else 'experts'} {_ids([E[i] for i in experts])} "
+        f"{'needs' if len(experts) == 1 else 'together need'} at least "
+        f"{_n(need, 'more assignment')} (minimum load), but the applications open to "
+        f"{'them' if len(experts) > 1 else 'this expert'} can take at most "
+        f"{need - (lo_total - flow)}: short by {lo_total - flow}",
+        {
+            "experts": [E[i] for i in experts],
+            "needed": need,
+            "possible": need - (lo_total - flow),
+            "shortfall": lo_total - flow,
+        },
+    )
+
+
 def _diagnose(d: _Data) -> list[Reason]:
     """Explain an infeasible flow through minimum cuts (Hall-type violations), in plain words."""
     E, A = d.experts, d.applications
@@ -186,77 +276,14 @@ def _diagnose(d: _Data) -> list[Reason]:
         in_gen = np.isin(cols, short_gen)
         in_ext = np.isin(cols, short_ext) & d.ext[rows, cols]
         feeders = sorted({int(i) for i in rows[in_gen | in_ext]})
-        shortfall = demand - flow
-        only_ext = not short_gen
-        label = ", ".join(
-            f"{A[j]} (its external-expert slot)"
-            if j in short_ext and j not in short_gen and not only_ext
-            else str(A[j])
-            for j in apps[:_LIST_LIMIT]
-        )
-        if len(apps) > _LIST_LIMIT:
-            label += f" and {len(apps) - _LIST_LIMIT} more"
-        one = len(apps) == 1
-        if only_ext:
-            subject = (
-                f"application {label} needs an expert from another municipality"
-                if one
-                else f"applications {label} each need an expert from another municipality ({need} in all)"
-            )
-            who = f"the {_n(len(feeders), 'external expert')}"
-        else:
-            subject = f"application {label} needs" if one else f"applications {label} together need"
-            subject += f" {_n(need, 'more expert')}"
-            who = f"the {_n(len(feeders), 'expert')}"
-        reasons.append(
-            Reason(
-                "hall_applications",
-                f"{subject}, but {who} who may review {'it' if one else 'them'}"
-                f" ({_ids([E[i] for i in feeders])}) can take "
-                f"at most {need - shortfall} of these within their maximum loads: short by {shortfall}",
-                {
-                    "applications": [A[j] for j in apps],
-                    "external_slots": [A[j] for j in short_ext],
-                    "needed": need,
-                    "possible": need - shortfall,
-                    "shortfall": shortfall,
-                    "experts": [E[i] for i in feeders],
-                },
-            )
-        )
+        reasons.append(_hall_applications(d, apps, short_gen, short_ext, need, feeders, demand - flow))
         return reasons
 
     # 2. Can the minimum loads be met at all, given how many experts each application takes?
-    lo_total = int(d.lo_rem.sum())
-    if lo_total:
-        tails = np.concatenate([np.zeros(n_e, dtype=np.int64), expert_node[rows], gen])
-        heads = np.concatenate([expert_node, gen[cols], np.full(n_a, 1 + n_e + n_a)])
-        caps = np.concatenate([d.lo_rem, np.ones(len(rows), dtype=np.int64), k_pos])
-        smf = max_flow.SimpleMaxFlow()
-        smf.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64))
-        smf.solve(0, 1 + n_e + n_a)
-        flow = int(smf.optimal_flow())
-        if flow < lo_total:
-            source_side = set(smf.get_source_side_min_cut())
-            experts = [i for i in range(n_e) if d.lo_rem[i] > 0 and int(expert_node[i]) in source_side]
-            need = int(d.lo_rem[experts].sum())
-            reasons.append(
-                Reason(
-                    "hall_min_load",
-                    f"{'expert' if len(experts) == 1 else 'experts'} {_ids([E[i] for i in experts])} "
-                    f"{'needs' if len(experts) == 1 else 'together need'} at least "
-                    f"{_n(need, 'more assignment')} (minimum load), but the applications open to "
-                    f"{'them' if len(experts) > 1 else 'this expert'} can take at most "
-                    f"{need - (lo_total - flow)}: short by {lo_total - flow}",
-                    {
-                        "experts": [E[i] for i in experts],
-                        "needed": need,
-                        "possible": need - (lo_total - flow),
-                        "shortfall": lo_total - flow,
-                    },
-                )
-            )
-            return reasons
+    min_load = _min_load_shortfall(d, rows, cols, expert_node, gen, k_pos)
+    if min_load is not None:
+        reasons.append(min_load)
+        return reasons
     reasons.append(
         Reason(
             "combined",

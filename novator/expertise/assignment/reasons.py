@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .conflicts import reason_text as conflict_reason
+from ..conflicts import reason_text as conflict_reason
 from .solver import Reason
 
 #: names listed before «and N more»

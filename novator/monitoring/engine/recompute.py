@@ -1,31 +1,29 @@
 """The monitoring's recomputation of a year: the derived values, every indicator and the index of every
 active organisation, the roll-ups to municipalities and regions (ranks, medians), written as the
 difference from the rows the year holds. Computed on columns (`columns`), read and written as columns
-(`rows`)."""
+(`bulk`). `services.values_recompute` runs it in its transaction and records the audit."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
 from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from novator.core import audit
 from novator.core.academic_year import AcademicYear
 from novator.core.arrays import positions
 from novator.core.jobs import Progress
 from novator.organizations.models import Organization
 
-from . import bulk, columns, computing, derivations, formula
-from .bulk import WRITE_BATCH
-from .models import (
+from ..models import (
     INDEX_CODE,
     DataElement,
     DataValue,
@@ -35,9 +33,10 @@ from .models import (
     Indicator,
     IndicatorValue,
     Level,
-    MonitoringYear,
     index_indicator,
 )
+from . import bulk, columns, computing, derivations, formula
+from .bulk import WRITE_BATCH
 
 
 def _q(value: Decimal) -> Decimal:
@@ -266,31 +265,47 @@ def _write_derived(
         )
 
 
-@transaction.atomic
-def values_recompute(
-    *, actor: Any = None, academic_year: str, progress: Progress | None = None, chunk_size: int = CHUNK_SIZE
-) -> MonitoringYear:
-    """Refresh the derived values of the year and recompute every indicator and the index for every
-    active organisation, rolled up to municipalities and the region (medians). Makes the year's rows
-    what they compute to, so it may run again at any time: writes only what changed (the rows no longer
-    computed are deleted, the changed ones updated, the new ones inserted; an unchanged year writes
-    nothing but the year's `computed_at` and the audit record).
+@dataclass
+class Recomputed:
+    """What a recomputation wrote: the rows of the indicators and of the derived values (held, inserted,
+    updated, deleted), and the index weights it used."""
 
-    The organisations are worked through in chunks of `chunk_size` (the rows held for them, derived
-    values, raw values and indicators of one chunk at a time, written in batches); across chunks only one
-    compact integer per organisation and indicator is kept, from which the ranks and the medians over
-    *all* organisations of a municipality or region are taken at the end, one indicator at a time and
-    compared with that indicator's rows (read as integer columns). The arithmetic is done on whole
-    columns (`columns`, exactly the Decimal results) and the rows are written as plain tuples (COPY on
-    PostgreSQL). One transaction: readers see the old rows or the new ones, never a mix."""
-    year = AcademicYear.parse_valid(academic_year)
-    label = str(year)
-    # one recomputation of a year at a time (the nightly one and a job after an approval may meet): the
-    # second waits here for the first to commit and then compares with what it wrote — both comparing
-    # with the rows before either would insert the same new rows twice (PostgreSQL; SQLite has one writer)
-    MonitoringYear.objects.get_or_create(academic_year=label)
-    MonitoringYear.objects.select_for_update().filter(academic_year=label).values_list("pk").get()
-    chunk_size = max(1, chunk_size)
+    weights: IndexWeightChange | None
+    written: bulk.Written
+    derived_written: bulk.Written
+
+    def changes(self) -> dict[str, Any]:
+        """The figures the audit records."""
+        return {
+            "values": self.written.held,
+            **self.written.as_dict(),
+            "derived_values": self.derived_written.held,
+            **self.derived_written.as_dict("derived_"),
+        }
+
+
+@dataclass
+class _Plan:
+    """What a year's recomputation works on: the active organisations in columns, the derived elements,
+    the indicators and the index weights."""
+
+    year: AcademicYear
+    label: str
+    org_ids: npt.NDArray[np.int64]
+    org_municipalities: npt.NDArray[np.int64]
+    org_regions: npt.NDArray[np.int64]
+    derived: list[DataElement]
+    derived_ids: npt.NDArray[np.int64]
+    indicators: list[Indicator]
+    weights: IndexWeightChange | None
+    directions: dict[str, bool]
+    codes: list[str]
+    #: the data elements the formulas use, one row each in the chunk's matrix of raw values
+    used: list[str]
+    element_rows: dict[int, int]
+
+
+def _plan(year: AcademicYear) -> _Plan:
     org_sql, org_params = (
         Organization.objects.filter(is_active=True)
         .order_by("pk")
@@ -300,91 +315,122 @@ def values_recompute(
     orgs = bulk.fetch_ints(org_sql, org_params, 3)
     org_ids, org_municipalities, org_regions = (np.ascontiguousarray(orgs[:, i]) for i in range(3))
     del orgs
-    size = len(org_ids)
     derived = [
         e for e in DataElement.objects.filter(source=ElementSource.DERIVED) if e.code in derivations.REGISTRY
     ]
-    derived_ids = np.array([e.pk for e in derived], dtype=np.int64)
     indicators = list(Indicator.objects.exclude(code=INDEX_CODE))
     weights = IndexWeightChange.objects.first()
-    index = index_indicator()
-    directions = {i.code: i.direction == Direction.HIGHER for i in indicators}
-    codes = [i.code for i in indicators] + ([INDEX_CODE] if weights is not None else [])
-    starts = list(range(0, size, chunk_size))
-    if progress is not None:
-        progress.set_total(len(derived) + len(starts) + len(codes) + 1)
-
-    results = {code: _Column(size) for code in codes}
-    # the data elements the formulas use, one row each in the chunk's matrix of raw values
     used = sorted(
         {name for i in indicators for name in formula.names(i.numerator) | formula.names(i.denominator)}
     )
-    element_rows = {
-        pk: used.index(code) for pk, code in DataElement.objects.values_list("pk", "code") if code in used
+    return _Plan(
+        year=year,
+        label=str(year),
+        org_ids=org_ids,
+        org_municipalities=org_municipalities,
+        org_regions=org_regions,
+        derived=derived,
+        derived_ids=np.array([e.pk for e in derived], dtype=np.int64),
+        indicators=indicators,
+        weights=weights,
+        directions={i.code: i.direction == Direction.HIGHER for i in indicators},
+        codes=[i.code for i in indicators] + ([INDEX_CODE] if weights is not None else []),
+        used=used,
+        element_rows={
+            pk: used.index(code) for pk, code in DataElement.objects.values_list("pk", "code") if code in used
+        },
+    )
+
+
+def _chunk_columns(
+    plan: _Plan, ids: npt.NDArray[np.int64], held: npt.NDArray[np.int64], found: _Derived
+) -> tuple[dict[str, columns.Chunk], columns.Chunk | None]:
+    """The indicators and the index of a chunk's organisations, from their raw values (the derived ones
+    as just computed, the others as held)."""
+    other = ~np.isin(held[:, 2], plan.derived_ids)
+    raw = _raw_values(
+        ids,
+        np.concatenate([held[other, 1], found[1]]),
+        np.concatenate([held[other, 2], found[0]]),
+        np.concatenate([held[other, 3], found[2].scaled]),
+        plan.element_rows,
+        len(plan.used),
+    )
+    inputs = {code: raw[row] for row, code in enumerate(plan.used)}
+    computed: dict[str, columns.Chunk] = {
+        indicator.code: columns.indicator_column(
+            numerator=indicator.numerator,
+            denominator=indicator.denominator,
+            factor=indicator.factor,
+            inputs=inputs,
+            size=len(ids),
+        )
+        for indicator in plan.indicators
     }
+    if plan.weights is None:
+        return computed, None
+    return computed, columns.composite_column(computed, plan.weights.weights, plan.directions, len(ids))
+
+
+def _organisation_columns(
+    plan: _Plan, progress: Progress | None, chunk_size: int, derived_written: bulk.Written
+) -> dict[str, _Column]:
+    """Steps 1 and 2, a chunk of organisations at a time: the derived values written as the difference
+    from the rows held, and each indicator's (and the index's) column for all the organisations."""
+    org_ids, label, size = plan.org_ids, plan.label, len(plan.org_ids)
+    starts = list(range(0, size, chunk_size))
+    if progress is not None:
+        progress.set_total(len(plan.derived) + len(starts) + len(plan.codes) + 1)
+    results = {code: _Column(size) for code in plan.codes}
     updated_at = DataValue._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
-    derived_written = bulk.Written()
-    derived_year = _DerivedYear(year, derived, progress)
+    derived_year = _DerivedYear(plan.year, plan.derived, progress)
     # the chunks' id ranges cover every id (the rows of inactive organisations lie between them)
     lowest = [_LOWEST, *(int(org_ids[s]) for s in starts[1:])]
     highest = [*(low - 1 for low in lowest[1:]), _HIGHEST]
     for start, low, high in zip(starts or [0], lowest, highest, strict=True):
         ids = org_ids[start : start + chunk_size]
-        held = _held_values(label, low, high) if derived or len(ids) else np.empty((0, 5), np.int64)
+        held = _held_values(label, low, high) if plan.derived or len(ids) else np.empty((0, 5), np.int64)
         # 1. derived data elements of the chunk (read for the year before the chunks), compared with the
         # rows held
         found = derived_year.chunk(ids)
-        if derived:
-            _write_derived(held, derived_ids, found, label, updated_at, derived_written)
+        if plan.derived:
+            _write_derived(held, plan.derived_ids, found, label, updated_at, derived_written)
         if not len(ids):
             continue
-        # 2. indicators and the index of the chunk's organisations, from their raw values (the derived
-        # ones as just computed)
-        other = ~np.isin(held[:, 2], derived_ids)
-        raw = _raw_values(
-            ids,
-            np.concatenate([held[other, 1], found[1]]),
-            np.concatenate([held[other, 2], found[0]]),
-            np.concatenate([held[other, 3], found[2].scaled]),
-            element_rows,
-            len(used),
-        )
+        # 2. indicators and the index of the chunk's organisations
+        computed, index_column = _chunk_columns(plan, ids, held, found)
         del held
-        inputs = {code: raw[row] for row, code in enumerate(used)}
-        computed: dict[str, columns.Chunk] = {}
-        for indicator in indicators:
-            computed[indicator.code] = columns.indicator_column(
-                numerator=indicator.numerator,
-                denominator=indicator.denominator,
-                factor=indicator.factor,
-                inputs=inputs,
-                size=len(ids),
-            )
-            results[indicator.code].put(start, computed[indicator.code])
-        if weights is not None:
-            results[INDEX_CODE].put(
-                start, columns.composite_column(computed, weights.weights, directions, len(ids))
-            )
+        for code, chunk in computed.items():
+            results[code].put(start, chunk)
+        if index_column is not None:
+            results[INDEX_CODE].put(start, index_column)
         if progress is not None:
             progress.step(
                 message=_("Organisations %(done)s of %(total)s")
                 % {"done": min(start + chunk_size, size), "total": size}
             )
-    if weights is not None:
-        directions[INDEX_CODE] = True
+    return results
 
-    # 3. roll-ups (medians over all the organisations) and ranks, compared with the rows held, one
-    # indicator at a time; the rows of the indicators not computed (the index without weights) go
-    by_code = {i.code: i for i in indicators}
-    by_code[INDEX_CODE] = index
-    written = bulk.Written()
-    computed_ids = {by_code[code].pk for code in codes}
+
+def _write_rollups(
+    plan: _Plan, results: dict[str, _Column], progress: Progress | None, written: bulk.Written
+) -> None:
+    """Step 3: the roll-ups (medians over all the organisations) and ranks, compared with the rows held,
+    one indicator at a time; the rows of the indicators not computed (the index without weights) go."""
+    label = plan.label
+    directions = dict(plan.directions)
+    if plan.weights is not None:
+        directions[INDEX_CODE] = True
+    by_code: dict[str, Indicator] = {i.code: i for i in plan.indicators}
+    by_code[INDEX_CODE] = index_indicator()
+    computed_ids = {by_code[code].pk for code in plan.codes}
     gone = [pk for pk in Indicator.objects.values_list("pk", flat=True) if pk not in computed_ids]
     if gone:
         written.deleted += IndicatorValue.objects.filter(
             academic_year=label, level__in=_LEVEL_NAMES, indicator__in=gone
         ).delete()[0]
-    for code in codes:
+    org_ids, org_municipalities, org_regions = plan.org_ids, plan.org_municipalities, plan.org_regions
+    for code in plan.codes:
         column = results.pop(code)
         better = directions.get(code, True)
         pk = by_code[code].pk
@@ -409,24 +455,29 @@ def values_recompute(
         del held_rows  # before the next indicator's rows are read
         if progress is not None:
             progress.step(message=by_code[code].name)
-    monitoring_year, _created = MonitoringYear.objects.get_or_create(academic_year=label)
-    monitoring_year.computed_at = timezone.now()
-    monitoring_year.weights = weights
-    monitoring_year.save(update_fields=["computed_at", "weights"])
-    audit.record(
-        actor=actor,
-        action="monitoring.recomputed",
-        obj=monitoring_year,
-        changes={
-            "values": written.held,
-            **written.as_dict(),
-            "derived_values": derived_written.held,
-            **derived_written.as_dict("derived_"),
-        },
-    )
-    if progress is not None:
-        progress.step(message=_("Saved"))
-    return monitoring_year
+
+
+def recompute_year(
+    year: AcademicYear, *, progress: Progress | None = None, chunk_size: int = CHUNK_SIZE
+) -> Recomputed:
+    """Refresh the derived values of the year and recompute every indicator and the index for every
+    active organisation, rolled up to municipalities and the region (medians), writing only what changed
+    (the rows no longer computed are deleted, the changed ones updated, the new ones inserted).
+
+    The organisations are worked through in chunks of `chunk_size` (the rows held for them, derived
+    values, raw values and indicators of one chunk at a time, written in batches); across chunks only one
+    compact integer per organisation and indicator is kept, from which the ranks and the medians over
+    *all* organisations of a municipality or region are taken at the end, one indicator at a time and
+    compared with that indicator's rows (read as integer columns). The arithmetic is done on whole
+    columns (`columns`, exactly the Decimal results) and the rows are written as plain tuples (COPY on
+    PostgreSQL). Runs inside the caller's transaction (`services.values_recompute`), which holds the
+    year's lock."""
+    plan = _plan(year)
+    derived_written = bulk.Written()
+    results = _organisation_columns(plan, progress, max(1, chunk_size), derived_written)
+    written = bulk.Written()
+    _write_rollups(plan, results, progress, written)
+    return Recomputed(weights=plan.weights, written=written, derived_written=derived_written)
 
 
 _INDICATOR_FIELDS = [

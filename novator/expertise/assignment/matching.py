@@ -30,11 +30,11 @@ from typing import Any
 
 from novator.contests.models import Application, Contest
 
+from ..conflicts import conflict_matrix, expert_municipality_id
+from ..models import Assignment, CommissionMember, ConflictDeclaration, Expert, Score, ScoreSheet
+from ..selectors import accepted_applications, commission_for
 from . import reasons
 from .affinity import AffinityModel, analyze, normalize
-from .conflicts import conflict_matrix, expert_municipality_id
-from .models import Assignment, CommissionMember, ConflictDeclaration, Expert, Score, ScoreSheet
-from .selectors import accepted_applications, commission_for
 from .solver import Instance, Reason
 
 #: weight of the topic overlap in the affinity (the rest is the text similarity)
