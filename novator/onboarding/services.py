@@ -28,6 +28,7 @@ from novator.accounts.services import email_taken_check, role_grant, user_create
 from novator.core import audit
 from novator.core.jobs import enqueue_on_commit, job_create
 from novator.core.models import Job
+from novator.core.workflow import perform
 from novator.notifications.services import notify
 from novator.organizations.models import Organization, Person
 
@@ -50,7 +51,7 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _new_link_token() -> tuple[str, str]:
+def new_link_token() -> tuple[str, str]:
     """(the token for the link, the hash to store). The link's key is random and signed."""
     raw = secrets.token_urlsafe(24)
     return _signer().sign(raw), _hash(raw)
@@ -72,7 +73,7 @@ def base_url() -> str:
     return str(settings.NOVATOR_BASE_URL).rstrip("/")
 
 
-def _send_invitation(invitation: Invitation, link_token: str) -> None:
+def send_invitation(invitation: Invitation, link_token: str) -> None:
     """The e-mail (in Russian, the interface's default language) through the mail queue, on commit."""
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -127,7 +128,7 @@ def _check_scope(actor: Any, role: str, organization: Any, municipality: Any) ->
         )
 
 
-def _check_address_free(email: str, *, exclude: int | None = None) -> None:
+def check_address_free(email: str, *, exclude: int | None = None) -> None:
     try:
         email_taken_check(email)
     except ValidationError:
@@ -168,8 +169,8 @@ def invitation_create(
     (methodologist); the e-mail with the link leaves on commit."""
     email = _clean_email(email)
     _check_scope(actor, role, organization, municipality)
-    _check_address_free(email)
-    link_token, token_hash = _new_link_token()
+    check_address_free(email)
+    link_token, token_hash = new_link_token()
     now = timezone.now()
     invitation = Invitation(
         email=email,
@@ -197,53 +198,17 @@ def invitation_create(
         obj=invitation,
         changes={"role": [None, role], "scope": [None, str(invitation.scope)]},
     )
-    _send_invitation(invitation, link_token)
+    send_invitation(invitation, link_token)
     return invitation
 
 
-@transaction.atomic
 def invitation_transition(*, actor: Any, invitation: Invitation, name: str) -> Invitation:
-    """The one service that moves an invitation along `workflow.INVITATION_TRANSITIONS` on someone's
-    request: ``resend`` (a new link — the old one stops working — and a new term) or ``revoke``. Accepting
-    is `invitation_accept` (the link is its permission). A transition the table does not allow from the
-    current state gets a message and changes nothing."""
-    transition = INVITATION_TRANSITIONS.get(name)
-    if transition is None or name == "accept":
+    """Send an invitation again (a new link — the old one stops working — and a new term) or revoke it,
+    as `workflow.INVITATION_TRANSITIONS` declares. Accepting is `invitation_accept` (the link is its
+    permission)."""
+    if name == "accept":
         raise ValidationError(_("Unknown action."), code="unknown")
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("organization", "municipality", "invited_by")
-        .get(pk=invitation.pk)
-    )
-    if not actor.has_perm(transition.permission, invitation):
-        raise PermissionDenied
-    before = invitation.current_state
-    if before not in transition.sources:
-        raise ValidationError(
-            _("The invitation is %(state)s and cannot be changed any more.")
-            % {"state": InvitationState(before).label.lower()},
-            code="wrong_state",
-        )
-    now = timezone.now()
-    link_token = ""
-    if name == "resend":
-        _check_address_free(invitation.email, exclude=invitation.pk)
-        link_token, invitation.token_hash = _new_link_token()
-        invitation.sent_at = now
-        invitation.expires_at = now + datetime.timedelta(days=invitation_days())
-    else:
-        invitation.revoked_at = now
-    invitation.state = transition.target
-    invitation.save(update_fields=["state", "token_hash", "sent_at", "expires_at", "revoked_at"])
-    audit.record(
-        actor=actor,
-        action=f"invitation.{name}",
-        obj=invitation,
-        changes={"state": [before, transition.target]},
-    )
-    if link_token:
-        _send_invitation(invitation, link_token)
-    return invitation
+    return perform(actor, invitation, name, transitions=INVITATION_TRANSITIONS)
 
 
 class InvitationLinkError(Exception):
@@ -383,16 +348,14 @@ def invitation_accept(
             obj=person,
             changes={"processing_consent_on": [None, today.isoformat()], "user": [None, audit.ref(user)]},
         )
-    invitation.state = InvitationState.ACCEPTED
-    invitation.accepted_at = timezone.now()
-    invitation.user = user
-    invitation.save(update_fields=["state", "accepted_at", "user"])
-    audit.record(
-        actor=user,
-        action="invitation.accept",
-        obj=invitation,
-        changes={"state": ["pending", "accepted"], "consent_to_processing": [None, today.isoformat()]},
-    )
+    if person is None:  # a methodologist has no staff record: the consent is in the activity log
+        audit.record(
+            actor=user,
+            action="invitation.consent_given",
+            obj=invitation,
+            changes={"consent_to_processing": [None, today.isoformat()]},
+        )
+    invitation = perform(user, invitation, "accept", transitions=INVITATION_TRANSITIONS, user=user)
     if invitation.invited_by is not None:
         notify(
             [invitation.invited_by],
@@ -493,31 +456,14 @@ def join_request_create(
 def join_request_decide(
     *, actor: Any, join_request: JoinRequest, decision: str, reason: str = ""
 ) -> JoinRequest:
-    """Approve (the user becomes a teacher of the organisation, with a staff record) or decline."""
-    join_request = (
-        JoinRequest.objects.select_for_update(of=("self",))
-        .select_related("user", "organization")
-        .get(pk=join_request.pk)
+    """Approve (the user becomes a teacher of the organisation, with a staff record) or decline, as
+    `workflow.JOIN_REQUEST_TRANSITIONS` declares; the user is told either way."""
+    join_request = perform(
+        actor, join_request, decision, transitions=JOIN_REQUEST_TRANSITIONS, reason=reason or ""
     )
-    transition = JOIN_REQUEST_TRANSITIONS.get(decision)
-    if transition is None:
-        raise ValidationError(_("Unknown decision."))
-    if not actor.has_perm(transition.permission, join_request):
-        raise PermissionDenied
-    if join_request.state not in transition.sources:
-        raise ValidationError(
-            _("This request has already been decided: %(state)s.")
-            % {"state": join_request.get_state_display().lower()},
-            code="wrong_state",
-        )
     user = join_request.user
     organization = join_request.organization
-    join_request.state = transition.target
-    join_request.decided_by = actor
-    join_request.decided_at = timezone.now()
-    join_request.reason = (reason or "").strip()[:2000]
-    join_request.save(update_fields=["state", "decided_by", "decided_at", "reason"])
-    if transition.target == JoinRequestState.APPROVED:
+    if join_request.state == JoinRequestState.APPROVED:
         role_grant(actor=actor, user=user, role=Role.TEACHER, organization=organization)
         if not Person.objects.filter(user=user).exists():
             person = Person.objects.create(
@@ -540,12 +486,6 @@ def join_request_decide(
         body = _("The coordinator of %(org)s has declined your request.") % {"org": organization.short_name}
         if join_request.reason:
             body += " " + _("Reason: %(reason)s") % {"reason": join_request.reason}
-    audit.record(
-        actor=actor,
-        action=f"join_request.{decision}",
-        obj=join_request,
-        changes={"state": ["pending", transition.target]},
-    )
     notify(
         [user], kind="onboarding.join_request_decided", subject=subject, body=body, url=reverse("portal:home")
     )

@@ -393,7 +393,7 @@ def test_two_invitations_racing_for_one_address_give_a_message(
 ):
     """The check passed in both requests; the database's constraint decides, and the loser gets a message."""
     _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
-    monkeypatch.setattr(services, "_check_address_free", lambda email, exclude=None: None)
+    monkeypatch.setattr(services, "check_address_free", lambda email, exclude=None: None)
     with pytest.raises(ValidationError) as caught:
         _invite(coordinator, django_capture_on_commit_callbacks, organization=org_a)
     assert "только что" in caught.value.message_dict["email"][0]
