@@ -28,6 +28,7 @@ from novator.accounts.services import email_taken_check, role_grant, user_create
 from novator.core import audit
 from novator.core.jobs import enqueue_on_commit, job_create
 from novator.core.models import Job
+from novator.core.services import require, user_or_none
 from novator.core.workflow import perform
 from novator.notifications.services import notify
 from novator.organizations.models import Organization, Person
@@ -178,7 +179,7 @@ def invitation_create(
         organization=organization if role != Role.METHODOLOGIST else None,
         municipality=municipality if role == Role.METHODOLOGIST else None,
         person=person,
-        invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        invited_by=user_or_none(actor),
         token_hash=token_hash,
         expires_at=now + datetime.timedelta(days=invitation_days()),
         sent_at=now,
@@ -499,8 +500,7 @@ def staff_import_create(
     *, actor: Any, organization: Organization, original_name: str, table: StaffTable, content: bytes
 ) -> StaffImport:
     """Store an uploaded staff file with its preview (row by row) for confirmation; nothing else changes."""
-    if not actor.has_perm("onboarding.import_staff", organization):
-        raise PermissionDenied
+    require(actor, "onboarding.import_staff", organization)
     rows = plan_staff(table, organization=organization)
     upload = StaffImport(
         organization=organization,
@@ -525,8 +525,7 @@ def staff_import_create(
 
 def staff_import_confirm(*, actor: Any, upload: StaffImport) -> Job:
     """Queue the import as a job (once: a second confirmation finds it taken) and return the job."""
-    if not actor.has_perm("onboarding.import_staff", upload.organization):
-        raise PermissionDenied
+    require(actor, "onboarding.import_staff", upload.organization)
     if not upload.counts.get("create"):
         raise ValidationError(_("There is nobody to add in this file."), code="nothing")
     with transaction.atomic():
