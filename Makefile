@@ -6,6 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make test` runs the suite in one process per core (pytest-xdist), each on a test database of its own;
+# the tests that commit (browser, live server) still run after the others in each process, as
+# pytest-django orders them. PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run dev test lint format check assets install install-test migrate demo bench clean messages reliability guide
@@ -54,7 +58,7 @@ test: install-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy novator config
 	$(PY) bin/complexity
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

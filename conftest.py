@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from novator.accounts.models import Role
@@ -110,6 +111,8 @@ def module_db(request: Any, django_db_setup: Any, django_db_blocker: Any) -> Ite
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+        # the module's content types (e.g. the demo's, restored from a snapshot) are gone with the rollback
+        ContentType.objects.clear_cache()
 
 
 def pytest_runtest_call(item: Any) -> None:

@@ -3,8 +3,9 @@ axe-core (WCAG 2.1 A/AA, serious and critical violations fail) at desktop (1280 
 widths, no horizontal scrolling at 390 px, and screenshots of both widths in e2e/artifacts/pages/.
 
 The demo data (novator.portal.demo.loader) is loaded into the live server's database at the start of each
-test (about 6 s); each test signs in as one role and walks through its pages in one browser context. The
-problems of all the pages of a role are collected and reported together.
+test (through the services the first time in a test process, from a snapshot after that); each test signs in
+as one role and walks through its pages in one browser context. The problems of all the pages of a role are
+collected and reported together.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from novator.library.models import MethodProduct
 from novator.networks.models import Network
 from novator.organizations.models import Municipality, Organization
 from novator.portal.demo import registry
-from novator.portal.demo.loader import load_demo
+from novator.portal.tests.snapshot import load_demo_once
 from novator.projects.models import InnovationProject, ProjectReport
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.bypass_csp]
@@ -39,7 +40,7 @@ OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 @pytest.fixture
 def demo(settings: Any) -> Any:
     settings.NOVATOR_DEMO = True
-    return load_demo()
+    return load_demo_once()
 
 
 def check(page: Any, live_server: Any, name: str, url: str) -> list[str]:

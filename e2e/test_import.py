@@ -47,3 +47,30 @@ def test_methodologist_imports_a_csv_with_a_bad_row(page, live_server, methodolo
     assert page.get_by_role("link", name="МБДОУ детский сад № 31 «Ромашка» ст. Выселки").is_visible()
     assert Organization.objects.filter(inn=good_inn, municipality=municipality).exists()
     assert not Organization.objects.filter(short_name="МБОУ СОШ № 99").exists()
+
+
+def test_methodologist_uploads_the_open_data_in_parts(
+    page, live_server, methodologist, municipality, settings, tmp_path
+):
+    from novator.organizations.tests import opendata
+    from novator.organizations.tests.factories import MunicipalityFactory
+
+    settings.NOVATOR_IMPORT_PART_BYTES = 2048  # the sample ZIP goes in several parts
+    for name, oktmo in (("Кореновский район", "03621000"), ("город Краснодар", "03701000")):
+        MunicipalityFactory(region=municipality.region, name=name, oktmo=oktmo)
+    path = tmp_path / "data-20261201-structure-20160713.zip"
+    path.write_bytes(opendata.zipped({"data.xml": opendata.sample_xml()}))
+
+    login(page, live_server, methodologist.username, "pass-for-tests-1")
+    page.goto(f"{live_server.url}/registry/import/")
+    page.set_input_files("#opendata-file", str(path))
+    page.fill("#opendata-region", "23")
+    page.locator("form[data-parts-upload] button[type=submit]").click()
+    page.wait_for_selector("[data-job-state=succeeded]", timeout=60_000)
+    page.locator("#job-result").click()
+    page.wait_for_load_state()
+
+    body = page.locator("main").inner_text()
+    assert "Филиал МБОУ СОШ № 1 в х. Бузиновском" in body
+    assert not Organization.objects.filter(inn=opendata.SCHOOL_INN).exists()
+    screenshot(page, "import-opendata-preview")

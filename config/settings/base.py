@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "novator.portal",
     "novator.privacy",
     "novator.onboarding",
+    "novator.documents",
     "novator.synthetic",
 ]
 
@@ -295,6 +296,8 @@ NOVATOR_INVITATION_DAYS = int(os.environ.get("NOVATOR_INVITATION_DAYS", "7"))
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
 NOVATOR_IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a national registry (85,000 rows) is ~40 MB of CSV
 NOVATOR_IMPORT_MAX_ROWS = 100_000
+# Rows the registry import writes per transaction (a killed import resumes after its last whole batch).
+NOVATOR_IMPORT_BATCH_SIZE = int(os.environ.get("NOVATOR_IMPORT_BATCH_SIZE", "1000"))
 # ZIP-based uploads (DOCX, XLSX, ODT) are refused before parsing when they unpack to more than this, or
 # more than this many times their size (zip bombs; novator.core.zipcheck). The registry import's XLSX may
 # unpack further (85,000 rows are 130+ MB), at the same ratio.

@@ -14,7 +14,11 @@ from django.http import FileResponse
 from docxtpl import DocxTemplate
 
 from novator.contests.models import Application, Contest
+from novator.core.docx_build import cite, date_text, quote
+from novator.core.names import phrase_genitive, signature_name
 from novator.core.text import plural_ru
+from novator.documents.models import BodyKind, OrderPurpose
+from novator.documents.selectors import issuer_for, registered_order, requisites_for
 from novator.statuses.services import term_end
 
 from . import agreement, selectors
@@ -26,7 +30,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def _date(value: Any) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+    return date_text(value)
 
 
 def _number(value: Any) -> str:
@@ -150,7 +154,7 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
                     "total": _number(
                         application.total if application.total is not None else row.result.total
                     ),
-                    "decision": "рекомендовать" if awarded else "отказать",
+                    "decision": "рекомендовать" if awarded else "не рекомендовать",
                 }
             )
             if awarded:
@@ -159,7 +163,7 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
                 overrides.append(
                     {
                         "organization": application.organization.short_name,
-                        "decision": "рекомендовать" if awarded else "отказать",
+                        "decision": "рекомендовать" if awarded else "не рекомендовать",
                         "reason": application.decision_note,
                     }
                 )
@@ -169,7 +173,7 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
     return {
         "contest_title": contest.title,
         "academic_year": contest.academic_year,
-        "organiser": str(contest.organiser or ""),
+        "organiser": issuer_for(contest.organiser).full_name,
         "status_name": contest.status_kind.name if contest.status_kind_id else "",  # type: ignore[union-attr]
         "minutes_number": commission.minutes_number if commission else "",
         "minutes_date": _date(commission.minutes_date) if commission else "",
@@ -187,11 +191,24 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
     }
 
 
+def _regulation_subject(title: str) -> str:
+    """«Положением о …»: «проведении муниципального конкурса на статус …» from the contest's title
+    («Муниципальный конкурс на статус …»); a title that is not «… конкурс …» is quoted."""
+    words = title.strip().split()
+    for index, word in enumerate(words):
+        if word.lower() == "конкурс" and index + 1 < len(words):
+            head = " ".join(words[: index + 1])
+            head = head[:1].lower() + head[1:]
+            return f"проведении {phrase_genitive(head)} {' '.join(words[index + 1 :])}"
+    return f"проведении конкурса {quote(title)}"
+
+
 def order_context(contest: Contest) -> dict[str, Any]:
-    """The draft order: one line «full name — по теме: «project»» per winner, and the term."""
+    """The results order (ГОСТ Р 7.0.97-2016): the issuer's requisites, the legal basis citing the order
+    that approved the regulation and the minutes, one item per winner, the term, the addressees."""
     commission = selectors.commission_for(contest)
     winners = [
-        _winner(a)
+        {**_winner(a), "project": quote(a.project_title)}
         for a in Application.objects.filter(contest=contest, awarded=True)
         .select_related("organization")
         .order_by("category__position", "rank", "number", "pk")
@@ -199,20 +216,44 @@ def order_context(contest: Contest) -> dict[str, Any]:
     starts = status_start(contest)
     years = contest.status_term_years
     kind = contest.status_kind
+    issuer = issuer_for(contest.organiser)
+    imc = requisites_for(kind=BodyKind.IMC, municipality=contest.organiser_municipality)
+    announcement = registered_order(contest, OrderPurpose.ANNOUNCEMENT)
+    status_name = kind.name if kind else ""
+    status_genitive = phrase_genitive(status_name[:1].lower() + status_name[1:]) if status_name else ""
     return {
         # the documents are Russian office forms whatever the interface language
-        "authority": f"Управление образования: {contest.organiser}" if contest.organiser else "",
+        "issuer_name": issuer.full_name,
+        "issuer_short": issuer.short_name,
+        "place": issuer.place,
+        "authority": issuer.full_name,
         "contest_title": contest.title,
         "academic_year": contest.academic_year,
         "order_number": contest.order_number,
         "order_date": _date(contest.order_date),
+        "order_title": f"О присвоении статуса {status_genitive}" if status_genitive else "Об итогах конкурса",
+        "regulation_subject": _regulation_subject(contest.title),
+        "regulation_cite": cite(announcement.date, announcement.number) if announcement else cite(None, None),
         "minutes_number": commission.minutes_number if commission else "",
         "minutes_date": _date(commission.minutes_date) if commission else "",
-        "status_name": kind.name if kind else "",
+        "minutes_cite": cite(
+            commission.minutes_date if commission else None, commission.minutes_number if commission else None
+        ),
+        "status_name": status_name,
+        "status_genitive": status_genitive,
         "status_abbreviation": kind.abbreviation if kind else "",
         "term": _years(years),
         "starts_on": _date(starts),
         "ends_on": _date(term_end(starts, years)),
+        "report_due": "1 июня",
+        "imc_name": imc.short_name if imc.pk else "МКУ «ИМЦ»",
+        "imc_head": imc.head_signature if imc.pk else "",
+        "head_position": issuer.head_position,
+        "head_signature": issuer.head_signature,
+        "preparer_position": issuer.preparer_position,
+        "preparer_signature": signature_name(issuer.preparer_name),
+        "preparer_name": issuer.preparer_name,
+        "preparer_phone": issuer.preparer_phone,
         "winners": winners,
     }
 

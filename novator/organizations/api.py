@@ -164,6 +164,24 @@ class OrganizationFilterSerializer(serializers.Serializer):
         max_length=200,
         help_text=_("Words to find in names, ИНН, ОГРН and address (case and ё/е do not matter)."),
     )
+    inn = serializers.RegexField(
+        r"^\d{10}$",
+        required=False,
+        allow_blank=True,
+        help_text=_("ИНН (10 digits): the organisation and its branches, which share it."),
+        error_messages={"invalid": _("ИНН of an organisation has 10 digits.")},
+    )
+    kpp = serializers.RegexField(
+        r"^(\d{4}[\dA-Z]{2}\d{3}|-)$",
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "КПП (9 characters), or «-» for organisations without КПП; with `inn` it is the identity."
+        ),
+        error_messages={
+            "invalid": _("КПП has 9 characters: 4 digits, 2 digits or capital letters, 3 digits.")
+        },
+    )
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False, allow_blank=True)
 
 
@@ -184,6 +202,9 @@ class OrganizationSerializer(ShapeModelSerializer):
         error_messages={"does_not_exist": _("There is no organisation with id {pk_value}.")},
     )
 
+    parent_inn = serializers.CharField(source="parent.inn", read_only=True, default=None)
+    parent_kpp = serializers.CharField(source="parent.kpp", read_only=True, default=None)
+
     class Meta:
         model = Organization
         fields = [
@@ -203,6 +224,8 @@ class OrganizationSerializer(ShapeModelSerializer):
             "email",
             "website",
             "parent",
+            "parent_inn",
+            "parent_kpp",
             "is_active",
             "closed_on",
             "updated_at",
@@ -253,6 +276,8 @@ class OrganizationViewSet(
             kind=filters.get("kind", ""),
             subtype=filters.get("subtype", ""),
             active=filters.get("active"),
+            inn=filters.get("inn", ""),
+            kpp={"": None, "-": ""}.get(filters.get("kpp", ""), filters.get("kpp")),
         )
         return organizations.order_by(*ORDERINGS[filters.get("ordering") or "short_name"])
 

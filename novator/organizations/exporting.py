@@ -26,7 +26,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 _VALUES: dict[str, Callable[[Organization], str]] = {
     "inn": lambda o: o.inn,
     "ogrn": lambda o: o.ogrn,
-    "kpp": lambda o: o.kpp,
+    "kpp": lambda o: o.kpp or "",
     "full_name": lambda o: o.full_name,
     "short_name": lambda o: o.short_name,
     "kind": lambda o: KIND_WORDS.get(o.kind, o.kind),
@@ -40,6 +40,7 @@ _VALUES: dict[str, Callable[[Organization], str]] = {
     "email": lambda o: o.email,
     "website": lambda o: o.website,
     "parent_inn": lambda o: o.parent.inn if o.parent_id and o.parent else "",
+    "parent_kpp": lambda o: (o.parent.kpp or "") if o.parent_id and o.parent else "",
     "is_active": lambda o: bool_text(o.is_active),
 }
 assert list(_VALUES) == [c.key for c in COLUMNS], "export columns must follow the import's columns"

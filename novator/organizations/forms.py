@@ -15,6 +15,7 @@ from .importing import ImportFileError, max_bytes, read_table, too_large_error
 from .models import Municipality, Organization, OrganizationKind, OrganizationSubtype, Person, Region
 from .selectors import SORTS
 from .services import COORDINATOR_FIELDS
+from .validators import validate_inn, validate_kpp, validate_ogrn
 
 
 class RegistryFilterForm(forms.Form):
@@ -204,8 +205,28 @@ class OrganizationForm(VersionedFormMixin, forms.ModelForm):
             *((m.pk, field.label_from_instance(m)) for m in offered),
         ]
 
+    def _clean_identifier(self, name: str, validator: Any) -> Any:
+        """Spaces removed and the format and check digit checked here, with the validators' messages;
+        the identity (ИНН + КПП) is checked by the service, which names the other organisation."""
+        value = "".join(str(self.cleaned_data.get(name) or "").split())
+        if name == "kpp":
+            value = value.upper()
+            if not value:
+                return None
+        validator(value)
+        return value
+
+    def clean_inn(self) -> Any:
+        return self._clean_identifier("inn", validate_inn)
+
+    def clean_ogrn(self) -> Any:
+        return self._clean_identifier("ogrn", validate_ogrn)
+
+    def clean_kpp(self) -> Any:
+        return self._clean_identifier("kpp", validate_kpp)
+
     def _post_clean(self) -> None:
-        # Model validation (ИНН, ОГРН, uniqueness) runs in the service, which reports into the form.
+        # Model validation (uniqueness of ИНН + КПП) runs in the service, which reports into the form.
         pass
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -102,9 +104,11 @@ class Organization(TimeStampedModel):
     short_name = models.CharField(_("short name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
     subtype = models.CharField(_("subtype"), max_length=20, choices=OrganizationSubtype.choices)
-    inn = models.CharField(_("ИНН"), max_length=10, unique=True, validators=[validate_inn])
-    ogrn = models.CharField(_("ОГРН"), max_length=13, unique=True, validators=[validate_ogrn])
-    kpp = models.CharField(_("КПП"), max_length=9, blank=True, validators=[validate_kpp])
+    # The registry's identity is ИНН + КПП: a branch has its parent's ИНН and ОГРН and its own КПП. An
+    # organisation without КПП (NULL, never "") is still unique by its ИНН.
+    inn = models.CharField(_("ИНН"), max_length=10, db_index=True, validators=[validate_inn])
+    ogrn = models.CharField(_("ОГРН"), max_length=13, db_index=True, validators=[validate_ogrn])
+    kpp = models.CharField(_("КПП"), max_length=9, null=True, blank=True, validators=[validate_kpp])
     address = models.CharField(_("address"), max_length=500, blank=True)
     head_name = models.CharField(_("head"), max_length=255, blank=True)
     head_position = models.CharField(_("head's position"), max_length=255, blank=True)
@@ -144,6 +148,23 @@ class Organization(TimeStampedModel):
                 condition=Q(is_active=True, closed_on__isnull=True) | Q(is_active=False),
                 name="organization_closed_date_only_when_closed",
             ),
+            models.UniqueConstraint(
+                fields=["inn", "kpp"],
+                name="organization_unique_inn_kpp",
+                violation_error_message=_(
+                    "An organisation with this ИНН and КПП is already in the registry."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["inn"],
+                condition=Q(kpp__isnull=True),
+                name="organization_unique_inn_without_kpp",
+                violation_error_message=_(
+                    "An organisation with this ИНН and no КПП is already in the registry; a branch needs "
+                    "its own КПП."
+                ),
+            ),
+            models.CheckConstraint(condition=~Q(kpp=""), name="organization_kpp_null_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -339,3 +360,38 @@ class OrganizationImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upload_id}:{self.position}"
+
+
+class ImportPartsUpload(models.Model):
+    """A registry file arriving in parts (the federal open data: a gigabyte and more, see
+    `organizations.uploads`): the parts are written one after another into one file on disk, never
+    held in memory; `received` parts are there. Once all have arrived the file becomes an
+    `OrganizationImport` with its preview, and this row and its file go."""
+
+    token = models.UUIDField(_("token"), unique=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    part_size = models.PositiveIntegerField(_("part size in bytes"))
+    received = models.PositiveIntegerField(_("parts received"), default=0)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("upload in parts")
+        verbose_name_plural = _("uploads in parts")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(part_size__gt=0), name="import_parts_part_size")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def parts(self) -> int:
+        return max(1, -(-self.size // self.part_size))
+
+    @property
+    def file_name(self) -> str:
+        """The assembling file's name in the private storage (the user's name is kept only as text)."""
+        return f"imports/parts/{self.token.hex}.part"

@@ -38,9 +38,13 @@ def organization_list(
     status: str = "",
     sort: str = "name",
     many: bool = False,
+    inn: str = "",
+    kpp: str | None = None,
 ) -> QuerySet[Organization]:
     """The registry, filtered. `status` is the code of a status kind (e.g. MIP): only organisations
-    holding that status today. `many`: the search is known to match many rows (`search(many=True)`)."""
+    holding that status today. `inn` (+ `kpp`, "" for the organisation without КПП) finds by identity: a
+    head organisation and its branches share the ИНН. `many`: the search is known to match many rows
+    (`search(many=True)`)."""
     qs = Organization.objects.visible_to(user).select_related(
         "municipality", "municipality__region", "parent"
     )
@@ -56,6 +60,10 @@ def organization_list(
         qs = qs.filter(kind=kind)
     if subtype:
         qs = qs.filter(subtype=subtype)
+    if inn:
+        qs = qs.filter(inn=inn)
+    if kpp is not None:
+        qs = qs.filter(kpp=kpp) if kpp else qs.filter(kpp__isnull=True)
     if active is not None:
         qs = qs.filter(is_active=active)
     if status:
@@ -137,9 +145,16 @@ def municipality_choices() -> QuerySet[Municipality]:
     return Municipality.objects.select_related("region").order_by("region__name", "name")
 
 
+#: `import_rows(action=CONFLICTS)`: the rejected rows that conflict with the registry (to accept)
+CONFLICTS = "conflict"
+
+
 def import_rows(*, upload: OrganizationImport, action: str = "") -> QuerySet[OrganizationImportRow]:
-    """The planned rows of an import's preview in file order, of one action when given."""
+    """The planned rows of an import's preview in file order, of one action when given (`CONFLICTS`:
+    the rows in conflict with the registry, which the methodologist may accept)."""
     rows = OrganizationImportRow.objects.filter(upload=upload)
-    if action:
+    if action == CONFLICTS:
+        rows = rows.filter(action="reject", data__has_key="conflict")
+    elif action:
         rows = rows.filter(action=action)
     return rows.order_by("position")

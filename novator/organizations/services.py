@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -101,12 +105,60 @@ def validate_parent(org: Organization) -> None:
         parent = parent.parent
 
 
+def normalize_kpp(value: Any) -> str | None:
+    """КПП as stored: spaces removed, letters capital, and no КПП as None (never "")."""
+    text = "".join(str(value or "").split()).upper()
+    return text or None
+
+
+def identity_problem(org: Organization) -> dict[str, str]:
+    """Which organisation already has `org`'s identity (ИНН + КПП), or its ОГРН under another ИНН:
+    messages by field naming the other organisation, {} when there is none. Three queries at most."""
+    others = Organization.objects.exclude(pk=org.pk) if org.pk else Organization.objects.all()
+    problems: dict[str, str] = {}
+    if org.inn:
+        same = others.filter(inn=org.inn).filter(Q(kpp=org.kpp) if org.kpp else Q(kpp__isnull=True))
+        twin = same.only("short_name").first()
+        if twin is not None:
+            problems["kpp"] = (
+                _("ИНН %(inn)s with КПП %(kpp)s already belongs to «%(name)s».")
+                % {"inn": org.inn, "kpp": org.kpp, "name": twin.short_name}
+                if org.kpp
+                else _(
+                    "ИНН %(inn)s without КПП already belongs to «%(name)s»; fill in the КПП (a branch has "
+                    "its own)."
+                )
+                % {"inn": org.inn, "name": twin.short_name}
+            )
+        # the branches of an organisation whose ОГРН is being corrected still have the old one
+        family = others.exclude(parent_id=org.pk) if org.pk else others
+        stranger = family.filter(inn=org.inn).exclude(ogrn=org.ogrn).only("short_name", "ogrn").first()
+        if stranger is not None and "kpp" not in problems:
+            problems["inn"] = _(
+                "ИНН %(inn)s belongs to «%(name)s» with ОГРН %(ogrn)s; one legal entity has one ОГРН (a "
+                "branch has its parent's)."
+            ) % {"inn": org.inn, "name": stranger.short_name, "ogrn": stranger.ogrn}
+    if org.ogrn:
+        owner = others.filter(ogrn=org.ogrn).exclude(inn=org.inn).only("short_name", "inn").first()
+        if owner is not None:
+            problems["ogrn"] = _("ОГРН %(ogrn)s already belongs to «%(name)s» (ИНН %(inn)s).") % {
+                "ogrn": org.ogrn,
+                "name": owner.short_name,
+                "inn": owner.inn,
+            }
+    return problems
+
+
 def _validate(org: Organization) -> None:
-    if not org.is_active and org.closed_on is None:
-        pass  # closing date is optional
     if org.is_active:
         org.closed_on = None
-    org.full_clean()
+    org.kpp = normalize_kpp(org.kpp)
+    org.full_clean(validate_constraints=False)
+    # the identity first, in words naming the other organisation; then the constraints as a safety net
+    problems = identity_problem(org)
+    if problems:
+        raise ValidationError(problems)
+    org.validate_constraints()
     for rule in ORGANIZATION_RULES:
         rule(org)
 
@@ -368,6 +420,7 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
         for name in ORGANIZATION_FIELDS:
             if name in data:
                 setattr(org, name, data[name])
+        org.kpp = normalize_kpp(org.kpp)
         if actor is not None:
             require(actor, "organizations.manage_organization", org)
             _require_parent_scope(actor, org)
@@ -376,6 +429,7 @@ def organization_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -
         validate_kind_subtype(org)
         org.search_text = org.build_search_text()
         created.append(org)
+    _check_identities_many(created)
     Organization.objects.bulk_create(created)
     audit.record_many(
         actor=actor,
@@ -410,6 +464,7 @@ def organization_update_many(
         if actor is not None and "municipality" in data:
             require(actor, "organizations.manage_organization", organization)
         _require_parent_scope(actor, organization, previous_parent_id)
+        organization.kpp = normalize_kpp(organization.kpp)
         if organization.is_active:
             organization.closed_on = None
         validate_kind_subtype(organization)
@@ -422,9 +477,35 @@ def organization_update_many(
             organization.updated_at = now
             changed.append((organization, changes))
     if changed:
+        if fields & {"inn", "ogrn"}:
+            _check_identities_many([org for org, _c in changed])
         Organization.objects.bulk_update([org for org, _c in changed], sorted(fields))
         audit.record_many(actor=actor, action="organization.update", items=changed)
     return results
+
+
+def _check_identities_many(orgs: Sequence[Organization]) -> None:
+    """One query for a batch: an ОГРН that another ИНН holds (a legal entity has one ОГРН, its branches
+    share it), and for new organisations an ИНН held with another ОГРН. Raises for the first; the caller
+    writes the batch again row by row, where `identity_problem` names the organisation."""
+    ogrns = {o.ogrn for o in orgs if o.ogrn}
+    inns = {o.inn for o in orgs if o.inn}
+    ids = {o.pk for o in orgs if o.pk}
+    holders = Organization.objects.filter(Q(ogrn__in=ogrns) | Q(inn__in=inns)).exclude(pk__in=ids)
+    inn_of_ogrn: dict[str, set[str]] = {}
+    ogrn_of_inn: dict[str, set[str]] = {}
+    for inn, ogrn in holders.values_list("inn", "ogrn"):
+        inn_of_ogrn.setdefault(ogrn, set()).add(inn)
+        ogrn_of_inn.setdefault(inn, set()).add(ogrn)
+    for org in orgs:
+        if inn_of_ogrn.get(org.ogrn, set()) - {org.inn}:
+            raise ValidationError(
+                {"ogrn": _("ОГРН %(ogrn)s already belongs to another ИНН.") % {"ogrn": org.ogrn}}
+            )
+        if org.pk is None and ogrn_of_inn.get(org.inn, set()) - {org.ogrn}:
+            raise ValidationError(
+                {"inn": _("ИНН %(inn)s already belongs to another ОГРН.") % {"inn": org.inn}}
+            )
 
 
 #: planned rows written per INSERT when an import's preview is stored
@@ -433,6 +514,7 @@ IMPORT_ROWS_BATCH = 2000
 
 class _PlannedRow(Protocol):
     action: str
+    conflict: Any
 
     def as_json(self) -> dict[str, Any]: ...
 
@@ -451,17 +533,45 @@ class ImportPreview(Protocol):
 
 
 def organization_import_create(
-    *, actor: Any, original_name: str, file_type: str, content: bytes, plan: ImportPreview
+    *,
+    actor: Any,
+    original_name: str,
+    file_type: str,
+    content: bytes = b"",
+    plan: ImportPreview,
+    source_path: Path | None = None,
+    region: str = "",
 ) -> OrganizationImport:
-    """Store an uploaded registry file with its preview (the planned rows, in batches) for confirmation."""
+    """Store an uploaded registry file with its preview (the planned rows, in batches) for confirmation.
+
+    The file is `content`, or the file at `source_path` (the open data uploaded in parts), which is
+    moved into the storage, not copied nor read. `region`: the open data's region, read again on
+    confirmation."""
+    preview: dict[str, Any] = {"notices": list(plan.notices), "file_type": file_type}
+    if region:
+        preview["region"] = region
+    conflicts = sum(1 for row in plan.rows if row.conflict is not None)
+    if conflicts:
+        preview["conflicts"] = conflicts
     upload = OrganizationImport(
         original_name=original_name[:255],
         created_by=user_or_none(actor),
-        preview={"notices": list(plan.notices), "file_type": file_type},
+        preview=preview,
         counts=plan.counts(),
     )
     # The stored name is random: the user's file name is kept only as text.
-    upload.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(content), save=False)
+    if source_path is None:
+        upload.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(content), save=False)
+    else:
+        with source_path.open("rb") as head:
+            suffix = "zip" if head.read(2) == b"PK" else file_type
+        name = default_storage.generate_filename(
+            timezone.now().strftime(f"imports/%Y/%m/{uuid.uuid4().hex}.{suffix}")
+        )
+        target = Path(default_storage.path(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source_path, target)
+        upload.file.name = name
     with transaction.atomic():
         upload.save()
         OrganizationImportRow.objects.bulk_create(
@@ -474,11 +584,15 @@ def organization_import_create(
     return upload
 
 
-def organization_import_start(*, actor: Any, upload: OrganizationImport) -> Job | None:
+def organization_import_start(
+    *, actor: Any, upload: OrganizationImport, accepted: Sequence[int] = ()
+) -> Job | None:
     """Start a previewed import: claim it and queue the job that writes its rows (after the commit).
 
     The claim is a compare-and-set on the state, so a second confirmation (a double click, two tabs) finds
-    it taken: then None, and nothing is queued twice."""
+    it taken: then None, and nothing is queued twice. `accepted`: positions of the preview's conflicts
+    the actor accepts (`organization_import_accept_conflicts`), checked in the same transaction: a refused
+    one raises and nothing is started."""
     from .tasks import import_organizations_task  # the task runs the importer, which imports this module
 
     require(actor, "organizations.import_organizations")
@@ -488,6 +602,8 @@ def organization_import_start(*, actor: Any, upload: OrganizationImport) -> Job 
         ).update(state=OrganizationImport.State.QUEUED)
         if not claimed:
             return None
+        if accepted:
+            organization_import_accept_conflicts(actor=actor, upload=upload, positions=accepted)
         job = job_create(
             actor=actor,
             kind="organizations.import",
@@ -496,3 +612,73 @@ def organization_import_start(*, actor: Any, upload: OrganizationImport) -> Job 
         OrganizationImport.objects.filter(pk=upload.pk).update(job=job)
         enqueue_on_commit(import_organizations_task, upload.pk, str(job.pk))
     return job
+
+
+def organization_import_accept_conflicts(
+    *, actor: Any, upload: OrganizationImport, positions: Sequence[int]
+) -> list[int]:
+    """The conflicts of a preview that `actor` accepts (positions of its rows); returns their row numbers.
+
+    Each must be a conflict of this preview, and `actor` must manage both the organisation and the
+    municipality the row would put it in: otherwise nothing is accepted and the error says which row.
+    The acceptance is kept with the preview (the import plans these rows as updates) and recorded in
+    the activity log: who accepted which row, with both versions."""
+    require(actor, "organizations.import_organizations")
+    wanted = sorted(set(positions))
+    rows = {
+        row.position: row for row in OrganizationImportRow.objects.filter(upload=upload, position__in=wanted)
+    }
+    conflicts = [rows.get(p) for p in wanted]
+    organizations = Organization.objects.select_related("municipality").in_bulk(
+        [r.data["conflict"]["organization"] for r in conflicts if r is not None and r.data.get("conflict")]
+    )
+    municipalities = Municipality.objects.in_bulk(
+        [
+            r.data["conflict"].get("municipality")
+            for r in conflicts
+            if r is not None and r.data.get("conflict")
+        ]
+    )
+    accepted: dict[str, Any] = {}
+    log = []
+    for position, row in zip(wanted, conflicts, strict=True):
+        if row is None or not row.data.get("conflict"):
+            raise ValidationError(
+                _("Row %(position)d of the preview is no conflict to accept.") % {"position": position + 1}
+            )
+        number = row.data["row"]
+        org = organizations.get(row.data["conflict"]["organization"])
+        if org is None:
+            raise ValidationError(
+                _("Row %(row)d: the organisation of the conflict is no longer in the registry.")
+                % {"row": number}
+            )
+        target = Organization(
+            municipality=municipalities.get(row.data["conflict"].get("municipality")) or org.municipality
+        )
+        if actor is not None and not (
+            actor.has_perm("organizations.manage_organization", org)
+            and actor.has_perm("organizations.manage_organization", target)
+        ):
+            raise PermissionDenied(
+                _(
+                    "Row %(row)d: «%(name)s» is not among the organisations of your municipalities; you "
+                    "cannot accept its conflict. Nothing was accepted."
+                )
+                % {"row": number, "name": org.short_name}
+            )
+        accepted[str(number)] = {"by": getattr(actor, "pk", None), "organization": org.pk}
+        log.append([number, org.short_name, row.data.get("reason", ""), row.data.get("changes", [])])
+    with transaction.atomic():
+        locked = OrganizationImport.objects.select_for_update().get(pk=upload.pk)
+        locked.preview = {**locked.preview, "accepted": accepted}
+        locked.save(update_fields=["preview"])
+        upload.preview = locked.preview
+        if log:
+            audit.record(
+                actor=actor,
+                action="organization_import.accept_conflicts",
+                obj=upload,
+                changes={"accepted": [None, log]},
+            )
+    return [int(n) for n in accepted]

@@ -10,8 +10,11 @@ from django_tasks import task
 
 from novator.core.jobs import job_running
 
+from . import services, uploads
 from .importing import apply_plan, build_plan, read_table
-from .models import OrganizationImport
+from .importing.opendata import read_opendata
+from .importing.reader import ImportFileError, Table
+from .models import ImportPartsUpload, OrganizationImport
 
 
 def import_summary(counts: dict[str, int]) -> str:
@@ -36,9 +39,9 @@ def import_organizations_task(import_id: int, job_id: str) -> dict[str, Any]:
             actor = upload.created_by
             if actor is None or not actor.has_perm("organizations.import_organizations"):
                 raise PermissionError(_("The user who uploaded the file may no longer import organisations."))
-            with upload.file.open("rb") as stored:
-                table = read_table(stored)
-            plan = build_plan(table, actor=actor)
+            table = _read_stored(upload)
+            accepted = [int(number) for number in upload.preview.get("accepted", {})]
+            plan = build_plan(table, actor=actor, accepted=accepted)
             progress.set_total(len(plan.rows))
             counts = apply_plan(
                 plan,
@@ -58,3 +61,55 @@ def import_organizations_task(import_id: int, job_id: str) -> dict[str, Any]:
     }
     upload.save(update_fields=["state", "result"])
     return counts
+
+
+def _read_stored(upload: OrganizationImport) -> Table:
+    """The stored file again: a table (CSV, XLSX) or the open data of the region chosen at upload."""
+    with upload.file.open("rb") as stored:
+        if upload.preview.get("file_type") == "xml":
+            return read_opendata(stored, region=upload.preview.get("region", ""))
+        return read_table(stored)
+
+
+def _reading(progress: Any, done: int, total: int) -> None:
+    """Progress of reading the open data, in per cent of its bytes (written at most once a per cent)."""
+    percent = 100 * done // max(1, total)
+    if percent > progress.count:
+        progress.step(
+            percent - progress.count, message=_("Reading the file: %(percent)d%%") % {"percent": percent}
+        )
+        progress.flush()
+
+
+@task()
+def preview_opendata_task(parts_id: int, region: str, job_id: str) -> dict[str, Any]:
+    """The open data uploaded in parts, read for the preview: the region's rows planned against the
+    registry and stored as an import waiting for confirmation, whose preview the job then links to. The
+    uploaded file becomes the import's file; a file that cannot be read is deleted with the reason."""
+    parts = ImportPartsUpload.objects.select_related("created_by").get(pk=parts_id)
+    actor = parts.created_by
+    path = uploads.parts_upload_path(parts)
+    try:
+        with job_running(job_id) as progress:
+            if not actor.has_perm("organizations.import_organizations"):
+                raise PermissionError(_("The user who uploaded the file may no longer import organisations."))
+            progress.set_total(100)
+            try:
+                table = read_opendata(path, region=region, on_progress=lambda d, t: _reading(progress, d, t))
+            except ImportFileError as exc:
+                raise ImportFileError(exc.message) from None
+            plan = build_plan(table, actor=actor)
+            upload = services.organization_import_create(
+                actor=actor,
+                original_name=parts.original_name,
+                file_type="xml",
+                plan=plan,
+                source_path=path,
+                region=region,
+            )
+            progress.job.message = ""
+            progress.job.result = {"summary": import_summary(plan.counts()), "import": upload.pk}
+            progress.job.result_url = upload.get_absolute_url()
+    finally:
+        uploads.parts_upload_discard(parts)
+    return {"import": upload.pk}

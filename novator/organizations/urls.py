@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import registry, transfer
+from .views import parts, registry, transfer
 
 app_name = "organizations"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("export/", transfer.organization_export, name="export"),
     path("import/", transfer.import_upload, name="import"),
     path("import/<int:pk>/", transfer.import_preview, name="import_preview"),
+    path("import/parts/", parts.parts_start, name="import_parts"),
+    path("import/parts/<uuid:token>/<int:index>/", parts.parts_write, name="import_part"),
+    path("import/parts/<uuid:token>/finish/", parts.parts_finish, name="import_parts_finish"),
 ]

@@ -67,8 +67,18 @@ def validate_ogrn(value: str) -> None:
         ) from exc
 
 
-def validate_kpp(value: str) -> None:
-    if value and not re.match(r"^\d{4}[\dA-Z]{2}\d{3}$", value):
+def validate_kpp(value: str | None) -> None:
+    """КПП: 9 characters, 4 digits (the tax office), 2 digits or capital letters (the reason), 3 digits.
+    Empty is allowed: an organisation without КПП."""
+    if not value:
+        return
+    if len(value) != 9:
+        raise ValidationError(
+            _("КПП must have 9 characters, got %(count)d («%(value)s»)."),
+            code="kpp_length",
+            params={"count": len(value), "value": value},
+        )
+    if not re.match(r"^\d{4}[\dA-Z]{2}\d{3}$", value):
         raise ValidationError(
             _(
                 "КПП must have 9 characters (4 digits, 2 digits or capital letters, 3 digits), "

@@ -34,24 +34,9 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX on
 
 
 @pytest.fixture(scope="module")
-def template_dir(tmp_path_factory) -> Path:
-    """A migrated scratch database, made once and copied for each scenario."""
-    path = tmp_path_factory.mktemp("faults-template")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=_env(path),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    # fold the WAL into the main file so that a plain copy is complete
-    import sqlite3
-
-    with sqlite3.connect(path / "db.sqlite3") as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+def template_dir(migrated_var) -> Path:
+    """A migrated scratch database (made once per test process), copied for each scenario."""
+    return migrated_var
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The real stack killed mid-import: `bin/serve` (gunicorn + the task worker, what `make run` serves) is
-started on a scratch database, a registry import of a few thousand rows is confirmed through gunicorn,
+started on a scratch database, a registry import of 1,000 rows (four batches) is confirmed through gunicorn,
 the whole process group is killed with SIGKILL after the first committed batch, and the stack is started
 again. The worker's reaper sees that the process that ran the job has ended, queues the job again, and
 the import resumes and reaches 100 % with every organisation exactly once.
@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,7 +34,8 @@ from ..security import figures
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = str(Path(__file__).with_name("fault_driver.py"))
 HOOKS = str(Path(__file__).with_name("slow_batches"))
-ROWS = 4000  # 4 batches of 1,000 (settings.NOVATOR_IMPORT_BATCH_SIZE)
+BATCH = 250  # settings.NOVATOR_IMPORT_BATCH_SIZE of the stack under test (1,000 by default)
+ROWS = 4 * BATCH
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX only"),
@@ -42,7 +44,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def stack_env(tmp_path) -> Iterator[dict[str, str]]:
+def stack_env(tmp_path, request) -> Iterator[dict[str, str]]:
     """The environment of the stack and of the driver: a scratch var/ and a scratch, migrated database."""
     (tmp_path / "var").mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NOVATOR_FAULT", "PYTHONPATH")}
@@ -53,6 +55,7 @@ def stack_env(tmp_path) -> Iterator[dict[str, str]]:
         PYTHONUNBUFFERED="1",
         PYTHON=sys.executable,
         NOVATOR_CRASH_ROWS=str(ROWS),
+        NOVATOR_IMPORT_BATCH_SIZE=str(BATCH),
         NOVATOR_JOB_LEASE_SECONDS="6",
         WEB_CONCURRENCY="1",
     )
@@ -67,16 +70,20 @@ def stack_env(tmp_path) -> Iterator[dict[str, str]]:
         with psycopg.connect(admin, autocommit=True) as db:
             db.execute(f'CREATE DATABASE "{scratch}"')
         env["DATABASE_URL"] = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{scratch}"))
+    else:
+        # SQLite: a copy of the database migrated once per test process
+        shutil.copytree(request.getfixturevalue("migrated_var"), tmp_path / "var", dirs_exist_ok=True)
     try:
-        result = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, result.stderr
+        if scratch is not None:
+            result = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert result.returncode == 0, result.stderr
         yield env
     finally:
         if scratch is not None:
@@ -179,7 +186,7 @@ def test_the_real_stack_killed_mid_import_resumes_it_to_100_percent_without_dupl
         assert status == 302, body[:500]
         job_id = headers["Location"].rstrip("/").rsplit("/", 1)[-1]
         ids["job"] = job_id
-        # the first batch of 1,000 is committed; the worker sleeps before the next one: kill everything
+        # the first batch is committed; the worker sleeps before the next one: kill everything
         at_kill = _wait(
             stack,
             job_id,
@@ -195,7 +202,7 @@ def test_the_real_stack_killed_mid_import_resumes_it_to_100_percent_without_dupl
     after_kill = _driver(stack_env, "count", "crash", json.dumps(ids))
     # whole batches stayed; the job was left running by a process that no longer exists
     assert after_kill["job"] == "running" and after_kill["upload"] == "queued", after_kill
-    assert 0 < after_kill["organizations"] < ROWS and after_kill["organizations"] % 1000 == 0, after_kill
+    assert 0 < after_kill["organizations"] < ROWS and after_kill["organizations"] % BATCH == 0, after_kill
     assert after_kill["duplicates"] == 0 and after_kill["done"] >= at_kill["done"]
 
     started = time.monotonic()

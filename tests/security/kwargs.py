@@ -16,6 +16,8 @@ KWARGS: dict[str, dict[str, Any]] = {
     "organizations:person_create": {"pk": "@org_a"},
     "organizations:person_edit": {"pk": "@person"},
     "organizations:import_preview": {"pk": "@import"},
+    "organizations:import_part": {"token": "@import_parts.token", "index": 0},
+    "organizations:import_parts_finish": {"token": "@import_parts.token"},
     "organization-detail": {"pk": "@org_a"},
     "municipality-detail": {"oktmo": "@mun_x.oktmo"},
     # core

@@ -444,6 +444,16 @@ MATRIX: dict[str, dict[str, Any]] = {
         ],
     },
     "contest-results": {"kwargs": {"pk": "@contest"}, "method": "get", "allow": []},
+    "documents:requisites": {
+        "kwargs": {},
+        "method": "get",
+        "allow": ["methodologist_x", "methodologist_y", "admin"],
+    },
+    "documents:requisites_edit": {
+        "kwargs": {"kind": "authority", "pk": "@mun_x"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
     "contests:action": {
         "kwargs": {"pk": "@contest", "name": "announce"},
         "method": "post",
@@ -1710,6 +1720,22 @@ MATRIX: dict[str, dict[str, Any]] = {
         "kwargs": {"pk": "@import"},
         "method": "get",
         "allow": ["methodologist_x", "admin"],
+    },
+    "organizations:import_parts": {
+        "kwargs": {},
+        "method": "post",
+        "allow": ["methodologist_x", "methodologist_y", "admin"],
+    },
+    # an upload in parts is its uploader's alone (an administrator cannot send its parts either)
+    "organizations:import_part": {
+        "kwargs": {"token": "@import_parts.token", "index": 0},
+        "method": "post",
+        "allow": ["methodologist_x"],
+    },
+    "organizations:import_parts_finish": {
+        "kwargs": {"token": "@import_parts.token"},
+        "method": "post",
+        "allow": ["methodologist_x"],
     },
     "organizations:list": {
         "kwargs": {},

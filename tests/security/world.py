@@ -350,7 +350,7 @@ def build_world() -> World:
     # --- registry import and a job
     def imports() -> dict[str, Any]:
         from novator.core.models import Job
-        from novator.organizations.models import OrganizationImport
+        from novator.organizations.models import ImportPartsUpload, OrganizationImport
 
         upload = OrganizationImport.objects.create(
             file=ContentFile(b"x", name="registry.xlsx"),
@@ -358,7 +358,10 @@ def build_world() -> World:
             created_by=w.users["methodologist_x"],
         )
         job = Job.objects.create(kind="test", title="Тест", created_by=w.users["methodologist_x"])
-        return {"import": upload, "job": job}
+        parts = ImportPartsUpload.objects.create(
+            created_by=w.users["methodologist_x"], original_name="opendata.zip", size=10, part_size=5
+        )
+        return {"import": upload, "job": job, "import_parts": parts}
 
     _step(w, "imports", imports)
 

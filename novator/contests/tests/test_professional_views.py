@@ -264,6 +264,41 @@ def test_diploma_html_names_the_kind(published: Any) -> None:
     assert expected in html and winner.applicant.full_name in html
 
 
+def test_diplomas_name_the_prize_winner_the_issuer_and_the_signature(published: Any) -> None:
+    from novator.contests import diplomas
+    from novator.core.names import dative
+    from novator.documents import selectors, services
+
+    contest, (winner, laureate) = published
+    issuer = selectors.issuer_for(contest.organiser)
+    services.requisites_save(
+        actor=None,
+        requisites=issuer,
+        data={
+            "full_name": "УПРАВЛЕНИЕ ОБРАЗОВАНИЯ АДМИНИСТРАЦИИ МУНИЦИПАЛЬНОГО ОБРАЗОВАНИЯ ВЫСЕЛКОВСКИЙ РАЙОН",
+            "short_name": "Управление образования",
+            "place": "ст-ца Выселки",
+            "head_position": "Начальник управления образования",
+            "head_name": "Коваленко Ирина Викторовна",
+            "preparer_position": "Методист",
+            "preparer_name": "Сердюк Наталья Александровна",
+            "preparer_phone": "8 (86157) 7-34-12",
+        },
+    )
+    second = diplomas.diploma_html(Diploma.objects.get(application=laureate), verify_url="http://x/")
+    assert "ДИПЛОМ ПРИЗЁРА (II место)" in second and "ЛАУРЕАТ" not in second and "2 место" not in second
+    assert "награждается" in second and laureate.applicant.full_name in second
+    assert "ВЫСЕЛКОВСКИЙ РАЙОН" in second and "И.В. Коваленко" in second and "М.П." in second
+    assert "ст-ца Выселки, " in second
+    diploma = Diploma.objects.get(application=winner)
+    diploma.kind = Distinction.PARTICIPANT
+    participant = diplomas.diploma_html(diploma, verify_url="http://x/")
+    assert "СЕРТИФИКАТ УЧАСТНИКА" in participant
+    holder = winner.applicant
+    assert '<p class="lead">выдан</p>' in participant
+    assert dative(holder.full_name) in participant
+
+
 def test_public_results_page_query_count_does_not_grow(
     client: Client, published: Any, django_assert_max_num_queries: Any
 ) -> None:

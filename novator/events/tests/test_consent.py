@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from docx import Document
 
 from novator.core.models import Job
+from novator.core.names import dative
 from novator.events import certificates, proceedings
 from novator.events.models import Certificate, Proceedings
 from novator.events.selectors import public_speaker
@@ -200,7 +201,8 @@ def test_a_certificate_keeps_its_holders_name(programme, hidden, monkeypatch):
     real = certificates.render_to_string
     monkeypatch.setattr(certificates, "render_to_string", lambda t, c: pages.append(real(t, c)) or pages[-1])
     assert certificates.render_pdf(cert, verify_url="https://example.org/v")[:5] == b"%PDF-"
-    assert hidden.full_name in pages[0]
+    assert dative(hidden.full_name) in pages[0]
+    assert "выдан" in pages[0] and "выдана" not in pages[0] and "М.П." in pages[0]
 
 
 def test_event_page_queries_do_not_depend_on_consent(client, event, org_a, django_assert_num_queries):

@@ -7,17 +7,15 @@ import pytest
 
 from novator.events.models import Certificate, Event, Material, Registration, Talk
 from novator.portal.demo.events import CONFERENCE_TITLE, load_events
-from novator.portal.demo.loader import STEPS, DemoContext
+from novator.portal.demo.loader import DemoContext
+from novator.portal.tests.snapshot import load_demo_once
 
 
 @pytest.fixture(scope="module")
 def loaded(module_db, django_db_blocker):
     """The demo, loaded once for this module; rolled back at the module's end."""
-    ctx = DemoContext(log=lambda _msg: None)
     with django_db_blocker.unblock():
-        for step in STEPS:
-            step(ctx)
-    return ctx
+        return load_demo_once()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from novator.core.docx_check import gost_problems
 from novator.core.models import Job
 from novator.events import proceedings
 from novator.events.models import Event, Proceedings
@@ -78,7 +79,9 @@ def test_docx_download(client, conference, built):
     response = client.get(reverse("events:proceedings", args=[conference.pk, "docx"]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs)
+    document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    assert gost_problems(document) == []
+    text = "\n".join(p.text for p in document.paragraphs)
     assert "СБОРНИК МАТЕРИАЛОВ" in text and "«Инновации <в> образовании»" in text
     assert "Второй абзац & <теги>." in text
     assert "Смирнова Анна Викторовна, учитель, МБОУ СОШ № 1 ст. Выселки" in text

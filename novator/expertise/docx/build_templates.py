@@ -145,40 +145,81 @@ def build_minutes(path: Path) -> None:
 
 
 def build_order(path: Path) -> None:
+    """The results order per ГОСТ Р 7.0.97-2016: the issuer, the kind, date and number on one line, the
+    place, the title in the genitive, the legal basis, numbered items with addressees and deadlines, the
+    head's signature, who prepared the draft, and the preparer's name and phone."""
     document = build.document()
+    build.para(document, "{%p if not order_number %}")
     build.para(document, "ПРОЕКТ", bold=True)
-    build.para(document, "{{ authority }}", bold=True, center=True)
-    build.para(document, "ПРИКАЗ", bold=True, center=True, size=14)
-    build.para(
-        document, "от {{ order_date or '«___» __________ 20__ г.' }}\t\t\t\t№ {{ order_number or '____' }}"
-    )
-    build.para(document, "О присвоении статуса «{{ status_name }}»", bold=True, center=True)
-    build.para(
-        document,
-        "По итогам конкурса «{{ contest_title }}» ({{ academic_year }} учебный год), на основании протокола "
-        "заседания экспертной комиссии{% if minutes_number %} № {{ minutes_number }}{% endif %}"
-        "{% if minutes_date %} от {{ minutes_date }}{% endif %} п р и к а з ы в а ю:",
-    )
+    build.para(document, "{%p endif %}")
+    build.para(document, "{{ issuer_name }}", bold=True, center=True)
+    build.para(document, "")
+    build.para(document, "ПРИКАЗ", bold=True, center=True)
+    build.para(document, "")
+    build.split_line(document, "{{ order_date or '__.__.20__' }}", "№ {{ order_number or '____' }}")
+    build.para(document, "{{ place }}", center=True)
+    build.para(document, "")
+    build.para(document, "{{ order_title }}", bold=True, center=True)
+    build.para(document, "")
     build.para(
         document,
-        "1. Присвоить статус «{{ status_name }}» ({{ status_abbreviation }}) на срок {{ term }} "
-        "с {{ starts_on }} по {{ ends_on }} следующим образовательным организациям:",
+        "\tВ соответствии с частью 4 статьи 20 Федерального закона от 29.12.2012 № 273-ФЗ «Об образовании "
+        "в Российской Федерации», Положением о {{ regulation_subject }}, утверждённым приказом "
+        "{{ regulation_cite }}, на основании протокола заседания экспертной комиссии {{ minutes_cite }} "
+        "п р и к а з ы в а ю:",
+        justify=True,
+    )
+    build.para(
+        document,
+        "\t1. Присвоить статус {{ status_genitive }}{% if status_abbreviation %} ({{ status_abbreviation }})"
+        "{% endif %} сроком на {{ term }} (с {{ starts_on }} по {{ ends_on }}) следующим образовательным "
+        "организациям:",
+        justify=True,
     )
     build.para(document, "{%p for w in winners %}")
     build.para(
         document,
-        "1.{{ loop.index }}. {{ w.full_name }} — по теме: «{{ w.project }}»"
+        "\t1.{{ loop.index }}. {{ w.full_name }} — по теме {{ w.project }}"
         "{% if loop.last %}.{% else %};{% endif %}",
+        justify=True,
     )
     build.para(document, "{%p endfor %}")
     build.para(
         document,
-        "2. Руководителям образовательных организаций, указанных в пункте 1, обеспечить реализацию "
-        "инновационных проектов и ежегодно представлять отчёты об их реализации.",
+        "\t2. Руководителям образовательных организаций, указанных в пункте 1 настоящего приказа:",
+        justify=True,
     )
-    build.para(document, "3. Контроль за исполнением настоящего приказа оставляю за собой.")
+    build.para(
+        document,
+        "\t2.1. обеспечить реализацию инновационных проектов в соответствии с представленными программами;",
+        justify=True,
+    )
+    build.para(
+        document,
+        "\t2.2. ежегодно в срок до {{ report_due }} представлять в {{ imc_name }} отчёт о ходе реализации "
+        "инновационного проекта.",
+        justify=True,
+    )
+    build.para(
+        document,
+        "\t3. {{ imc_name }}{% if imc_head %} ({{ imc_head }}){% endif %} в течение трёх рабочих дней со дня "
+        "подписания настоящего приказа разместить его на официальном сайте в "
+        "информационно-телекоммуникационной сети «Интернет» и обеспечить методическое сопровождение "
+        "инновационных площадок.",
+        justify=True,
+    )
+    build.para(document, "\t4. Контроль за исполнением настоящего приказа оставляю за собой.", justify=True)
+    build.para(document, "\t5. Приказ вступает в силу со дня его подписания.", justify=True)
     build.para(document, "")
-    build.para(document, "Руководитель\t\t\t________________")
+    build.para(document, "")
+    build.split_line(document, "{{ head_position }}", "________________ {{ head_signature }}")
+    build.para(document, "")
+    build.para(document, "Проект подготовлен и внесён:")
+    build.split_line(document, "{{ preparer_position }}", "________________ {{ preparer_signature }}")
+    build.para(document, "")
+    build.para(document, "{%p if preparer_name %}")
+    build.para(document, "Исп.: {{ preparer_name }}, тел. {{ preparer_phone }}", size=12)
+    build.para(document, "{%p endif %}")
     document.save(str(path))
 
 

@@ -11,13 +11,14 @@ from novator.library.replication import replication_table
 from novator.library.selectors import product_search, top_products
 from novator.portal.demo.library import ADOPTIONS, PRODUCTS, load_library
 from novator.portal.demo.loader import load_demo
+from novator.portal.tests.snapshot import load_demo_once
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_library_is_loaded_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        ctx = load_demo()
+        ctx = load_demo_once()
         load_library(ctx)
     assert MethodProduct.objects.filter(is_demo=True, is_published=True).count() == len(PRODUCTS) >= 13
     assert Adoption.objects.filter(is_demo=True).count() == len(ADOPTIONS)

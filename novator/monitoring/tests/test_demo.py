@@ -6,8 +6,8 @@ from dataclasses import replace
 import pytest
 
 from novator.monitoring.models import IndicatorValue, Level, MonitoringYear
-from novator.portal.demo.loader import STEPS, DemoContext
 from novator.portal.demo.monitoring import YEARS, load_monitoring
+from novator.portal.tests.snapshot import load_demo_once
 
 pytestmark = pytest.mark.django_db
 
@@ -15,13 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def loaded(module_db, django_db_blocker):
     """The demo, loaded once for this module; rolled back at the module's end."""
-    context = DemoContext(log=lambda message: None)
     with django_db_blocker.unblock():
-        for step in STEPS:
-            step(context)
-        if load_monitoring not in STEPS:
-            load_monitoring(context)
-    return context
+        return load_demo_once()
 
 
 @pytest.fixture

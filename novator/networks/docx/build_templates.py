@@ -18,7 +18,7 @@ from novator.core import docx_build as build  # noqa: E402
 
 
 def build_annual_report(path: Path) -> None:
-    document = build.document(landscape=True, left=2, top=1.5, bottom=1.5)
+    document = build.document(landscape=True)
     build.para(document, "ОТЧЁТ", bold=True, center=True, size=14)
     build.para(document, "о деятельности сети за {{ year }} учебный год", bold=True, center=True)
     build.para(document, "«{{ topic }}»", bold=True, center=True)

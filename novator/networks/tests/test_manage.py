@@ -14,6 +14,7 @@ from docx import Document
 
 from novator.contests.tests.files import exe_as_pdf, pdf
 from novator.core.academic_year import AcademicYear
+from novator.core.docx_check import gost_problems
 from novator.core.models import ActivityLog
 from novator.events.tests.factories import EventFactory, RegistrationFactory
 from novator.networks import report, services
@@ -187,6 +188,7 @@ def test_report_download(client, network, org_a, org_b, request, who, code):
     assert response.status_code == code
     assert response["Content-Disposition"].startswith("attachment")
     document = Document(io.BytesIO(response.content))
+    assert gost_problems(document) == []
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert f"за {year} учебный год" in text and "Запланировано мероприятий: 2; проведено: 1" in text

@@ -63,6 +63,7 @@ COLUMNS: tuple[Column, ...] = (
         ("ИНН головной", "ИНН учредителя-организации", "parent"),
         identifier=True,
     ),
+    Column("parent_kpp", "КПП головной организации", ("КПП головной",), identifier=True),
     Column("is_active", "Действует", ("Активна", "active")),
 )
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}

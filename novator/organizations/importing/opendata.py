@@ -16,8 +16,9 @@ through the same plan, preview and confirmation; the municipality comes from the
 
 from __future__ import annotations
 
+import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,7 @@ OPENDATA_COLUMNS = (
     "email",
     "website",
     "parent_inn",
+    "parent_kpp",
 )
 _XML_START = (b"<?xml", b"\xef\xbb\xbf<?xml", b"<OpenData", b"\xef\xbb\xbf<OpenData")
 
@@ -243,8 +245,22 @@ def _keep_open(source: IO[bytes]) -> Iterator[IO[bytes]]:
     yield source
 
 
-def iter_certificates(source: Path | IO[bytes]) -> Iterator[Certificate]:
-    """Every certificate of the file, in order, with its own and its organisation's fields."""
+def _xml_size(stream: IO[bytes]) -> int:
+    """The size of the XML being read: the unpacked size of a ZIP member, else the file's."""
+    size = getattr(stream, "_orig_file_size", None) or getattr(stream, "_left", None)  # zipfile.ZipExtFile
+    if size is None:
+        try:
+            size = os.fstat(stream.fileno()).st_size
+        except (OSError, AttributeError, ValueError):
+            size = 0
+    return int(size)
+
+
+def iter_certificates(
+    source: Path | IO[bytes], *, on_progress: Callable[[int, int], None] | None = None
+) -> Iterator[Certificate]:
+    """Every certificate of the file, in order, with its own and its organisation's fields.
+    `on_progress(bytes read, bytes in all)` is called after each megabyte of XML."""
     target = _Target()
     parser = etree.XMLParser(
         target=target,
@@ -257,8 +273,12 @@ def iter_certificates(source: Path | IO[bytes]) -> Iterator[Certificate]:
     )
     try:
         with _open_xml(source) as stream:
+            total, done = _xml_size(stream), 0
             while chunk := stream.read(_CHUNK):
                 parser.feed(chunk)
+                if on_progress is not None:
+                    done += len(chunk)
+                    on_progress(done, max(total, done))
                 yield from target.done
                 target.done.clear()
             parser.close()
@@ -287,7 +307,7 @@ def _matches_region(cert: dict[str, str], region: str) -> bool:
     return fold(cert.get("RegionName", "")) == wanted
 
 
-def _row_cells(org: dict[str, str], oktmo: str, parent_inn: str) -> list[str]:
+def _row_cells(org: dict[str, str], oktmo: str, parent_inn: str, parent_kpp: str) -> list[str]:
     values = {
         "inn": org.get("INN", ""),
         "ogrn": org.get("OGRN", ""),
@@ -305,19 +325,23 @@ def _row_cells(org: dict[str, str], oktmo: str, parent_inn: str) -> list[str]:
         "email": org.get("Email", ""),
         "website": org.get("WebSite", ""),
         "parent_inn": parent_inn,
+        "parent_kpp": parent_kpp,
     }
     return [values[key] for key in OPENDATA_COLUMNS]
 
 
-def read_opendata(source: Path | IO[bytes], *, region: str) -> Table:
-    """The organisations of one region (`RegionCode` «23» or `RegionName` «Краснодарский край»)."""
+def read_opendata(
+    source: Path | IO[bytes], *, region: str, on_progress: Callable[[int, int], None] | None = None
+) -> Table:
+    """The organisations of one region (`RegionCode` «23» or `RegionName` «Краснодарский край»).
+    `on_progress(bytes read, bytes in all)` follows the reading (the web import's progress bar)."""
     region = region.strip()
     if not region:
         raise ImportFileError(_("Choose the region to import: its code in the file (e.g. 23) or its name."))
     chosen: dict[str, Certificate] = {}  # organisation Id → its best certificate
     first_seen: dict[str, int] = {}
     region_names: set[str] = set()
-    for cert in iter_certificates(source):
+    for cert in iter_certificates(source, on_progress=on_progress):
         if not _matches_region(cert.fields, region):
             continue
         region_names.add(cert.fields.get("RegionName", ""))
@@ -346,22 +370,20 @@ def read_opendata(source: Path | IO[bytes], *, region: str) -> Table:
         number = first_seen[org_id]
         address = org.get("PostAddress", "")
         municipality = index.find(address)
-        parent_inn = ""
+        parent_inn = parent_kpp = ""
         if org.get("IsBranch") == "1":
+            # A branch: its parent's ИНН and ОГРН, its own КПП, the municipality of its own address. The
+            # parent is the organisation `HeadEduOrgId` when the file has it (its row comes first, see
+            # the order above), else the head organisation of the branch's ИНН already in the registry.
             parent = chosen.get(org.get("HeadEduOrgId", ""))
-            parent_inn = parent.org.get("INN", "") if parent is not None else ""
-        rows.append((number, _row_cells(org, municipality.oktmo if municipality else "", parent_inn)))
-        if parent_inn and parent_inn == org.get("INN"):
-            # Until the registry tells organisations apart by ИНН + КПП, a branch (its parent's ИНН and
-            # ОГРН, its own КПП) cannot be a row of its own: say so instead of «ИНН already appears».
-            errors[number] = _(
-                "A branch of «%(parent)s» (КПП %(kpp)s): it has its parent's ИНН and ОГРН, and the registry "
-                "does not yet keep branches with their own КПП; it was not imported."
-            ) % {
-                "parent": chosen[org.get("HeadEduOrgId", "")].org.get("ShortName", ""),
-                "kpp": org.get("KPP", ""),
-            }
-        elif municipality is None:
+            if parent is not None:
+                parent_inn, parent_kpp = parent.org.get("INN", ""), parent.org.get("KPP", "")
+            else:
+                parent_inn = org.get("INN", "")
+        rows.append(
+            (number, _row_cells(org, municipality.oktmo if municipality else "", parent_inn, parent_kpp))
+        )
+        if municipality is None:
             errors[number] = _(
                 "The municipality of the address «%(address)s» is unknown: add it to the registry's "
                 "municipalities (manage.py import_municipalities) and run the import again."

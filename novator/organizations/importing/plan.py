@@ -9,7 +9,7 @@ which validate once more in full, for a batch that fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,11 @@ BATCH_MIN_ROWS = 50
 _SCIENTIFIC_HINT = "sci"
 
 
+def identity_key(inn: str, kpp: str | None) -> str:
+    """The registry's identity of an organisation, ИНН + КПП (a branch has its parent's ИНН), as one key."""
+    return f"{inn}/{kpp or ''}"
+
+
 @dataclass
 class PlannedRow:
     number: int
@@ -79,18 +84,40 @@ class PlannedRow:
     data: dict[str, Any] = field(default_factory=dict, repr=False)  # for the services
     organization: Organization | None = field(default=None, repr=False)  # the existing one
     pending_parent_inn: str = ""  # the parent is created by an earlier row of the same file
+    kpp: str = ""
+    pending_parent_kpp: str = ""  # with pending_parent_inn: the identity of that earlier row
+    #: a conflict with the registry (another ОГРН, КПП, kind or municipality): {"organization": pk,
+    #: "municipality": pk}; rejected unless accepted in the web preview, then `accepted` is set
+    conflict: dict[str, Any] | None = None
+    accepted: bool = False
+
+    @property
+    def key(self) -> str:
+        return identity_key(self.inn, self.kpp)
+
+    @property
+    def pending_parent_key(self) -> str:
+        return (
+            identity_key(self.pending_parent_inn, self.pending_parent_kpp) if self.pending_parent_inn else ""
+        )
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "row": self.number,
             "action": self.action,
             "inn": self.inn,
+            "kpp": self.kpp,
             "ogrn": self.ogrn,
             "name": self.name,
             "municipality": self.municipality,
             "reason": self.reason,
             "changes": self.changes,
         }
+        if self.conflict is not None:
+            data["conflict"] = self.conflict
+        if self.accepted:
+            data["accepted"] = True
+        return data
 
 
 @dataclass
@@ -121,6 +148,16 @@ class _Rejected(Exception):
         self.reasons = [r for r in reasons if r]
 
 
+class _Conflict(_Rejected):
+    """A row that would turn an organisation into another one: rejected unless accepted, with both
+    versions (`changes`) shown."""
+
+    def __init__(self, reasons: list[str], changes: list[list[str]], conflict: dict[str, Any]) -> None:
+        super().__init__(*reasons)
+        self.changes = changes
+        self.conflict = conflict
+
+
 def _chunks(items: list[str]) -> Iterable[list[str]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -142,11 +179,14 @@ def _message(exc: ValidationError) -> str:
 
 
 class _Planner:
-    def __init__(self, table: Table, actor: Any) -> None:
+    def __init__(self, table: Table, actor: Any, accepted: Collection[int] = ()) -> None:
         self.table = table
         self.actor = actor
-        self.seen_inn: dict[str, PlannedRow] = {}
-        self.seen_ogrn: dict[str, int] = {}
+        self.accepted = set(accepted)
+        self.seen_inn: dict[str, PlannedRow] = {}  # identity key (ИНН + КПП) → its first row
+        self.first_of_inn: dict[str, PlannedRow] = {}  # ИНН → the first row with it (a head organisation)
+        self.seen_org: dict[int, PlannedRow] = {}  # existing organisation → the row that changes it
+        self.seen_ogrn: dict[str, tuple[int, str]] = {}  # ОГРН → (row, ИНН)
         self.values = [(n, self._values(cells)) for n, cells in table.rows]
         self._load()
 
@@ -154,10 +194,20 @@ class _Planner:
 
     def _values(self, cells: list[str]) -> dict[str, str]:
         values = {key: self.table.value(cells, key) for key in self.table.columns}
-        for key, length in (("inn", 10), ("ogrn", 13), ("kpp", 9), ("parent_inn", 10), ("oktmo", 0)):
+        identifiers = (
+            ("inn", 10),
+            ("ogrn", 13),
+            ("kpp", 9),
+            ("parent_inn", 10),
+            ("parent_kpp", 9),
+            ("oktmo", 0),
+        )
+        for key, length in identifiers:
             if not values.get(key):
                 continue
-            cleaned = clean_identifier(values[key], length=9 if key == "kpp" else None)
+            cleaned = clean_identifier(
+                values[key].upper(), length=9 if key in ("kpp", "parent_kpp") else None
+            )
             digits = cleaned.digits
             if key == "oktmo" and digits.isdigit() and len(digits) in (7, 10):
                 digits = "0" + digits  # Excel dropped the leading zero of 03612000
@@ -176,10 +226,10 @@ class _Planner:
             self.by_name.setdefault(fold(m.name), []).append(m)
         inns = sorted({v[k] for _, v in self.values for k in ("inn", "parent_inn") if v.get(k)})
         ogrns = sorted({v["ogrn"] for _, v in self.values if v.get("ogrn")})
-        self.by_inn: dict[str, Organization] = {}
+        self.by_inn: dict[str, list[Organization]] = {}  # a head organisation and its branches share it
         for chunk in _chunks(inns):
             for org in Organization.objects.filter(inn__in=chunk).select_related("municipality", "parent"):
-                self.by_inn[org.inn] = org
+                self.by_inn.setdefault(org.inn, []).append(org)
         self.ogrn_owner: dict[str, tuple[str, str]] = {}
         for chunk in _chunks(ogrns):
             for ogrn, inn, name in Organization.objects.filter(ogrn__in=chunk).values_list(
@@ -195,6 +245,7 @@ class _Planner:
             row = PlannedRow(
                 number=number,
                 inn=values.get("inn", ""),
+                kpp=values.get("kpp", ""),
                 ogrn=values.get("ogrn", ""),
                 name=values.get("short_name") or values.get("full_name", ""),
                 municipality=values.get("municipality") or values.get("oktmo", ""),
@@ -207,7 +258,8 @@ class _Planner:
                 row.action = REJECT
                 row.reason = " ".join(exc.reasons)
                 row.data = {}
-                row.changes = []
+                row.changes = exc.changes if isinstance(exc, _Conflict) else []
+                row.conflict = exc.conflict if isinstance(exc, _Conflict) else None
             rows.append(row)
         return Plan(rows, list(self.table.notices))
 
@@ -219,14 +271,35 @@ class _Planner:
             validate_inn(inn)
         except ValidationError as exc:
             raise _Rejected(_message(exc), self._hint(values, "inn")) from exc
-        first = self.seen_inn.get(inn)
+        kpp = values.get("kpp", "")
+        first = self.seen_inn.get(row.key)
         if first is not None:
             raise _Rejected(
-                _("ИНН %(inn)s already appears in row %(row)d of this file; this row is skipped.")
-                % {"inn": inn, "row": first.number}
+                (
+                    _(
+                        "ИНН %(inn)s with КПП %(kpp)s already appears in row %(row)d of this file; this row "
+                        "is skipped."
+                    )
+                    if kpp
+                    else _("ИНН %(inn)s already appears in row %(row)d of this file; this row is skipped.")
+                )
+                % {"inn": inn, "kpp": kpp, "row": first.number}
             )
-        self.seen_inn[inn] = row
-        existing = self.by_inn.get(inn)
+        self.seen_inn[row.key] = row
+        self.first_of_inn.setdefault(inn, row)
+        existing = self._existing(inn, kpp, values)
+        if existing is not None:
+            earlier = self.seen_org.setdefault(existing.pk, row)
+            if earlier is not row:
+                raise _Rejected(
+                    _(
+                        "Row %(row)d of this file already changes «%(name)s» (ИНН %(inn)s); this row is "
+                        "skipped."
+                    )
+                    % {"row": earlier.number, "name": existing.short_name, "inn": inn}
+                )
+            if not kpp:
+                row.kpp = existing.kpp or ""
         row.organization = existing
         if existing is not None and not row.name:
             row.name = existing.short_name
@@ -234,8 +307,7 @@ class _Planner:
         data = self._data(row, values, existing, errors)
         if errors:
             raise _Rejected(*errors)
-        if existing is not None:
-            self._check_conflicts(existing, data)
+        conflicts = self._conflicts(existing, data) if existing is not None else []
         candidate = self._candidate(existing, data)
         if existing is not None:
             data = {k: v for k, v in data.items() if self._differs(existing, k, v)}
@@ -246,6 +318,23 @@ class _Planner:
         self._validate(candidate, values, row, errors)
         if errors:
             raise _Rejected(*errors)
+        if conflicts:
+            assert existing is not None
+            if row.number not in self.accepted:
+                raise _Conflict(
+                    [
+                        _("Conflict with the registry, not applied:"),
+                        *conflicts,
+                        _(
+                            "Accept it in the preview of the web import, or correct the organisation on its "
+                            "page."
+                        ),
+                    ],
+                    [self._change(existing, key, value) for key, value in data.items()],
+                    {"organization": existing.pk, "municipality": candidate.municipality_id},
+                )
+            row.accepted = True
+            row.reason = " ".join([_("Conflict accepted:"), *conflicts])
         row.data = data
         if existing is None:
             row.action = CREATE
@@ -261,13 +350,33 @@ class _Planner:
                     ]
                 )
 
-    @staticmethod
-    def _check_conflicts(existing: Organization, data: dict[str, Any]) -> None:
-        """A row that would turn an organisation into another one is a conflict, never applied.
+    def _existing(self, inn: str, kpp: str, values: dict[str, str]) -> Organization | None:
+        """The organisation a row is about, by ИНН + КПП. A row without КПП is the organisation without
+        one, else the head organisation of that ИНН; a head organisation's row (not a branch's) whose
+        КПП is new is the head organisation without КПП (it gets one) or with another КПП (a conflict)."""
+        candidates = self.by_inn.get(inn, [])
+        if kpp:
+            exact = [o for o in candidates if o.kpp == kpp]
+            if exact:
+                return exact[0]
+            if values.get("parent_inn"):
+                return None  # a branch of its own КПП: a new organisation
+        else:
+            without = [o for o in candidates if not o.kpp]
+            if without:
+                return without[0]
+        heads = [o for o in candidates if o.parent_id is None]
+        return heads[0] if len(heads) == 1 else None
 
-        The same ИНН with another ОГРН is another legal entity (or a typo in the file), and a move to
-        another kind or municipality is no correction of details: such rows are rejected with both
-        versions in the reason instead of silently rewriting somebody else's school.
+    @staticmethod
+    def _conflicts(existing: Organization, data: dict[str, Any]) -> list[str]:
+        """A row that would turn an organisation into another one is a conflict, never applied unless
+        accepted.
+
+        The same ИНН with another ОГРН is another legal entity (or a typo in the file), another КПП of
+        the head organisation is another registration, and a move to another kind or municipality is no
+        correction of details: such rows are rejected with both versions instead of silently rewriting
+        somebody else's school.
         """
         conflicts = []
         name = existing.short_name
@@ -275,6 +384,11 @@ class _Planner:
             conflicts.append(
                 _("ИНН %(inn)s belongs to «%(name)s» with ОГРН %(old)s; the file has ОГРН %(new)s.")
                 % {"inn": existing.inn, "name": name, "old": existing.ogrn, "new": data["ogrn"]}
+            )
+        if data.get("kpp") and existing.kpp and data["kpp"] != existing.kpp:
+            conflicts.append(
+                _("ИНН %(inn)s belongs to «%(name)s» with КПП %(old)s; the file has КПП %(new)s.")
+                % {"inn": existing.inn, "name": name, "old": existing.kpp, "new": data["kpp"]}
             )
         if data.get("kind") and data["kind"] != existing.kind:
             conflicts.append(
@@ -287,12 +401,7 @@ class _Planner:
                 _("«%(name)s» would move from «%(old)s» to «%(new)s».")
                 % {"name": name, "old": existing.municipality.name, "new": municipality.name}
             )
-        if conflicts:
-            raise _Rejected(
-                _("Conflict with the registry, not applied:"),
-                *conflicts,
-                _("Correct the organisation on its page if the file is right."),
-            )
+        return conflicts
 
     def _hint(self, values: dict[str, str], key: str) -> str:
         if values.get(f"{key}.{_SCIENTIFIC_HINT}"):
@@ -342,7 +451,7 @@ class _Planner:
             else:
                 data["is_active"] = active
         if values.get("parent_inn"):
-            self._parent(row, values["parent_inn"], data, errors)
+            self._parent(row, values["parent_inn"], values.get("parent_kpp", ""), data, errors)
         return data
 
     def _municipality(self, values: dict[str, str], errors: list[str]) -> Municipality | None:
@@ -415,11 +524,18 @@ class _Planner:
                 kind = KIND_OF_SUBTYPE[subtype]
         data["kind"], data["subtype"] = kind, subtype
 
-    def _parent(self, row: PlannedRow, parent_inn: str, data: dict[str, Any], errors: list[str]) -> None:
-        if parent_inn == row.inn:
+    def _parent(
+        self, row: PlannedRow, parent_inn: str, parent_kpp: str, data: dict[str, Any], errors: list[str]
+    ) -> None:
+        """The parent by its ИНН (+ КПП when the file gives it; else the head organisation of that ИНН):
+        an earlier row of the file, else the registry."""
+        if parent_inn == row.inn and parent_kpp == row.kpp:
             errors.append(_("An organisation cannot be its own parent organisation."))
             return
-        earlier = self.seen_inn.get(parent_inn)
+        if parent_kpp:
+            earlier = self.seen_inn.get(identity_key(parent_inn, parent_kpp))
+        else:
+            earlier = self.first_of_inn.get(parent_inn)
         if earlier is not None and earlier is not row:
             if earlier.action == REJECT:
                 errors.append(
@@ -429,19 +545,26 @@ class _Planner:
             elif earlier.organization is not None:
                 data["parent"] = earlier.organization
             else:
-                row.pending_parent_inn = parent_inn
+                row.pending_parent_inn, row.pending_parent_kpp = earlier.inn, earlier.kpp
             return
-        parent = self.by_inn.get(parent_inn)
-        if parent is None:
+        candidates = [o for o in self.by_inn.get(parent_inn, []) if o is not row.organization]
+        if parent_kpp:
+            candidates = [o for o in candidates if o.kpp == parent_kpp]
+        else:
+            candidates = [o for o in candidates if o.parent_id is None] or candidates
+        if len(candidates) != 1:
             errors.append(
                 _(
                     "The parent organisation with ИНН %(inn)s is neither in the registry nor above this "
                     "row in the file."
                 )
+                % {"inn": " ".join(filter(None, [parent_inn, parent_kpp and f"КПП {parent_kpp}"]))}
+                if not candidates
+                else _("Several organisations have ИНН %(inn)s: fill in «КПП головной организации».")
                 % {"inn": parent_inn}
             )
             return
-        data["parent"] = parent
+        data["parent"] = candidates[0]
 
     # validation with the model's own rules
 
@@ -502,8 +625,9 @@ class _Planner:
                 _("ОГРН %(ogrn)s already belongs to «%(name)s» (ИНН %(inn)s).")
                 % {"ogrn": ogrn, "name": owner[1], "inn": owner[0]}
             )
-        first = self.seen_ogrn.setdefault(ogrn, row.number) if ogrn else row.number
-        if first != row.number:
+        # a branch has its parent's ОГРН: the same ОГРН under another ИНН is the problem
+        first, first_inn = self.seen_ogrn.setdefault(ogrn, (row.number, row.inn)) if ogrn else (0, row.inn)
+        if first_inn != row.inn:
             errors.append(
                 _("ОГРН %(ogrn)s already appears in row %(row)d of this file.") % {"ogrn": ogrn, "row": first}
             )
@@ -542,15 +666,19 @@ def display_value(key: str, value: Any) -> str:
     if key == "is_active":
         return bool_text(bool(value))
     if key == "parent":
-        return str(value.inn)
+        return f"{value.inn} / {value.kpp}" if value.kpp else str(value.inn)
     if key == "municipality":
         return str(value.name)
     return str(value)
 
 
-def build_plan(table: Table, *, actor: Any) -> Plan:
-    """What importing `table` would do, row by row, for `actor` (None: the system). Writes nothing."""
-    return _Planner(table, actor).plan()
+def build_plan(table: Table, *, actor: Any, accepted: Collection[int] = ()) -> Plan:
+    """What importing `table` would do, row by row, for `actor` (None: the system). Writes nothing.
+
+    A row that conflicts with the registry (another ОГРН or КПП for the ИНН, another kind or
+    municipality) is rejected with both versions, unless its number is in `accepted`: the conflicts a
+    methodologist accepted in the web preview are then planned as updates."""
+    return _Planner(table, actor, accepted).plan()
 
 
 def _error_text(exc: Exception) -> str:
@@ -561,10 +689,13 @@ def _error_text(exc: Exception) -> str:
     return _("The row conflicts with another organisation (the same ИНН or ОГРН).")
 
 
-def _existing(inn: str) -> Organization:
-    parent = Organization.objects.filter(inn=inn).first()
+def _parent(row: PlannedRow, created: dict[str, Organization]) -> Organization:
+    """The row's parent: created by this run, else the registry's organisation with its ИНН + КПП."""
+    parent = created.get(row.pending_parent_key) or (
+        Organization.objects.filter(inn=row.pending_parent_inn, kpp=row.pending_parent_kpp or None).first()
+    )
     if parent is None:
-        raise _ParentMissing(inn)
+        raise _ParentMissing(row.pending_parent_inn)
     return parent
 
 
@@ -574,9 +705,9 @@ def _apply_row(row: PlannedRow, actor: Any, created: dict[str, Organization]) ->
         with transaction.atomic():
             data = dict(row.data)
             if row.pending_parent_inn:
-                data["parent"] = _existing(row.pending_parent_inn)
+                data["parent"] = _parent(row, created)
             if row.action == CREATE:
-                created[row.inn] = services.organization_create(actor=actor, data=data)
+                created[row.key] = services.organization_create(actor=actor, data=data)
             else:
                 assert row.organization is not None
                 services.organization_update(actor=actor, organization=row.organization, data=data)
@@ -588,21 +719,23 @@ def _apply_row(row: PlannedRow, actor: Any, created: dict[str, Organization]) ->
 
 def _resolve_parents(rows: list[PlannedRow], created: dict[str, Organization]) -> None:
     """Parents that earlier rows of the file created: from this run's memory, else one query."""
-    missing = {r.pending_parent_inn for r in rows if r.pending_parent_inn} - set(created)
-    batch_inns = {r.inn for r in rows if r.action == CREATE}
-    lookup = sorted(missing - batch_inns)
+    missing = {r.pending_parent_key: r.pending_parent_inn for r in rows if r.pending_parent_inn}
+    batch_keys = {r.key for r in rows if r.action == CREATE}
+    lookup = sorted({inn for key, inn in missing.items() if key not in created and key not in batch_keys})
     for chunk in _chunks(lookup):
         for org in Organization.objects.filter(inn__in=chunk):
-            created[org.inn] = org
+            key = identity_key(org.inn, org.kpp)
+            if key in missing:
+                created[key] = org
 
 
 def _write_batch(rows: list[PlannedRow], actor: Any, created: dict[str, Organization]) -> None:
     """All rows of a batch in one transaction: creates level by level (a parent before its branches),
     then updates. Raises on any failure, leaving nothing of the batch."""
     _resolve_parents(rows, created)
-    in_batch = {r.inn for r in rows if r.action == CREATE}
+    in_batch = {r.key for r in rows if r.action == CREATE}
     for r in rows:
-        parent = r.pending_parent_inn
+        parent = r.pending_parent_key
         if parent and parent not in created and parent not in in_batch:
             r.action, r.reason = REJECT, _("The parent organisation was not created.")
     creates = [r for r in rows if r.action == CREATE]
@@ -618,9 +751,9 @@ def _with_parent(row: PlannedRow, created: dict[str, Organization]) -> dict[str,
     """The row's data for the services, its parent taken from the organisations this run has."""
     data = dict(row.data)
     if row.pending_parent_inn:
-        if row.pending_parent_inn not in created:
+        if row.pending_parent_key not in created:
             raise _ParentMissing(row.pending_parent_inn)
-        data["parent"] = created[row.pending_parent_inn]
+        data["parent"] = created[row.pending_parent_key]
     return data
 
 
@@ -634,12 +767,12 @@ def _create_by_levels(creates: list[PlannedRow], actor: Any, created: dict[str, 
     waiting = creates
     while waiting:
         # rows whose parent is known now; the rest wait for their parent's INSERT
-        ready = [r for r in waiting if not r.pending_parent_inn or r.pending_parent_inn in created]
+        ready = [r for r in waiting if not r.pending_parent_inn or r.pending_parent_key in created]
         if not ready:
             raise _ParentMissing  # a parent that is nowhere: the per-row path names the rows
         datas = [_with_parent(r, created) for r in ready]
         for r, org in zip(ready, services.organization_create_many(actor=actor, rows=datas), strict=True):
-            created[r.inn] = org
+            created[r.key] = org
         done = {id(r) for r in ready}
         waiting = [r for r in waiting if id(r) not in done]
 
@@ -688,7 +821,7 @@ def apply_plan(
             except (ValidationError, PermissionDenied, IntegrityError, _ParentMissing):
                 for row in writes:
                     if row.action == CREATE:
-                        created.pop(row.inn, None)  # rolled back with the batch
+                        created.pop(row.key, None)  # rolled back with the batch
                 _reload(writes)
                 for row in writes:
                     if row.action in (CREATE, UPDATE):

@@ -83,6 +83,8 @@ def test_list_item_has_the_documented_fields(api, org_a, municipality):
         "email": "",
         "website": "",
         "parent": org_a.pk,
+        "parent_inn": org_a.inn,
+        "parent_kpp": org_a.kpp,
         "is_active": True,
         "closed_on": None,
         "updated_at": item["updated_at"],

@@ -118,9 +118,9 @@ def test_one_row_per_organisation_of_the_region_with_a_valid_certificate(kuban, 
     assert table.value(branch, "oktmo") == "03612000"
     assert table.value(branch, "parent_inn") == opendata.SCHOOL_INN
     assert table.value(branch, "kpp") == "232802001"
+    assert table.value(branch, "parent_kpp") == table.value(school, "kpp")
     reasons = sorted(table.row_errors.values())
-    assert reasons[0].startswith("A branch of «МБОУ СОШ № 1 ст. Выселки» (КПП 232802001)")
-    assert reasons[1:] == [
+    assert reasons == [
         "The municipality of the address «352360, Краснодарский край, Тбилисский район, ст-ца Тбилисская, "
         "ул. Новая, 1» is unknown: add it to the registry's municipalities (manage.py "
         "import_municipalities) and run the import again."
@@ -153,16 +153,21 @@ def test_command_imports_a_region_and_a_second_run_creates_nothing(kuban, tmp_pa
     archive = opendata.zipped({"data-20261201-structure-20160713.xml": opendata.sample_xml()})
     path = write(tmp_path, archive, "d.zip")
     dry = run(str(path), "--region", "23", "--dry-run")
-    assert dry[-1] == "created 3, updated 0, rejected 2"
+    assert dry[-1] == "created 4, updated 0, rejected 1"
     assert not Organization.objects.exists()
-    assert run(str(path), "--region", "23")[-1] == "created 3, updated 0, rejected 2"
+    assert run(str(path), "--region", "23")[-1] == "created 4, updated 0, rejected 1"
     lyceum = Organization.objects.get(inn=opendata.LYCEUM_INN)
     assert lyceum.municipality == kuban["korenovsk"]
     assert lyceum.subtype == "lyceum" and lyceum.kind == "school"
     assert lyceum.email == "lyceum1@korenovsk.example.ru"
+    # the branch: its parent's ИНН and ОГРН, its own КПП, linked to its parent
+    branch = Organization.objects.get(inn=opendata.SCHOOL_INN, kpp="232802001")
+    school = Organization.objects.get(inn=opendata.SCHOOL_INN, parent=None)
+    assert branch.parent == school and branch.ogrn == school.ogrn and school.kpp != branch.kpp
+    assert branch.municipality == school.municipality == kuban["vyselki"]
     again = run(str(path), "--region", "23")
-    assert again[-2:] == ["unchanged 3", "created 0, updated 0, rejected 2"]
-    assert Organization.objects.count() == 3
+    assert again[-2:] == ["unchanged 4", "created 0, updated 0, rejected 1"]
+    assert Organization.objects.count() == 4
 
 
 def test_rows_with_broken_identifiers_are_rejected_with_their_reason(kuban, tmp_path):

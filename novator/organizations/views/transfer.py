@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import tempfile
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from novator.accounts.scope import get_scope
 from novator.core.paging import paginate, query_without
 
-from .. import selectors, services
+from .. import selectors, services, uploads
 from ..exporting import XLSX_CONTENT_TYPE, csv_chunks, export_rows, write_xlsx
 from ..forms import ImportUploadForm, RegistryFilterForm
 from ..importing import ACTION_LABELS, COLUMNS, COUNT_KEYS, build_plan, max_bytes
@@ -73,6 +74,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "required_columns": REQUIRED_COLUMNS,
             "max_bytes": max_bytes(),
             "max_rows": max_rows(),
+            "opendata_max_bytes": uploads.max_upload_bytes(),
+            "part_bytes": uploads.part_bytes(),
         },
     )
 
@@ -93,16 +96,25 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _confirm(request, upload)
     action = request.GET.get("action", "")
-    if action not in COUNT_KEYS:
+    if action not in COUNT_KEYS and action != selectors.CONFLICTS:
         action = ""
     page = paginate(request, selectors.import_rows(upload=upload, action=action), per_page=PREVIEW_PAGE_SIZE)
     page.object_list = [
-        {**row.data, "label": ACTION_LABELS.get(row.action, ""), "badge": BADGES.get(row.action, "")}
+        {
+            **row.data,
+            "position": row.position,
+            "label": _("conflict") if row.data.get("conflict") else ACTION_LABELS.get(row.action, ""),
+            "badge": "text-bg-warning" if row.data.get("conflict") else BADGES.get(row.action, ""),
+        }
         for row in page.object_list
     ]
-    tabs = [
+    tabs: list[tuple[str, Any, int]] = [
         (key, ACTION_LABELS[key], upload.counts.get(count_key, 0)) for key, count_key in COUNT_KEYS.items()
     ]
+    conflicts = int(upload.preview.get("conflicts", 0))
+    if conflicts:
+        tabs.append((selectors.CONFLICTS, _("conflicts"), conflicts))
+    previewed = upload.state == OrganizationImport.State.PREVIEWED
     return render(
         request,
         "organizations/import_preview.html",
@@ -115,16 +127,26 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "tabs": tabs,
             "total": sum(upload.counts.values()),
             "query_no_page": query_without(request, "page"),
-            "can_confirm": upload.state == OrganizationImport.State.PREVIEWED and upload.has_work,
+            "can_confirm": previewed and (upload.has_work or bool(conflicts)),
+            "can_accept": previewed and bool(conflicts),
+            "conflicts": conflicts,
         },
     )
 
 
 def _confirm(request: HttpRequest, upload: OrganizationImport) -> HttpResponse:
-    if not upload.has_work:
+    try:
+        accepted = sorted({int(value) for value in request.POST.getlist("accept")})
+    except ValueError:
+        return HttpResponseBadRequest(_("Unknown row of the preview."))
+    if not upload.has_work and not accepted:
         messages.info(request, _("There is nothing to create or update in this file."))
         return redirect(upload)
-    job = services.organization_import_start(actor=request.user, upload=upload)
+    try:
+        job = services.organization_import_start(actor=request.user, upload=upload, accepted=accepted)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return redirect(upload)
     if job is None:
         upload.refresh_from_db()
         messages.info(request, _("This import has already been started."))

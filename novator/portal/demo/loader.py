@@ -32,6 +32,7 @@ from .library import load_library
 from .monitoring import load_monitoring
 from .professional import load_professional
 from .projects import load_projects
+from .requisites import load_contest_orders, load_requisites
 
 
 class DemoDisabled(Exception):
@@ -187,9 +188,12 @@ STEPS: list[Step] = [
     load_organizations,
     load_staff,
     load_accounts,
+    # the requisites of the issuing bodies (requisites.py), before any document is made
+    load_requisites,
     # the status contests (contests.py): expert accounts, stage II of 2022/23, the open contest
     load_experts,
     load_contests,
+    load_contest_orders,  # the orders announcing the status contests, in the journal (requisites.py)
     load_professional,  # «Учитель года — 2024», «Воспитатель года — 2024» (professional.py)
     # the 2022 conference, upcoming seminars, the МЛСВ leaders' networks (events.py)
     load_events,

@@ -21,6 +21,7 @@ from novator.organizations.models import (
 )
 from novator.portal.demo import registry
 from novator.portal.demo.loader import STEPS
+from novator.portal.tests.snapshot import demo_command_from_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def _counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def loaded(module_db, django_db_blocker):
     """The demo, loaded once for this module (the output of `load_demo`); rolled back at the module's end."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), demo_command_from_snapshot():
         return _load()
 
 

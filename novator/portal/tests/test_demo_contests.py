@@ -27,6 +27,7 @@ from novator.expertise.models import Assignment, Commission, Expert, Score, Scor
 from novator.expertise.ranking import contest_ranking
 from novator.organizations.models import Organization, OrganizationKind
 from novator.portal.demo.loader import STEPS
+from novator.portal.tests.snapshot import demo_command_from_snapshot
 from novator.statuses.models import StatusAssignment
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def _load() -> str:
 def first_load(module_db, django_db_blocker):
     """The demo, loaded once for this module inside a transaction rolled back at its end (`module_db`); each
     test runs in its own savepoint on top of it (pytest-django's `db`), so what a test changes is undone."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), demo_command_from_snapshot():
         return _load()
 
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from novator.contests.tests.factories import PDF
+from novator.core.docx_check import gost_problems
 from novator.organizations.tests.factories import PersonFactory
 from novator.privacy import services
 from novator.privacy.models import AccessKind, ConsentScan, DestructionAct, PersonalDataAccess
@@ -94,6 +95,7 @@ def test_the_upload_page_refuses_a_wrong_file_with_a_message(client, person, met
 def _act_text(act: DestructionAct) -> str:
     with act.file.open("rb") as handle:
         document = docx.Document(io.BytesIO(handle.read()))
+    assert gost_problems(document) == []
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
 

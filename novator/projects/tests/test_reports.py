@@ -14,6 +14,7 @@ from django.urls import reverse
 from docx import Document
 
 from novator.contests.tests.files import docx, exe_as_pdf, pdf, png
+from novator.core.docx_check import gost_problems
 from novator.core.models import ActivityLog
 from novator.organizations.tests.factories import OrganizationFactory
 from novator.projects import services
@@ -331,6 +332,7 @@ def test_report_docx_opens_and_contains_the_data(client, report, methodologist):
     response = client.get(reverse("projects:report_docx", args=[report.pk]))
     assert response.status_code == 200
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    assert gost_problems(document) == []
     text = "\n".join(p.text for p in document.paragraphs)
     cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "ГОДОВОЙ ОТЧЁТ" in text and "2022/23" in text

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from docx import Document
 
+from novator.core.docx_check import gost_problems
 from novator.core.models import ActivityLog
 from novator.organizations.tests.factories import OrganizationFactory
 from novator.projects import roadmap, selectors, services
@@ -154,6 +155,7 @@ def test_templates_download_and_open(client, step):
     response = client.get(reverse("projects:roadmap_template", args=[step]))
     assert response.status_code == 200
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    assert gost_problems(document) == []
     assert document.paragraphs[0].text.strip()
 
 
