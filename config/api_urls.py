@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("novator.networks.api_urls")),
     path("", include("novator.events.api_urls")),
     path("", include("novator.monitoring.api_urls")),
+    path("", include("novator.onboarding.api_urls")),
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("monitoring/", include("novator.monitoring.urls")),
     path("notifications/", include("novator.notifications.urls")),
     path("privacy/", include("novator.privacy.urls")),
+    path("people/", include("novator.onboarding.urls")),
     path("documents/", include("novator.documents.urls")),
     path("", include("novator.core.urls")),
     path("", include("novator.portal.urls")),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "novator.notifications",
     "novator.portal",
     "novator.privacy",
+    "novator.onboarding",
     "novator.documents",
     "novator.synthetic",
 ]
@@ -290,6 +291,8 @@ NOVATOR_API_TOKENS_PER_USER = 20
 # «Forgot your password?»: the e-mailed link is valid this long; at most this many e-mails per address an hour
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 NOVATOR_PASSWORD_RESETS_PER_HOUR = 3
+# How long an invitation link stays valid (novator.onboarding)
+NOVATOR_INVITATION_DAYS = int(os.environ.get("NOVATOR_INVITATION_DAYS", "7"))
 NOVATOR_DEMO = os.environ.get("NOVATOR_DEMO", "1") == "1"
 NOVATOR_IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a national registry (85,000 rows) is ~40 MB of CSV
 NOVATOR_IMPORT_MAX_ROWS = 100_000

@@ -406,6 +406,30 @@ def build_world() -> World:
         return {"pro_contest": contest, "round": round_, "nominee": nominee}
 
     _step(w, "professional", professional)
+
+    # --- onboarding: an invitation, a staff file and a request to join, all of org A
+    def onboarding() -> dict[str, Any]:
+        from novator.onboarding.models import Invitation, JoinRequest, StaffImport
+
+        invitation = Invitation.objects.create(
+            email="invited@example.org",
+            role=Role.TEACHER,
+            organization=org_a,
+            invited_by=w.users["coordinator_a"],
+            token_hash="0" * 64,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
+        staff_import = StaffImport.objects.create(
+            organization=org_a,
+            original_name="staff.csv",
+            created_by=w.users["coordinator_a"],
+            counts={"create": 0, "unchanged": 0, "reject": 0},
+        )
+        newcomer = _user("newcomer")
+        join_request = JoinRequest.objects.create(user=newcomer, organization=org_a, position="учитель")
+        return {"invitation": invitation, "staff_import": staff_import, "join_request": join_request}
+
+    _step(w, "onboarding", onboarding)
     return w
 
 
