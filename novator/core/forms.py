@@ -83,3 +83,24 @@ class DecimalField(forms.DecimalField):
             DecimalValidator(self.max_digits, self.decimal_places)(value)
         if isinstance(value, Decimal) and not math.isfinite(float(value)):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def style(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget (selects, check boxes, radios, the rest)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.RadioSelect):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes (`style`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from novator.accounts.models import Role, User
 from novator.accounts.scope import get_scope
 from novator.core.files import scan_for_viruses
+from novator.core.forms import StyledForm
 from novator.organizations.importing.reader import ImportFileError, max_bytes, too_large_error
 from novator.organizations.models import Municipality, Organization
 
@@ -17,7 +18,7 @@ from .rules import invitable_roles
 from .staffing import StaffTable, read_staff_table
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(StyledForm):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))
     organization = forms.ModelChoiceField(
@@ -41,7 +42,7 @@ class InvitationForm(forms.Form):
             del self.fields["municipality"]
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(StyledForm):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     middle_name = forms.CharField(label=_("Middle name"), max_length=150, required=False)
@@ -90,7 +91,7 @@ class AcceptForm(forms.Form):
         return data
 
 
-class StaffUploadForm(forms.Form):
+class StaffUploadForm(StyledForm):
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     file = forms.FileField(
         label=_("Staff file (XLSX or CSV)"),
@@ -122,7 +123,7 @@ class StaffUploadForm(forms.Form):
         return uploaded
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(StyledForm):
     organization = forms.IntegerField(widget=forms.HiddenInput)
     position = forms.CharField(label=_("Job title"), max_length=255)
     message = forms.CharField(
@@ -133,6 +134,6 @@ class JoinRequestForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StyledForm):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
     reason = forms.CharField(required=False, max_length=2000)

@@ -411,3 +411,11 @@ def test_only_the_declared_transitions_are_performed(coordinator, org_a, django_
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.REVOKED
     assert ActivityLog.objects.filter(action="invitation.revoke").count() == 1
+
+
+def test_the_invitation_form_is_styled_like_the_site_s_other_forms(client, methodologist):
+    """Bootstrap's classes on every field: bare browser widgets overflowed a 390 px phone."""
+    client.force_login(methodologist)
+    page = client.get(reverse("onboarding:invitation_create")).content.decode()
+    assert 'type="email" name="email"' in page and 'class="form-control"' in page
+    assert page.count('class="form-select"') >= 2  # the role and the organisation

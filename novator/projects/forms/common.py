@@ -8,22 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.academic_year import AcademicYear
+from novator.core.forms import StyledForm, style
+
+__all__ = ["StyledForm", "style"]  # (with the helpers below)
 
 DATE_FORMAT = "%Y-%m-%d"
 TEXT_LIMIT = 10_000
-
-
-def style(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget (selects, check boxes, radios, the rest)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
@@ -61,12 +51,6 @@ class AcademicYearField(forms.CharField):
             return AcademicYear.parse(text)
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
 
 class ServiceModelForm(forms.ModelForm):
