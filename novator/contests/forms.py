@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD, VersionedFormMixin, version_token
 from novator.core.files import DOCUMENT_TYPES, FILE_TYPES
+from novator.core.forms import style
 from novator.organizations.filters import MunicipalityOptions, municipality_options
 from novator.organizations.models import Municipality, Organization, OrganizationKind, Person, Region
 from novator.statuses.models import StatusKind
@@ -33,19 +34,6 @@ ACADEMIC_YEAR_HINT = _("For example 2022/23.")
 
 def _datetime_widget() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
-
-
-def style(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget (selects, checkboxes, the rest)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 class ServiceModelForm(forms.ModelForm):
