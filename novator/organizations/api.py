@@ -202,8 +202,8 @@ class OrganizationSerializer(ShapeModelSerializer):
         error_messages={"does_not_exist": _("There is no organisation with id {pk_value}.")},
     )
 
-    parent_inn = serializers.CharField(source="parent.inn", read_only=True, default=None)
-    parent_kpp = serializers.CharField(source="parent.kpp", read_only=True, default=None)
+    parent_inn = serializers.CharField(source="parent.inn", read_only=True, default=None, allow_null=True)
+    parent_kpp = serializers.CharField(source="parent.kpp", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Organization
