@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from novator.accounts.models import User
 from novator.accounts.scope import get_scope
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.importing.reader import max_bytes, max_rows
 from novator.organizations.models import Organization
@@ -121,6 +122,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def invitation_create(request: HttpRequest) -> HttpResponse:
     _require(request, "onboarding.invite")
     form = InvitationForm(request.POST or None, user=request.user)
