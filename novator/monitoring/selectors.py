@@ -27,9 +27,14 @@ def years_visible_to(user: Any) -> QuerySet[MonitoringYear]:
 
 
 def pick_year(years: list[MonitoringYear], requested: str | None) -> MonitoringYear | None:
+    """The requested year; else the latest published one (a year still being collected is mostly empty),
+    else the latest."""
     for year in years:
         if year.academic_year == requested:
             return year
+    published = [y for y in years if y.published]
+    if published:
+        return max(published, key=lambda y: y.academic_year)
     return years[0] if years else None
 
 
