@@ -12,7 +12,6 @@ record does not need it: 152-ФЗ, collect the minimum).
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,14 +32,8 @@ from novator.organizations.importing.reader import (
     HEADER_SEARCH_ROWS,
     MAX_EMPTY_RUN,
     ImportFileError,
-    _check_xlsx_archive,
-    _csv_rows,
-    _decode_text,
-    _is_zip,
-    _xlsx_rows,
-    max_bytes,
     max_rows,
-    too_large_error,
+    read_rows,
 )
 from novator.organizations.models import Organization, Person
 
@@ -90,19 +83,8 @@ def _match(cells: list[str]) -> tuple[dict[str, int], list[str]]:
 
 
 def read_staff_table(source: bytes | IO[bytes]) -> StaffTable:
-    """Read a staff file; raises ImportFileError with a message for the user."""
-    data = bytes(source) if isinstance(source, bytes | bytearray) else source.read(max_bytes() + 1)
-    if len(data) > max_bytes():
-        raise too_large_error(len(data))
-    if not data.strip():
-        raise ImportFileError(_("The file is empty."))
-    if _is_zip(data):
-        _check_xlsx_archive(data)
-        with contextlib.closing(_xlsx_rows(data)) as rows:
-            return _tabulate("xlsx", rows)
-    text = _decode_text(data)
-    with contextlib.closing(_csv_rows(text)) as rows:
-        return _tabulate("csv", rows)
+    """Read a staff file (checked as the registry's files are); raises ImportFileError with a message."""
+    return read_rows(source, _tabulate)
 
 
 def _tabulate(file_type: str, source: Iterator[tuple[int, list[str]]]) -> StaffTable:

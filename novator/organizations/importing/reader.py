@@ -12,9 +12,9 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from novator.core import zipcheck
 
 from .columns import COLUMNS_BY_KEY, clean_text, match_header
+
+T = TypeVar("T")
 
 #: Columns beyond this are ignored (the registry has 17); protects against sheets 16,384 cells wide.
 MAX_COLUMNS = 64
@@ -102,6 +104,13 @@ def too_large_error(size: int) -> ImportFileError:
 
 def read_table(source: bytes | IO[bytes]) -> Table:
     """Parse a registry file; raises ImportFileError with a message for the user."""
+    return read_rows(source, _tabulate)
+
+
+def read_rows(source: bytes | IO[bytes], tabulate: Callable[[str, Iterator[tuple[int, list[str]]]], T]) -> T:
+    """Check a table file (size, emptiness, an XLSX's archive, a CSV's encoding) and hand its rows —
+    (line number, cells) — with its type ("xlsx" or "csv") to `tabulate`. Other uploads of tables (the
+    staff list) read their files through this too; raises ImportFileError with a message for the user."""
     data = bytes(source) if isinstance(source, bytes | bytearray) else source.read(max_bytes() + 1)
     if len(data) > max_bytes():
         raise too_large_error(len(data))
@@ -110,10 +119,10 @@ def read_table(source: bytes | IO[bytes]) -> Table:
     if _is_zip(data):
         _check_xlsx_archive(data)
         with contextlib.closing(_xlsx_rows(data)) as rows:
-            return _tabulate("xlsx", rows)
+            return tabulate("xlsx", rows)
     text = _decode_text(data)
     with contextlib.closing(_csv_rows(text)) as rows:
-        return _tabulate("csv", rows)
+        return tabulate("csv", rows)
 
 
 # --- detection -----------------------------------------------------------------------------------
