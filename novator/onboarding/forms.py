@@ -35,9 +35,12 @@ class InvitationForm(StyledForm):
         super().__init__(*args, **kwargs)
         roles = invitable_roles(get_scope(user))
         cast(forms.ChoiceField, self.fields["role"]).choices = [(r, Role(r).label) for r in roles]
-        cast(
-            forms.ModelChoiceField, self.fields["organization"]
-        ).queryset = selectors.invitable_organizations(user=user)
+        organizations = selectors.invitable_organizations(user=user)
+        organization = cast(forms.ModelChoiceField, self.fields["organization"])
+        organization.queryset = organizations
+        only = list(organizations[:2])
+        if len(only) == 1:  # a coordinator invites to their own organisation: nothing to choose
+            organization.initial = only[0].pk
         if Role.METHODOLOGIST not in roles:
             del self.fields["municipality"]
 

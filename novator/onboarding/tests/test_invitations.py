@@ -419,3 +419,9 @@ def test_the_invitation_form_is_styled_like_the_site_s_other_forms(client, metho
     page = client.get(reverse("onboarding:invitation_create")).content.decode()
     assert 'type="email" name="email"' in page and 'class="form-control"' in page
     assert page.count('class="form-select"') >= 2  # the role and the organisation
+
+
+def test_a_coordinator_s_only_organisation_is_chosen_already(client, coordinator, org_a):
+    client.force_login(coordinator)
+    page = client.get(reverse("onboarding:invitation_create")).content.decode()
+    assert f'<option value="{org_a.pk}" selected>' in page
