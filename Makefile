@@ -45,9 +45,10 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
+	# Links in the e-mails written to var/mail/ point at this server unless NOVATOR_BASE_URL says otherwise.
 	# The sidecar's ReDoc bundle is never served (the API docs use Swagger UI) and links to a CDN: leave it out.
 	$(PY) manage.py collectstatic --noinput --verbosity 0 --ignore 'drf_spectacular_sidecar/redoc/*'
-	HOST=$(HOST) PORT=$(PORT) sh bin/serve
+	NOVATOR_BASE_URL="$${NOVATOR_BASE_URL:-http://$(HOST):$(PORT)}" HOST=$(HOST) PORT=$(PORT) sh bin/serve
 
 dev: demo
 	DJANGO_DEBUG=1 sh bin/serve --dev
