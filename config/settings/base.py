@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "novator.networks",
     "novator.events",
     "novator.monitoring",
+    "novator.regions",
     "novator.notifications",
     "novator.portal",
     "novator.privacy",
