@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("novator.networks.api_urls")),
     path("", include("novator.events.api_urls")),
     path("", include("novator.monitoring.api_urls")),
+    path("", include("novator.regions.api_urls")),
     path("", include("novator.onboarding.api_urls")),
 ]

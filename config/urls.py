@@ -23,6 +23,7 @@ urlpatterns = [
     path("networks/", include("novator.networks.urls")),
     path("events/", include("novator.events.urls")),
     path("monitoring/", include("novator.monitoring.urls")),
+    path("region/", include("novator.regions.urls")),
     path("notifications/", include("novator.notifications.urls")),
     path("privacy/", include("novator.privacy.urls")),
     path("people/", include("novator.onboarding.urls")),

@@ -2269,6 +2269,12 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "get",
         "allow": ["coordinator_a", "methodologist_x", "observer", "admin"],
     },
+    "region-comparison": {"kwargs": {"pk": "@region"}, "method": "get", "allow": ["observer", "admin"]},
+    "regions:boundaries": {"kwargs": {"pk": "@region"}, "method": "get", "allow": ["observer", "admin"]},
+    "regions:boundaries_delete": {"kwargs": {"pk": "@region"}, "method": "post", "allow": ["admin"]},
+    "regions:boundaries_upload": {"kwargs": {"pk": "@region"}, "method": "get", "allow": ["admin"]},
+    "regions:detail": {"kwargs": {"pk": "@region"}, "method": "get", "allow": ["observer", "admin"]},
+    "regions:index": {"kwargs": {}, "method": "get", "allow": ["observer", "admin"]},
     "score-sheet-detail": {
         "kwargs": {"pk": "@sheet"},
         "method": "get",

@@ -430,6 +430,16 @@ def build_world() -> World:
         return {"invitation": invitation, "staff_import": staff_import, "join_request": join_request}
 
     _step(w, "onboarding", onboarding)
+
+    # --- the region page's map: the region's uploaded boundaries
+    def region_map() -> Any:
+        from novator.regions.models import RegionBoundaries
+
+        return RegionBoundaries.objects.create(
+            region=region, geojson='{"type":"FeatureCollection","features":[]}', features=0
+        )
+
+    _step(w, "region_boundaries", region_map)
     return w
 
 

@@ -110,7 +110,9 @@ def test_adoptions_across_borders(region: Any, municipality: Any, other_municipa
     AdoptionFactory(product=product_x, organization=w["x"][2], adopted_on=datetime.date(2021, 10, 1))
     product_y = MethodProductFactory(authors=[w["y"][0]])
     AdoptionFactory(product=product_y, organization=w["x"][3], adopted_on=in_year)  # y → x
-    elsewhere = OrganizationFactory(municipality=MunicipalityFactory(region=RegionFactory()))
+    elsewhere = OrganizationFactory(
+        municipality=MunicipalityFactory(region=RegionFactory(code="61", name="Ростовская область"))
+    )
     AdoptionFactory(product=product_x, organization=elsewhere, adopted_on=in_year)  # x → another region
     draft = MethodProductFactory(authors=[w["y"][0]], draft=True)
     AdoptionFactory(product=draft, organization=w["x"][0], adopted_on=in_year)  # unpublished: not counted
