@@ -73,15 +73,18 @@
 
     function tileOption(key) {
       const n = data.rows.length || 1;
-      const fit = Math.max(2, Math.floor(el.clientWidth / 86));
+      const width = el.clientWidth || 320;
+      const fit = Math.max(2, Math.floor(width / 86));
       const cols = Math.min(fit, Math.max(2, Math.ceil(Math.sqrt(n * 1.6))));
+      const tile = Math.min(120, Math.floor(width / cols));
       const lines = Math.ceil(n / cols);
-      el.style.height = `${lines * 62 + 70}px`;
+      el.style.minHeight = "0";
+      el.style.height = `${lines * tile + 60}px`;
       const cell = (r, i) => [i % cols, Math.floor(i / cols)];
       return {
         aria: { enabled: true },
         tooltip: { formatter: (p) => `${p.data.name}<br>${label(key)}: ${show(p.data.figure)}` },
-        grid: { left: 2, right: 2, top: 2, bottom: 56 },
+        grid: { left: Math.floor((width - cols * tile) / 2), width: cols * tile, top: 2, height: lines * tile },
         xAxis: { type: "category", data: [...Array(cols).keys()], show: false },
         yAxis: { type: "category", data: [...Array(lines).keys()], show: false, inverse: true },
         visualMap: visualMap(key),
