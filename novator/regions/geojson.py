@@ -127,9 +127,13 @@ def normalise_name(name: str) -> str:
 
 
 def _digits(value: Any) -> str:
-    return (
-        re.sub(r"\D", "", str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else ""
-    )
+    """The ОКТМО's digits; a code written as a number has lost its leading zero (03612000 → 3612000)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    digits = re.sub(r"\D", "", str(value))
+    if isinstance(value, int) and len(digits) in (7, 10):
+        digits = "0" + digits
+    return digits
 
 
 def _first(properties: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -154,7 +158,7 @@ class Matcher:
     def find(self, properties: dict[str, Any]) -> int | None:
         code = _digits(_first(properties, OKTMO_KEYS))
         if code:
-            for candidate in (code, code[:8] if code.endswith("000") else ""):
+            for candidate in (code, code[:8] if len(code) == 11 and code.endswith("000") else ""):
                 if candidate and candidate in self.by_oktmo:
                     return self.by_oktmo[candidate]
         name = _first(properties, NAME_KEYS)
@@ -191,7 +195,8 @@ def check_geojson(content: bytes, municipalities: list[tuple[int, str, str]]) ->
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             errors.append(_("Feature № %(number)d is not a GeoJSON Feature.") % {"number": number})
             continue
-        properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        raw = feature.get("properties")
+        properties: dict[str, Any] = raw if isinstance(raw, dict) else {}
         label = _label(properties, number)
         if error := geometry_error(feature.get("geometry")):
             errors.append(

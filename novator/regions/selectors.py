@@ -173,7 +173,7 @@ def comparison_years(region: Region) -> list[str]:
 
 
 def region_comparison(region: Region, *, year: str | None = None) -> Comparison:
-    """Every figure of the region page (nine queries whatever the size of the region)."""
+    """Every figure of the region page (eight queries whatever the size of the region)."""
     from novator.contests.models import Application, ApplicationState
     from novator.events.models import Registration, RegistrationStatus
     from novator.library.models import Adoption, MethodProduct

@@ -113,3 +113,10 @@ def test_many_broken_features_are_summarised() -> None:
     broken = {"type": "Point", "coordinates": [39, 45]}
     messages = _messages(_collection(*[broken] * 25))
     assert len(messages) == 11 and "15" in messages[-1]
+
+
+@pytest.mark.parametrize("code", ["03612000", "03612000000", 3612000, 3612000000, "03 612 000"])
+def test_oktmo_written_in_any_way_matches(code: Any) -> None:
+    content = _collection({"type": "Polygon", "coordinates": SQUARE}, properties={"oktmo": code})
+    checked = check_geojson(content, PLACES)
+    assert json.loads(checked.geojson)["features"][0]["properties"]["novator_id"] == "1"

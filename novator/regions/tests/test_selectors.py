@@ -191,7 +191,7 @@ def test_event_participation(region: Any, municipality: Any, other_municipality:
 
 
 def test_sorting_keeps_missing_values_last(region: Any, municipality: Any, other_municipality: Any) -> None:
-    empty = MunicipalityFactory(region=region, name="Яблоновский район")  # no organisations: no per-100
+    empty: Any = MunicipalityFactory(region=region, name="Яблоновский район")  # no organisations: no per-100
     OrganizationFactory(municipality=municipality)
     OrganizationFactory(municipality=other_municipality)
     OrganizationFactory(municipality=other_municipality)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from novator.accounts.models import Role
 from novator.accounts.tests.factories import RoleAssignmentFactory, UserFactory
@@ -141,7 +142,7 @@ def test_admin_uploads_boundaries_and_the_map_is_drawn(client: Any, world: Any, 
     assert not RegionBoundaries.objects.exists()
 
 
-def _one(properties: dict[str, Any], ring: list[list[float]]) -> bytes:
+def _one(properties: dict[str, Any], ring: list[Any]) -> bytes:
     feature = {
         "type": "Feature",
         "properties": properties,
@@ -150,8 +151,8 @@ def _one(properties: dict[str, Any], ring: list[list[float]]) -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
 
 
-OPEN_RING = [[39, 45], [40, 45], [40, 46], [39, 45.5]]
-CLOSED_RING = [[39, 45], [40, 45], [40, 46], [39, 45]]
+OPEN_RING: list[Any] = [[39, 45], [40, 45], [40, 46], [39, 45.5]]
+CLOSED_RING: list[Any] = [[39, 45], [40, 45], [40, 46], [39, 45]]
 
 
 @pytest.mark.parametrize(
@@ -179,7 +180,7 @@ def test_a_200_mb_file_gets_a_clear_message() -> None:
     """The size is checked before the file is read: a 200 MB upload against the 20 MB limit."""
     upload = SimpleUploadedFile("russia.geojson", b"{}", content_type="application/geo+json")
     upload.size = 200 * 2**20
-    form = BoundariesForm(data={}, files={"file": upload})
+    form = BoundariesForm(data={}, files=MultiValueDict({"file": [upload]}))
 
     assert not form.is_valid()
     assert form.errors["file"] == ["Файл слишком большой: 200.0 МБ, допускается не более 20 МБ."]
