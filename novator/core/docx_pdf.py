@@ -109,7 +109,7 @@ def docx_html(content: bytes) -> str:
     """The DOCX's body as HTML: paragraphs and tables in their order, with the page's CSS."""
     document = Document(io.BytesIO(content))
     section = document.sections[0]
-    landscape = section.page_width > section.page_height
+    landscape = (section.page_width or 0) > (section.page_height or 0)
     parts = []
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
