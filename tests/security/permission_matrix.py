@@ -470,6 +470,19 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "get",
         "allow": ["coordinator_a", "expert_assigned", "methodologist_x", "admin"],
     },
+    "contests:application_print": {
+        "kwargs": {"pk": "@application"},
+        "method": "get",
+        "allow": ["coordinator_a", "expert_assigned", "methodologist_x", "admin"],
+    },
+    # no signed scan in the world: 404 for everyone (who may read it is tested in contests)
+    "contests:application_signed": {"kwargs": {"pk": "@application"}, "method": "get", "allow": []},
+    "contests:application_signed_upload": {
+        "kwargs": {"pk": "@application"},
+        "method": "post",
+        "allow": [],
+        "refused": ["coordinator_a", "admin"],
+    },
     "contests:application_upload": {
         "kwargs": {"pk": "@draft_application", "requirement_pk": "@draft_requirement"},
         "method": "post",
