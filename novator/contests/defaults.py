@@ -31,13 +31,30 @@ def default_criteria() -> list[dict[str, Any]]:
             _("The resources, the staff and the conditions are enough to carry the project out."),
         ),
         (_("Measurable results"), _("The expected results of every stage can be measured and checked.")),
-        (_("Transferability"), _("Other organisations can adopt the results (methodological products).")),
-        (_("Quality of the documents"), _("The documents are complete, consistent and properly drawn up.")),
+        (
+            _("Possibility of replication"),
+            _("Other organisations can adopt the results (methodological products)."),
+        ),
+        (
+            _("Quality of drawing up the documents"),
+            _("The documents are complete, consistent and properly drawn up."),
+        ),
     ]
     return [
-        {"name": name, "description": description, "max_points": three, "weight": Decimal(1)}
+        {
+            "name": name,
+            "description": description,
+            "levels": default_levels(),
+            "max_points": three,
+            "weight": Decimal(1),
+        }
         for name, description in rows
     ]
+
+
+def default_levels() -> list[str]:
+    """The meaning of 0–3 points of a criterion, shown to experts and printed on the expert sheet."""
+    return [_("does not meet"), _("partly meets"), _("largely meets"), _("fully meets")]
 
 
 def default_sections() -> list[dict[str, Any]]:

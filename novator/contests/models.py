@@ -395,6 +395,15 @@ class Criterion(models.Model):
     )
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
+    levels = models.JSONField(
+        _("level descriptions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What each number of points means, from 0 up "
+            "(0 — не соответствует … 3 — полностью соответствует)."
+        ),
+    )
     max_points = models.DecimalField(
         _("maximum points"),
         max_digits=5,
@@ -421,6 +430,11 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def level_lines(self) -> list[str]:
+        """«0 — не соответствует», «1 — …»: the levels as shown to experts and printed."""
+        return [f"{points} — {text}" for points, text in enumerate(self.levels or []) if text]
 
 
 class FormSection(models.Model):
@@ -573,6 +587,28 @@ class Application(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("contests:application_detail", args=[self.pk])
+
+
+class SignedApplication(models.Model):
+    """The scan of the submitted application (паспорт заявки) signed by the organisation's head: printed
+    from the system, signed, and uploaded back by the coordinator (checked by content like every upload)."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="signed_scan")
+    file = models.FileField(upload_to="contests/signed/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    file_type = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("signed application")
+        verbose_name_plural = _("signed applications")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class ApplicationDocument(models.Model):

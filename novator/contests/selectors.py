@@ -191,6 +191,7 @@ def application_detail(*, pk: int) -> Application:
             "organization__municipality",
             "category",
             "applicant",
+            "signed_scan",
         )
         .prefetch_related(
             "contest__categories",

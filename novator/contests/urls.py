@@ -27,6 +27,15 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/do/<slug:name>/", applications.application_action, name="application_action"),
     path("documents/<int:pk>/", applications.document_download, name="document"),
+    path("applications/<int:pk>/print.docx", applications.application_print, name="application_print"),
+    path(
+        "applications/<int:pk>/signed/", applications.application_signed_download, name="application_signed"
+    ),
+    path(
+        "applications/<int:pk>/signed/upload/",
+        applications.application_signed_upload,
+        name="application_signed_upload",
+    ),
     path("diplomas/verify/", public.diploma_verify, name="diploma_verify_form"),
     path("diplomas/<str:code>/", public.diploma_verify, name="diploma_verify"),
     path("diplomas/<str:code>/pdf/", public.diploma_download, name="diploma_download"),

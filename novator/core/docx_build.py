@@ -13,7 +13,7 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -76,6 +76,13 @@ def document(*, landscape: bool = False) -> Any:
     return doc
 
 
+def page_break(doc: Any) -> Any:
+    """A paragraph that starts a new page (an annex)."""
+    paragraph = doc.add_paragraph()
+    paragraph.add_run().add_break(WD_BREAK.PAGE)
+    return paragraph
+
+
 def text_width(doc: Any) -> Any:
     section = doc.sections[-1]
     return section.page_width - section.left_margin - section.right_margin
@@ -114,6 +121,7 @@ def para(
     italic: bool = False,
     center: bool = False,
     justify: bool = False,
+    align_right: bool = False,
     size: int = 0,
 ) -> Any:
     """A paragraph of one run (a leading tab becomes the first-line indent); returns the paragraph."""
@@ -125,6 +133,8 @@ def para(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif justify:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    elif align_right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = paragraph.add_run(text)
     run.bold = bold
     if italic:  # (not written when False: the default, as Word itself leaves it)

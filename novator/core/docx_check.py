@@ -55,3 +55,37 @@ def gost_problems(content: bytes | Any) -> list[str]:
                             problems.append(f"table text not {TABLE_SIZE} pt: {run.text[:40]}")
                             break
     return problems
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def docx_texts(content: bytes) -> list[str]:
+    """The text of a DOCX's paragraphs and table cells in the body's order (the empty ones left out)."""
+    document = Document(io.BytesIO(content))
+    texts = []
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            texts.append("".join(t.text or "" for t in element.iter(qn("w:t"))))
+        elif element.tag == qn("w:tbl"):
+            for cell in element.iter(qn("w:tc")):
+                texts.append("".join(t.text or "" for t in cell.iter(qn("w:t"))))
+    return [text for text in texts if text.strip()]
+
+
+def pdf_twin_problems(docx: bytes, pdf: bytes) -> list[str]:
+    """The paragraphs and cells of the DOCX that its PDF twin lacks or prints out of order (white space,
+    line breaks and page numbers aside); an empty list when the two say the same."""
+    from pypdf import PdfReader
+
+    printed = _squash("".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages))
+    problems = []
+    position = 0
+    for text in docx_texts(docx):
+        found = printed.find(_squash(text), position)
+        if found < 0:
+            problems.append(text[:80])
+        else:
+            position = found + len(_squash(text))
+    return problems

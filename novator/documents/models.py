@@ -139,3 +139,49 @@ class OutgoingOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} № {self.number}"
+
+
+class TemplateKind(models.TextChoices):
+    """The documents built from DOCX templates that an office may replace with its own wording."""
+
+    ANNOUNCEMENT = "announcement", _("Order announcing a contest")
+    MINUTES = "minutes", _("Minutes of the expert commission")
+    ORDER = "order", _("Results order (status award)")
+    CONCLUSION = "conclusion", _("Expert sheet and expert conclusion")
+
+
+class OfficeTemplate(models.Model):
+    """An office's own version of a document's DOCX template (its wording edited in Word, the placeholders
+    kept). Every upload is a new version; the active one is used to build the municipality's documents, and
+    restoring the default deactivates them all (the versions are kept)."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=TemplateKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(upload_to="documents/templates/%Y/")
+    original_name = models.CharField(max_length=255)
+    is_active = models.BooleanField(_("in use"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("office template")
+        verbose_name_plural = _("office templates")
+        ordering = ["municipality", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "version"], name="office_template_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "kind"],
+                condition=Q(is_active=True),
+                name="office_template_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{TemplateKind(self.kind).label} v{self.version}"

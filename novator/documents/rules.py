@@ -19,3 +19,14 @@ def is_methodologist_of_body(user: Any, requisites: Any) -> bool:
 
 rules.add_perm("documents.view_requisites", is_admin | is_methodologist)
 rules.add_perm("documents.change_requisites", is_region_manager | is_methodologist_of_body)
+
+
+@rules.predicate
+def is_methodologist_of_municipality(user: Any, municipality: Any) -> bool:
+    return (
+        municipality is not None
+        and getattr(municipality, "pk", None) in get_scope(user).methodologist_municipalities
+    )
+
+
+rules.add_perm("documents.change_templates", is_region_manager | is_methodologist_of_municipality)

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from novator.core.audit import diff, record, snapshot
 from novator.core.services import model_update, require, user_or_none
+from novator.organizations.models import Municipality
 
-from .models import OrderPurpose, OutgoingOrder, Requisites
+from .models import OfficeTemplate, OrderPurpose, OutgoingOrder, Requisites
 
 FIELDS = (
     "full_name",
@@ -86,3 +87,64 @@ def outgoing_order_register(
         )
         record(actor=actor, action="documents.order_registered", obj=order, changes={"title": title[:300]})
     return order
+
+
+TEMPLATE_MAX_MB = 5
+
+
+def office_template_upload(*, actor: Any, municipality: Any, kind: str, upload: Any) -> OfficeTemplate:
+    """A new version of the office's template of `kind`, used from now on. Checked as a DOCX by content
+    (no macros) and by its placeholders (`templates_office.check_placeholders`); nothing is saved on error."""
+    from novator.core.files import check_upload, safe_filename
+
+    from .templates_office import DEFAULTS, check_placeholders
+
+    require(
+        actor, "documents.change_templates", municipality, message=_("You may not change these templates.")
+    )
+    if kind not in DEFAULTS:
+        raise ValidationError(_("There is no such document."))
+    check_upload(upload, allowed=["docx"], max_bytes=TEMPLATE_MAX_MB * 1024 * 1024)
+    check_placeholders(kind, upload)
+    with transaction.atomic():
+        Municipality.objects.select_for_update().only("pk").get(pk=municipality.pk)
+        current = OfficeTemplate.objects.filter(municipality=municipality, kind=kind)
+        last = current.aggregate(n=Max("version"))["n"] or 0
+        current.filter(is_active=True).update(is_active=False)
+        template = OfficeTemplate(
+            municipality=municipality,
+            kind=kind,
+            version=last + 1,
+            original_name=(getattr(upload, "name", None) or "template.docx")[:255],
+            uploaded_by=user_or_none(actor),
+        )
+        upload.seek(0)
+        template.file.save(safe_filename(template.original_name, "docx"), upload, save=False)
+        template.save()
+        record(
+            actor=actor,
+            action="documents.template_uploaded",
+            obj=template,
+            changes={"kind": [None, kind], "version": [last or None, last + 1]},
+        )
+    return template
+
+
+def office_template_restore_default(*, actor: Any, municipality: Any, kind: str) -> int:
+    """Build the documents of `kind` from the default template again; the office's versions are kept."""
+    require(
+        actor, "documents.change_templates", municipality, message=_("You may not change these templates.")
+    )
+    with transaction.atomic():
+        active = OfficeTemplate.objects.filter(municipality=municipality, kind=kind, is_active=True)
+        changed = 0
+        for template in active:
+            record(
+                actor=actor,
+                action="documents.template_default_restored",
+                obj=template,
+                changes={"kind": [kind, None]},
+            )
+            changed += 1
+        active.update(is_active=False)
+    return changed

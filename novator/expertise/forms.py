@@ -336,11 +336,10 @@ class ConfirmForm(forms.Form):
     """The chair's confirmation: the minutes' number and date, and overrides of the proposal with reasons."""
 
     minutes_number = forms.CharField(
-        label=_("Minutes number"), max_length=50, required=False, widget=forms.TextInput(attrs=INPUT)
+        label=_("Minutes number"), max_length=50, widget=forms.TextInput(attrs=INPUT)
     )
     minutes_date = forms.DateField(
         label=_("Minutes date"),
-        required=False,
         input_formats=["%d.%m.%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
@@ -397,3 +396,74 @@ class JurorForm(forms.Form):
         if exclude is not None:
             queryset = queryset.exclude(pk__in=exclude)
         self.fields["expert"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.expert.user.display_name
+
+
+class MeetingForm(forms.Form):
+    """The meeting: the minutes' number and date, the place, who was present, and the votes per item of
+    the agenda (`item_<position>_for`, `_against`, `_abstained`)."""
+
+    number = forms.CharField(label=_("Minutes number"), max_length=50, widget=forms.TextInput(attrs=INPUT))
+    date = forms.DateField(
+        label=_("Date of the meeting"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+    place = forms.CharField(
+        label=_("Place of the meeting"), max_length=255, widget=forms.TextInput(attrs=INPUT)
+    )
+    present = MemberChoiceField(
+        label=_("Members present"),
+        queryset=None,  # set in __init__
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    VOTES = (("for", _("for")), ("against", _("against")), ("abstained", _("abstained")))
+
+    def __init__(self, *args: Any, members: QuerySet[Any], agenda: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members  # type: ignore[attr-defined]
+        self.agenda = agenda
+        for item in agenda:
+            for key, label in self.VOTES:
+                self.fields[f"item_{item.position}_{key}"] = forms.IntegerField(
+                    label=f"{item.title}: {label}",
+                    min_value=0,
+                    max_value=99,
+                    widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+                )
+
+    def items(self) -> list[dict[str, Any]]:
+        return [
+            {"item": item, "fields": [self[f"item_{item.position}_{key}"] for key, _label in self.VOTES]}
+            for item in self.agenda
+        ]
+
+    def votes(self) -> dict[int, Any]:
+        from .services.meeting import Votes
+
+        data = self.cleaned_data
+        return {
+            item.position: Votes(
+                votes_for=data[f"item_{item.position}_for"],
+                votes_against=data[f"item_{item.position}_against"],
+                votes_abstained=data[f"item_{item.position}_abstained"],
+            )
+            for item in self.agenda
+        }
+
+
+class AnnouncementOrderForm(forms.Form):
+    """The date of the order announcing the contest; its number comes from the journal."""
+
+    date = forms.DateField(
+        label=_("Order date"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        error_messages={"required": _("Give the date of the order.")},
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )

@@ -330,3 +330,57 @@ class RankingVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest_id}: {self.version}"
+
+
+class Meeting(TimeStampedModel):
+    """The commission's meeting that decides the results, as the secretary (or the chair) records it: the
+    place, who was present (the quorum follows), and the votes on each item of the agenda. Its number and
+    date are the minutes' (`Commission.minutes_number`, `minutes_date`); the minutes print this record and
+    cannot be produced before it exists."""
+
+    commission = models.OneToOneField(Commission, on_delete=models.CASCADE, related_name="meeting")
+    place = models.CharField(_("place of the meeting"), max_length=255)
+    present = models.ManyToManyField(
+        CommissionMember, verbose_name=_("members present"), related_name="+", blank=True
+    )
+    members_total = models.PositiveSmallIntegerField(_("members of the commission"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("meeting of the commission")
+        verbose_name_plural = _("meetings of the commission")
+
+    def __str__(self) -> str:
+        return str(_("Meeting: %(contest)s") % {"contest": self.commission.contest})
+
+
+class MeetingItem(models.Model):
+    """An item of the meeting's agenda (the results of one category) and the votes on its decision."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    category = models.ForeignKey(
+        "contests.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("agenda item"), max_length=500)
+    votes_for = models.PositiveSmallIntegerField(_("for"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
+    votes_abstained = models.PositiveSmallIntegerField(_("abstained"), default=0)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="meeting_item_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

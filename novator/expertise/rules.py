@@ -5,6 +5,7 @@
 - `expertise.manage_assignments` — the organiser or the chair: assignments and their publication;
 - `expertise.view_commission` — the organiser, the chair, the secretary: the commission page, the ranking,
   the documents;
+- `expertise.record_meeting` — the organiser, the chair, the secretary: the meeting's attendance and votes;
 - `contests.chair_contest` — the chair or an administrator: confirming the results, reopening sheets and
   the expertise (used by `contests.workflow`);
 - `expertise.review_application` — an expert with a published assignment to the application and no
@@ -142,6 +143,7 @@ rules.add_perm("expertise.manage_commission", can_manage)
 rules.add_perm("expertise.manage_assignments", can_manage | is_chair)
 rules.add_perm("expertise.view_commission", can_view_commission)
 rules.add_perm("contests.chair_contest", is_admin | is_chair)
+rules.add_perm("expertise.record_meeting", can_view_commission)
 rules.add_perm("expertise.review_application", reviews_application | chairs_without_conflict)
 rules.add_perm("expertise.score", owns_sheet)
 rules.add_perm("expertise.declare_conflict", is_member | can_manage)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commission, experts, jury, proposals, results, rounds, sheets
+from .views import commission, experts, jury, meeting, proposals, results, rounds, sheets
 
 app_name = "expertise"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("experts/<int:pk>/", experts.expert_edit, name="expert_edit"),
     path("sheets/<int:pk>/", sheets.sheet, name="sheet"),
     path("sheets/<int:pk>/reopen/", sheets.sheet_reopen, name="sheet_reopen"),
+    path("sheets/<int:pk>/print.docx", sheets.sheet_print, name="sheet_print"),
     path("sheets/<int:pk>/conflict/", sheets.conflict_declare, name="conflict_declare"),
     path("contests/<int:pk>/", commission.commission, name="commission"),
     path("contests/<int:pk>/setup/", commission.commission_setup, name="commission_setup"),
@@ -58,6 +59,14 @@ urlpatterns = [
     path("contests/<int:pk>/next-stage/<int:application_pk>/", rounds.next_stage, name="next_stage"),
     path("contests/<int:pk>/scoring-settings/", results.scoring_settings, name="scoring_settings"),
     path("contests/<int:pk>/reopen/", results.results_reopen, name="results_reopen"),
+    path("contests/<int:pk>/meeting/", meeting.meeting, name="meeting"),
     path("contests/<int:pk>/minutes.docx", results.minutes_download, name="minutes"),
     path("contests/<int:pk>/order.docx", results.order_download, name="order"),
+    path("contests/<int:pk>/conclusions.docx", results.conclusions_download, name="conclusions"),
+    path("contests/<int:pk>/announcement.docx", results.announcement_download, name="announcement"),
+    path(
+        "contests/<int:pk>/announcement/register/",
+        results.announcement_register,
+        name="announcement_register",
+    ),
 ]

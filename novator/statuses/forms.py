@@ -128,10 +128,15 @@ class ExtendForm(forms.Form):
         label=_("New end of the term"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
     )
     order_number = forms.CharField(
-        label=_("Order number"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=_("Order number"),
+        max_length=50,
+        error_messages={"required": _("Give the number of the order.")},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     order_date = forms.DateField(
-        label=_("Order date"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+        label=_("Order date"),
+        error_messages={"required": _("Give the date of the order.")},
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
     )
     grounds = forms.CharField(
         label=_("Grounds"),
@@ -155,12 +160,14 @@ class RevokeForm(forms.Form):
     )
     order_number = forms.CharField(
         label=_("Order number"),
-        required=False,
         max_length=50,
+        error_messages={"required": _("Give the number of the order.")},
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     order_date = forms.DateField(
-        label=_("Order date"), required=False, widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+        label=_("Order date"),
+        error_messages={"required": _("Give the date of the order.")},
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

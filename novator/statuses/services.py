@@ -166,7 +166,8 @@ def status_revoke(
     order_number: str = "",
     order_date: datetime.date | None = None,
 ) -> StatusAssignment:
-    """End a status early (no report, programme not carried out, the organisation's request …)."""
+    """End a status early (no report, programme not carried out, the organisation's request …) by the
+    authority's order: its number and date are required, as for an extension."""
     assignment = (
         StatusAssignment.objects.select_for_update(of=("self",))
         .select_related("organization")
@@ -189,6 +190,13 @@ def status_revoke(
             }
         )
     order_number = (order_number or "").strip()
+    missing = {}
+    if not order_number:  # a status ends by the authority's order, as it was awarded and extended
+        missing["order_number"] = [_("Give the number of the order.")]
+    if order_date is None:
+        missing["order_date"] = [_("Give the date of the order.")]
+    if missing:
+        raise ValidationError(missing)
     assignment.revoked_on = on
     assignment.revocation_grounds = grounds
     assignment.full_clean()

@@ -449,6 +449,27 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "get",
         "allow": ["methodologist_x", "methodologist_y", "admin"],
     },
+    "documents:template_download": {
+        "kwargs": {"municipality_pk": "@mun_x", "kind": "minutes"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
+    "documents:template_restore": {
+        "kwargs": {"municipality_pk": "@mun_x", "kind": "minutes"},
+        "method": "post",
+        "allow": ["methodologist_x", "admin"],
+    },
+    "documents:template_upload": {
+        "kwargs": {"municipality_pk": "@mun_x", "kind": "minutes"},
+        "method": "post",
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
+    },
+    "documents:templates": {
+        "kwargs": {},
+        "method": "get",
+        "allow": ["methodologist_x", "methodologist_y", "admin"],
+    },
     "documents:requisites_edit": {
         "kwargs": {"kind": "authority", "pk": "@mun_x"},
         "method": "get",
@@ -469,6 +490,19 @@ MATRIX: dict[str, dict[str, Any]] = {
         "kwargs": {"pk": "@application"},
         "method": "get",
         "allow": ["coordinator_a", "expert_assigned", "methodologist_x", "admin"],
+    },
+    "contests:application_print": {
+        "kwargs": {"pk": "@application"},
+        "method": "get",
+        "allow": ["coordinator_a", "expert_assigned", "methodologist_x", "admin"],
+    },
+    # no signed scan in the world: 404 for everyone (who may read it is tested in contests)
+    "contests:application_signed": {"kwargs": {"pk": "@application"}, "method": "get", "allow": []},
+    "contests:application_signed_upload": {
+        "kwargs": {"pk": "@application"},
+        "method": "post",
+        "allow": [],
+        "refused": ["coordinator_a", "admin"],
     },
     "contests:application_upload": {
         "kwargs": {"pk": "@draft_application", "requirement_pk": "@draft_requirement"},
@@ -983,6 +1017,27 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "post",
         "allow": ["methodologist_x", "admin"],
     },
+    "expertise:announcement": {
+        "kwargs": {"pk": "@contest"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
+    "expertise:announcement_register": {
+        "kwargs": {"pk": "@contest"},
+        "method": "post",
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
+    },
+    "expertise:conclusions": {
+        "kwargs": {"pk": "@contest"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
+    "expertise:meeting": {
+        "kwargs": {"pk": "@contest"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
     "expertise:minutes": {
         "kwargs": {"pk": "@contest"},
         "method": "get",
@@ -1106,6 +1161,11 @@ MATRIX: dict[str, dict[str, Any]] = {
         "refused": ["methodologist_x", "admin"],
     },
     "expertise:sheet": {
+        "kwargs": {"pk": "@sheet"},
+        "method": "get",
+        "allow": ["expert_assigned", "methodologist_x", "admin"],
+    },
+    "expertise:sheet_print": {
         "kwargs": {"pk": "@sheet"},
         "method": "get",
         "allow": ["expert_assigned", "methodologist_x", "admin"],

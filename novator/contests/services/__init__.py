@@ -10,7 +10,9 @@ from ..checks import completeness_errors, is_administrator, nominee_errors, rece
 from ._common import now as _now
 from .applications import (
     APPLICATION_FIELDS,
+    SIGNED_SCAN_STATES,
     application_attach_document,
+    application_attach_signed_scan,
     application_create,
     application_record_outcome,
     application_transition,
@@ -55,8 +57,10 @@ __all__ = [
     "APPLICATION_FIELDS",
     "CONTEST_FIELDS",
     "CONTEST_TRANSITION_HOOKS",
+    "SIGNED_SCAN_STATES",
     "_now",
     "application_attach_document",
+    "application_attach_signed_scan",
     "application_create",
     "application_nominate_next_stage",
     "application_record_outcome",

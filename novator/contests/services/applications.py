@@ -27,6 +27,7 @@ from ..models import (
     ContestKind,
     ContestState,
     RequiredDocument,
+    SignedApplication,
 )
 from ..workflow import APPLICATION_TRANSITIONS, EDITABLE_STATES
 from . import _common
@@ -284,6 +285,45 @@ def application_attach_document(
         changes={requirement.title: [None, document.original_name]},
     )
     return document
+
+
+#: the signed scan of the application: a PDF or a photo of the signed pages
+SIGNED_SCAN_TYPES = ("pdf", "jpg", "png")
+SIGNED_SCAN_MAX_MB = 10
+SIGNED_SCAN_STATES = frozenset({ApplicationState.SUBMITTED, ApplicationState.ACCEPTED})
+
+
+@transaction.atomic
+def application_attach_signed_scan(*, actor: Any, application: Application, upload: Any) -> SignedApplication:
+    """Attach (or replace) the scan of the submitted application signed by the head: PDF, JPEG or PNG up
+    to 10 MB, checked by content (a renamed file of another type is refused)."""
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    require(actor, "contests.apply", application)
+    if application.state not in SIGNED_SCAN_STATES:
+        raise ValidationError(_("The signed application is uploaded after the application is submitted."))
+    kind = check_upload(upload, allowed=SIGNED_SCAN_TYPES, max_bytes=SIGNED_SCAN_MAX_MB * 1024 * 1024)
+    name = safe_filename(getattr(upload, "name", "file"), kind)
+    scan = SignedApplication.objects.filter(application=application).first()
+    old_file = scan.file.name if scan else None
+    if scan is None:
+        scan = SignedApplication(application=application)
+    scan.original_name = (getattr(upload, "name", None) or name)[:255]
+    scan.file_type = kind
+    scan.size = upload.size
+    scan.uploaded_by = user_or_none(actor)
+    upload.seek(0)
+    scan.file.save(name, upload, save=False)
+    scan.save()
+    if old_file and old_file != scan.file.name:
+        storage = scan.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    audit.record(
+        actor=actor,
+        action="application.signed_scan",
+        obj=application,
+        changes={"signed_scan": [old_file and "replaced", scan.original_name]},
+    )
+    return scan
 
 
 @transaction.atomic

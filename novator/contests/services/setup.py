@@ -193,7 +193,7 @@ CATEGORY = SetupPart(
 CRITERION = SetupPart(
     Criterion,
     "criteria",
-    ("name", "description", "max_points", "weight", "position", "round"),
+    ("name", "description", "levels", "max_points", "weight", "position", "round"),
     "criterion",
     _clean_criterion,
 )

@@ -163,3 +163,53 @@ def test_too_many_files_is_a_400_not_a_500(client, coordinator, application, set
     response = client.post(_upload_url(application, "Заявка"), {"file": uploads})
     assert response.status_code == 400
     assert not ApplicationDocument.objects.exists()
+
+
+# --- the application signed by the head -----------------------------------------------------------
+
+
+def test_the_signed_application_is_printed_and_its_scan_uploaded_back(client, coordinator, application):
+    from docx import Document
+
+    from novator.contests.models import ApplicationState, SignedApplication
+    from novator.core.docx_check import gost_problems
+
+    url = reverse("contests:application_signed_upload", args=[application.pk])
+    client.force_login(coordinator)
+    assert (
+        client.get(reverse("contests:application_print", args=[application.pk])).status_code == 302
+    )  # draft
+    with pytest.raises(ValidationError, match="after the application is submitted"):
+        services.application_attach_signed_scan(
+            actor=coordinator, application=application, upload=files.pdf()
+        )
+    type(application).objects.filter(pk=application.pk).update(state=ApplicationState.SUBMITTED, number=7)
+    response = client.get(reverse("contests:application_print", args=[application.pk]))
+    import io
+
+    document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    assert gost_problems(document) == []
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "ЗАЯВКА" in text and "М.П.\t__.__.20__" in text and "________________" in text
+    pdf = client.get(reverse("contests:application_print", args=[application.pk]), {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    # a renamed executable and a DOCX are refused; nothing is stored
+    for upload in (files.exe_as_pdf("скан.pdf"), SimpleUploadedFile("скан.docx", files.docx_bytes())):
+        assert client.post(url, {"file": upload}).status_code == 302
+    assert not SignedApplication.objects.exists()
+    assert client.post(url, {"file": files.png("скан.png")}).status_code == 302
+    scan = SignedApplication.objects.get()
+    assert scan.file_type == "png" and scan.original_name == "скан.png"
+    assert client.get(reverse("contests:application_signed", args=[application.pk])).status_code == 200
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "скан.png" in page
+
+
+def test_only_the_applicant_uploads_the_signed_scan(client, coordinator_b, application):
+    from novator.contests.models import ApplicationState
+
+    type(application).objects.filter(pk=application.pk).update(state=ApplicationState.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        services.application_attach_signed_scan(
+            actor=coordinator_b, application=application, upload=files.pdf()
+        )

@@ -57,10 +57,17 @@ def test_methodologist_creates_a_contest_with_the_default_set(methodologist, mun
         "Grounding",
         "Feasibility",
         "Measurable results",
-        "Transferability",
-        "Quality of the documents",
+        "Possibility of replication",
+        "Quality of drawing up the documents",
     ]
     assert {c.max_points for c in criteria} == {Decimal(3)}
+    # the levels are shown to experts and printed on the expert sheet
+    assert criteria[0].level_lines == [
+        "0 — does not meet",
+        "1 — partly meets",
+        "2 — largely meets",
+        "3 — fully meets",
+    ]
     assert contest.max_total == Decimal(21)
     assert contest.threshold_points == Decimal("12.60")
     assert contest.sections.filter(key="relevance", required=True).exists()

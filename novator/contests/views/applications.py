@@ -3,20 +3,23 @@ formal check), and document downloads."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from novator.accounts.scope import get_scope
+from novator.core.docx_pdf import PDF_MIME, docx_pdf
 from novator.core.files import FILE_TYPES, attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
 from novator.core.idempotency import once_per_token
@@ -25,7 +28,15 @@ from novator.organizations.models import Organization
 
 from .. import selectors, services
 from ..forms import ApplicationForm, ApplicationStartForm, DocumentUploadForm, ReasonForm
-from ..models import Application, ApplicationDocument, ApplicationState, ContestKind, ContestState
+from ..models import (
+    Application,
+    ApplicationDocument,
+    ApplicationState,
+    ContestKind,
+    ContestState,
+    SignedApplication,
+)
+from ..passport import passport_docx
 from ..workflow import APPLICATION_TRANSITIONS, allowed
 from .public import _get_contest
 
@@ -153,6 +164,8 @@ def _detail_context(request: HttpRequest, application: Application, reviewer: bo
         "lock_reason": lock_reason,
         "actions": actions,
         "documents": documents,
+        "signed_scan": getattr(application, "signed_scan", None),  # joined by the selector
+        "can_upload_signed": can_apply and application.state in services.SIGNED_SCAN_STATES,
         "sections": [{"section": s, "text": texts.get(s.key, "")} for s in contest.sections.all()],
         "results_published": contest.state == ContestState.PUBLISHED,
         "checklist": services.completeness_errors(application) if can_edit else None,
@@ -281,3 +294,59 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     ):
         raise PermissionDenied
     return attachment_response(document.file, safe_filename(document.original_name, document.file_type))
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment_bytes(content: bytes, filename: str, mime: str) -> FileResponse:
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=mime)
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)  # the application carries personal data
+    return response
+
+
+@login_required
+def application_print(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The submitted application to print and sign (DOCX; `?format=pdf` for its PDF twin)."""
+    application, _reviewer = _get_application(request, pk)
+    if application.state == ApplicationState.DRAFT:
+        messages.error(request, _("An application is printed for signature once it is submitted."))
+        return redirect(application)
+    content = passport_docx(application)
+    name = f"application-{application.number or application.pk}"
+    if request.GET.get("format") == "pdf":
+        return attachment_bytes(docx_pdf(content), f"{name}.pdf", PDF_MIME)
+    return attachment_bytes(content, f"{name}.docx", DOCX_MIME)
+
+
+@login_required
+@require_POST
+def application_signed_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator uploads the scan of the application signed by the head."""
+    application, reviewer = _get_application(request, pk)
+    if reviewer or not request.user.has_perm("contests.apply", application):
+        raise PermissionDenied
+    upload = request.FILES.get("file")
+    try:
+        services.application_attach_signed_scan(actor=request.user, application=application, upload=upload)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The signed application is uploaded."))
+    return redirect(application)
+
+
+@login_required
+def application_signed_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    application, _reviewer = _get_application(request, pk)
+    user = request.user
+    if not (
+        user.has_perm("contests.view_documents", application) or user.has_perm(REVIEW_PERMISSION, application)
+    ):
+        raise PermissionDenied
+    scan = SignedApplication.objects.filter(application=application).first()
+    if scan is None:
+        raise Http404(_("The signed application is not uploaded."))
+    return attachment_response(scan.file, safe_filename(scan.original_name, scan.file_type))

@@ -8,6 +8,7 @@ from ._common import (
     contest_criteria,
     criterion_specs,
     expert_choices,
+    meeting_of,
 )
 from .commission import (
     Cell,
@@ -44,6 +45,7 @@ __all__ = [
     "expert_assignments",
     "expert_choices",
     "latest_proposal",
+    "meeting_of",
     "proposal_detail",
     "sheet_detail",
     "sheet_scores",

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from novator.contests import scoring
 from novator.contests.models import Application, ApplicationState, Contest, Criterion
 
-from ..models import Commission, Expert, ScoreSheet
+from ..models import Commission, Expert, Meeting, ScoreSheet
 
 SUBMITTED = ScoreSheet.State.SUBMITTED
 
@@ -40,3 +40,14 @@ def criterion_specs(criteria: list[Criterion]) -> list[scoring.CriterionSpec]:
 
 def contest_criteria(contest: Contest) -> list[Criterion]:
     return list(Criterion.objects.filter(contest=contest).order_by("position", "pk"))
+
+
+def meeting_of(commission: Commission | None) -> Meeting | None:
+    """The recorded meeting of the commission with its agenda items and the members present."""
+    if commission is None:
+        return None
+    return (
+        Meeting.objects.filter(commission=commission)
+        .prefetch_related("items", "present__expert__user", "present__expert__organization")
+        .first()
+    )

@@ -1,6 +1,7 @@
 """Writes of the expertise. Each service is keyword-only, takes `actor` (None: the system), checks the
 permission, runs in one transaction, records the audit event and sends e-mail on commit."""
 
+from .announcement import announcement_order_register
 from .assignments import (
     AutoAssignment,
     assignment_add,
@@ -17,6 +18,7 @@ from .commission import (
     conflict_declare,
     expert_profile_save,
 )
+from .meeting import AgendaItem, Votes, agenda, has_quorum, meeting_record
 from .proposals import (
     assignment_proposal_start,
     proposal_accept,
@@ -45,8 +47,12 @@ from .scoring import scoring_settings_update
 from .sheets import parse_points, sheet_reopen, sheet_save_draft, sheet_submit
 
 __all__ = [
+    "AgendaItem",
     "AutoAssignment",
     "Override",
+    "Votes",
+    "agenda",
+    "announcement_order_register",
     "assignment_add",
     "assignment_proposal_start",
     "assignment_remove",
@@ -58,7 +64,9 @@ __all__ = [
     "commission_setup",
     "conflict_declare",
     "expert_profile_save",
+    "has_quorum",
     "is_last",
+    "meeting_record",
     "on_contest_transition",
     "parse_points",
     "professional_results_confirm",

@@ -105,6 +105,13 @@ def results_confirm(
     if problems:
         raise ValidationError(problems, code="incomplete")
     minutes_number = (minutes_number or "").strip()
+    if not minutes_number or minutes_date is None:  # no document prints «№ ____»
+        missing = {}
+        if not minutes_number:
+            missing["minutes_number"] = [_("Enter the number of the commission's minutes.")]
+        if minutes_date is None:
+            missing["minutes_date"] = [_("Enter the date of the commission's minutes.")]
+        raise ValidationError(missing)
     if len(minutes_number) > 50:
         raise ValidationError({"minutes_number": _("The number is at most 50 characters.")})
     decided, errors = _overrides(overrides, ranking)

@@ -8,6 +8,7 @@ submit_sheet(assignment, [3, 8])               # points per criterion (by positi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,9 @@ from novator.expertise.models import (
     ScoreSheet,
 )
 from novator.organizations.tests.factories import MunicipalityFactory
+
+#: the minutes' number and date the chair gives when confirming the results
+MINUTES: dict[str, Any] = {"minutes_number": "1", "minutes_date": datetime.date(2023, 6, 1)}
 
 
 class ExpertFactory(factory.django.DjangoModelFactory):
@@ -122,3 +126,22 @@ def publish(commission: Commission) -> Commission:
     commission.assignments_published_at = timezone.now()
     commission.save(update_fields=["assignments_published_at"])
     return commission
+
+
+def record_meeting(contest: Any, actor: Any = None, *, place: str = "МКУ «ИМЦ», ул. Ленина, 37") -> Any:
+    """The meeting with every member present and every item adopted unanimously."""
+    from novator.expertise import services
+    from novator.expertise.models import CommissionMember
+
+    members = list(CommissionMember.objects.filter(commission__contest=contest).values_list("pk", flat=True))
+    votes = {item.position: services.Votes(len(members), 0, 0) for item in services.agenda(contest)}
+    commission = contest.commission
+    return services.meeting_record(
+        actor=actor,
+        contest=contest,
+        number=commission.minutes_number or MINUTES["minutes_number"],
+        date=commission.minutes_date or MINUTES["minutes_date"],
+        place=place,
+        present=members,
+        votes=votes,
+    )

@@ -10,6 +10,7 @@ from novator.accounts.models import Role
 from novator.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from novator.expertise import services
 from novator.expertise.models import Assignment, CommissionMember, ScoreSheet
+from novator.expertise.tests.factories import MINUTES, record_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,9 @@ def test_commission_and_ranking_pages(client, people, scored, contest, role, pag
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("document", ["minutes", "order"])
 def test_documents(client, people, scored, contest, chair, role, document):
-    services.results_confirm(actor=chair.user, contest=contest)
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
+    contest.refresh_from_db()
+    record_meeting(contest)
     response = login(client, people, role).get(reverse(f"expertise:{document}", args=[contest.pk]))
     assert response.status_code == expected(role, COMMISSION_VIEWERS)
 
@@ -174,7 +177,9 @@ def test_sheet_reopen_action(client, people, scored, expert_profile, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_confirm_and_reopen_results(client, people, scored, contest, role):
     client = login(client, people, role)
-    response = client.post(reverse("expertise:ranking", args=[contest.pk]), {"minutes_number": "1"})
+    response = client.post(
+        reverse("expertise:ranking", args=[contest.pk]), {"minutes_number": "1", "minutes_date": "2023-06-01"}
+    )
     contest.refresh_from_db()
     chair_like = {"admin", "chair"}
     if role == "anonymous":

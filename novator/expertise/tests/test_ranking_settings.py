@@ -19,7 +19,14 @@ from novator.expertise.models import ScoreSheet
 from novator.expertise.ranking import contest_ranking
 from novator.organizations.tests.factories import OrganizationFactory
 
-from .factories import AssignmentFactory, CommissionMemberFactory, ExpertFactory, publish, submit_sheet
+from .factories import (
+    MINUTES,
+    AssignmentFactory,
+    CommissionMemberFactory,
+    ExpertFactory,
+    publish,
+    submit_sheet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +144,7 @@ def test_results_confirmation_uses_the_official_ranking(chair, scored, contest):
     calibrated = {r.application.pk: r.calibrated.total for r in ranking.rows}
     raw = {r.application.pk: r.raw.total for r in ranking.rows}
     assert calibrated != raw
-    services.results_confirm(actor=chair.user, contest=contest)
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     for application in scored:
         application.refresh_from_db()
         assert application.total == calibrated[application.pk]
@@ -182,14 +189,17 @@ def test_the_minutes_contain_the_agreement_figures(scored, contest, chair, exper
     contest.calibration_min_sheets = 2
     contest.spread_threshold_percent = 10
     contest.save()
-    services.results_confirm(actor=chair.user, contest=contest)
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     contest.refresh_from_db()
     document = Document(io.BytesIO(documents.render("minutes.docx", documents.minutes_context(contest))))
     parts = [p.text for p in document.paragraphs]
     parts += [" | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows]
     text = "\n".join(parts)
-    assert "Коэффициент конкордации Кендалла W = 0,929 — согласованность очень высокая" in text
-    assert "ICC(1) = " in text and "Официальный рейтинг — по средним баллам экспертов" in text
+    # a high W on a block of 2 experts × 3 applications is not significant: the words say so
+    assert "Коэффициент конкордации Кендалла W = 0,929 (χ² = " in text
+    assert "статистически не значим: согласованность оценок экспертов не подтверждена" in text
+    assert "очень высокая" not in text
+    assert "ICC(1) = " in text and "Рейтинг составлен по средним баллам экспертов" in text
     assert f"№ {scored[0].number} {scored[0].organization.short_name}: от 7,00 до 8,00" in text
     assert f"{expert_profile.user.display_name} | 3 | +0,67 | да" in text
     assert "Средний балл | Откалибр. балл | Итоговый балл" in text

@@ -16,7 +16,7 @@ from novator.expertise import services
 from novator.expertise.ranking import contest_ranking
 from novator.statuses.models import StatusAssignment
 
-from .factories import AssignmentFactory, submit_sheet
+from .factories import MINUTES, AssignmentFactory, submit_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_confirm_writes_the_outcomes_and_moves_the_contest(scored, contest, chai
 def test_an_override_needs_a_reason(scored, contest, chair):
     with pytest.raises(ValidationError) as error:
         services.results_confirm(
-            actor=chair.user, contest=contest, overrides={scored[1].pk: {"awarded": True}}
+            actor=chair.user, contest=contest, **MINUTES, overrides={scored[1].pk: {"awarded": True}}
         )
     assert f"reason_{scored[1].pk}" in error.value.message_dict
     contest.refresh_from_db()
@@ -68,6 +68,7 @@ def test_an_override_needs_a_reason(scored, contest, chair):
     services.results_confirm(
         actor=chair.user,
         contest=contest,
+        **MINUTES,
         overrides={
             scored[1].pk: {"awarded": True, "reason": "Квота увеличена решением комиссии"},
             scored[0].pk: {"awarded": True, "reason": ""},  # agrees with the proposal: no reason needed
@@ -83,10 +84,12 @@ def test_an_override_needs_a_reason(scored, contest, chair):
 
 def test_overrides_of_unknown_applications_are_refused(scored, contest, chair):
     with pytest.raises(ValidationError, match="not in the ranking"):
-        services.results_confirm(actor=chair.user, contest=contest, overrides={999999: {"awarded": True}})
+        services.results_confirm(
+            actor=chair.user, contest=contest, **MINUTES, overrides={999999: {"awarded": True}}
+        )
     with pytest.raises(ValidationError, match="must say whether"):
         services.results_confirm(
-            actor=chair.user, contest=contest, overrides={scored[0].pk: {"awarded": "yes"}}
+            actor=chair.user, contest=contest, **MINUTES, overrides={scored[0].pk: {"awarded": "yes"}}
         )
 
 
@@ -94,7 +97,7 @@ def test_confirm_waits_for_every_sheet(commission, applications, expert_profile,
     AssignmentFactory(application=applications[0], expert=expert_profile)
     submit_sheet(AssignmentFactory(application=applications[1], expert=expert_profile), [3, 10])
     with pytest.raises(ValidationError) as error:
-        services.results_confirm(actor=chair.user, contest=contest)
+        services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     text = " ".join(error.value.messages)
     assert "1 scoring sheet(s) are not submitted yet." in text
     assert f"{applications[2]} has no submitted scoring sheet." in text
@@ -103,8 +106,8 @@ def test_confirm_waits_for_every_sheet(commission, applications, expert_profile,
 def test_only_the_chair_confirms_and_reopens(scored, contest, methodologist, expert_profile, chair):
     for user in (methodologist, expert_profile.user):
         with pytest.raises(PermissionDenied):
-            services.results_confirm(actor=user, contest=contest)
-    services.results_confirm(actor=chair.user, contest=contest)
+            services.results_confirm(actor=user, contest=contest, **MINUTES)
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     with pytest.raises(PermissionDenied):
         services.results_reopen(actor=methodologist, contest=contest, reason="Ошибка")
     with pytest.raises(ValidationError):
@@ -130,7 +133,7 @@ def test_publication_awards_the_statuses_for_the_term(
     contest.academic_year = "2022/23"
     contest.status_term_years = 3
     contest.save()
-    services.results_confirm(actor=chair.user, contest=contest)
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     with django_capture_on_commit_callbacks(execute=True):
         _publish(contest, methodologist, datetime.date(2023, 9, 1))
     statuses = {s.organization_id: s for s in StatusAssignment.objects.all()}
@@ -154,7 +157,7 @@ def test_publication_awards_the_statuses_for_the_term(
 def test_the_term_starts_on_1_september_when_the_order_is_earlier(scored, contest, chair, methodologist):
     contest.academic_year = "2023/24"
     contest.save()
-    services.results_confirm(actor=chair.user, contest=contest)
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     _publish(contest, methodologist, datetime.date(2023, 6, 15))
     status = StatusAssignment.objects.first()
     assert (status.starts_on, status.ends_on, status.order_date) == (
@@ -168,6 +171,7 @@ def test_overridden_winner_is_awarded_and_refused_one_is_not(scored, contest, ch
     services.results_confirm(
         actor=chair.user,
         contest=contest,
+        **MINUTES,
         overrides={
             scored[1].pk: {"awarded": True, "reason": "Решение комиссии"},
             scored[2].pk: {"awarded": False, "reason": "Выявлено несоответствие требованиям"},

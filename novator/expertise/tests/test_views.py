@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from decimal import Decimal
@@ -15,7 +14,15 @@ from novator.contests.tests.factories import ApplicationFactory
 from novator.expertise.models import Assignment, CommissionMember, Score, ScoreSheet
 from novator.organizations.tests.factories import OrganizationFactory
 
-from .factories import AssignmentFactory, CommissionMemberFactory, ExpertFactory, publish, submit_sheet
+from .factories import (
+    MINUTES,
+    AssignmentFactory,
+    CommissionMemberFactory,
+    ExpertFactory,
+    publish,
+    record_meeting,
+    submit_sheet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +138,9 @@ def test_commission_page_query_count_is_pinned(
         CommissionMemberFactory(commission=commission, expert=ExpertFactory())
     client.force_login(methodologist)
     # one more than before: the latest assignment proposal; and one for the members' teacher and
-    # coordinator roles (a conflict of interest, issue #20)
-    with django_assert_max_num_queries(14):
+    # coordinator roles (a conflict of interest, issue #20); two for the order announcing the contest
+    # (the journal's entry and the organiser's permission to register it)
+    with django_assert_max_num_queries(16):
         assert client.get(url("commission", contest.pk)).status_code == 200
 
 
@@ -321,7 +329,11 @@ def test_documents_are_offered_after_confirmation_only(client, methodologist, ch
     assert response.status_code == 302  # not confirmed yet
     from novator.expertise import services
 
-    services.results_confirm(actor=chair.user, contest=contest, minutes_date=datetime.date(2023, 6, 1))
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
+    contest.refresh_from_db()
+    response = client.get(url("minutes", contest.pk))  # the meeting is not recorded yet
+    assert response.status_code == 302 and response["Location"] == url("meeting", contest.pk)
+    record_meeting(contest)
     response = client.get(url("minutes", contest.pk))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

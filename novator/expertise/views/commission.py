@@ -13,9 +13,18 @@ from django.views.decorators.http import require_POST
 
 from novator.contests.models import Application, ContestState
 from novator.core.idempotency import once_per_token
+from novator.documents.models import OrderPurpose
+from novator.documents.selectors import registered_order
 
 from .. import selectors, services
-from ..forms import AssignmentForm, CommissionForm, ConflictForm, MaxLoadForm, MemberForm
+from ..forms import (
+    AnnouncementOrderForm,
+    AssignmentForm,
+    CommissionForm,
+    ConflictForm,
+    MaxLoadForm,
+    MemberForm,
+)
 from ..models import Assignment, CommissionMember, Expert
 from ._common import error_messages, form_errors, get_contest
 
@@ -42,6 +51,10 @@ def commission(request: HttpRequest, pk: int) -> HttpResponse:
         and commission is not None
         and commission.assignments_published_at is None,
         "chart": overview.chart(),
+        "announcement": registered_order(contest, OrderPurpose.ANNOUNCEMENT),
+        "announcement_form": AnnouncementOrderForm()
+        if user.has_perm("contests.manage_contest", contest)
+        else None,
     }
     if can_manage and editable:
         context["commission_form"] = CommissionForm(

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from novator.contests.models import ContestState
 from novator.core.forms import apply_validation_error
 
-from .. import documents, services
-from ..forms import ConfirmForm, ReasonForm, ScoringSettingsForm
-from ..models import Commission
+from .. import documents, selectors, services
+from ..forms import AnnouncementOrderForm, ConfirmForm, ReasonForm, ScoringSettingsForm
+from ..models import Commission, ScoreSheet
 from ..ranking import Agreement, CategoryRanking, Ranking, contest_ranking
+from ..services.meeting import MEETING_STATES
 from ..services.results import reason_field
 from ..services.scoring import scoring_locked_reason
 from ._common import error_messages, form_errors, get_contest
@@ -151,6 +152,14 @@ def _hidden_row_errors(request: HttpRequest, form: ConfirmForm, pages: dict[str,
                 messages.error(request, f"{form.fields[name].label}: {error}")
 
 
+def _minutes_initial(contest: Any) -> dict[str, Any]:
+    """The minutes' number and date as the meeting recorded them: the chair confirms with the same."""
+    commission = _commission(contest)
+    if commission is None:
+        return {}
+    return {"minutes_number": commission.minutes_number, "minutes_date": commission.minutes_date}
+
+
 @login_required
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.view_commission")
@@ -162,7 +171,12 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     ranking.load_applications(row for page in pages.values() for row in page.object_list)
     can_confirm = contest.state == ContestState.EXPERTISE and user.has_perm("contests.chair_contest", contest)
     form = (
-        ConfirmForm(request.POST or None, ranking=ranking, application_ids=_visible_ids(pages, request.POST))
+        ConfirmForm(
+            request.POST or None,
+            ranking=ranking,
+            application_ids=_visible_ids(pages, request.POST),
+            initial=_minutes_initial(contest),
+        )
         if can_confirm
         else None
     )
@@ -208,6 +222,8 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reopen": can_reopen,
             "reopen_form": ReasonForm() if can_reopen else None,
             "commission": _commission(contest),
+            "can_record_meeting": contest.state in MEETING_STATES
+            and user.has_perm("expertise.record_meeting", contest),
             "settings_locked": settings_locked,
             "settings_form": ScoringSettingsForm(contest=contest, locked=settings_locked is not None)
             if can_configure
@@ -256,14 +272,28 @@ def results_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("expertise:ranking", pk=contest.pk)
 
 
+def _wants_pdf(request: HttpRequest) -> bool:
+    """`?format=pdf`: the PDF twin of the DOCX."""
+    return request.GET.get("format") == "pdf"
+
+
 def _document(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     contest = get_contest(request, pk, "expertise.view_commission")
     if contest.state not in DECIDED_STATES:
         messages.error(request, _("The documents are ready once the chair has confirmed the results."))
         return redirect("expertise:ranking", pk=contest.pk)
     if kind == "minutes":
-        return documents.minutes_response(contest)
-    return documents.order_response(contest)
+        if selectors.meeting_of(_commission(contest)) is None:
+            messages.error(
+                request,
+                _(
+                    "Record the meeting (its place, the members present and the votes) before producing "
+                    "the minutes."
+                ),
+            )
+            return redirect("expertise:meeting", pk=contest.pk)
+        return documents.minutes_response(contest, pdf=_wants_pdf(request))
+    return documents.order_response(contest, pdf=_wants_pdf(request))
 
 
 @login_required
@@ -274,3 +304,51 @@ def minutes_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def order_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _document(request, pk, "order")
+
+
+@login_required
+def announcement_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The order announcing the contest (a draft with «ПРОЕКТ» until it is registered)."""
+    contest = get_contest(request, pk, "expertise.view_commission")
+    return documents.announcement_response(contest, pdf=_wants_pdf(request))
+
+
+@login_required
+@require_POST
+def announcement_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser registers the order announcing the contest: its number comes from the journal."""
+    contest = get_contest(request, pk, "contests.manage_contest")
+    form = AnnouncementOrderForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("expertise:commission", pk=contest.pk)
+    try:
+        order = services.announcement_order_register(
+            actor=request.user, contest=contest, date=form.cleaned_data["date"]
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The order announcing the contest is registered: %(order)s.")
+            % {"order": f"от {order.date:%d.%m.%Y} № {order.number}"},
+        )
+    return redirect("expertise:commission", pk=contest.pk)
+
+
+@login_required
+def conclusions_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The expert conclusions of every submitted sheet, one per page: the annex of the minutes."""
+    contest = get_contest(request, pk, "expertise.view_commission")
+    sheets = list(
+        ScoreSheet.objects.filter(assignment__application__contest=contest, state=ScoreSheet.State.SUBMITTED)
+        .select_related("assignment__application__organization", "assignment__expert__user")
+        .order_by("assignment__application__number", "assignment__expert__user__last_name", "pk")
+    )
+    if not sheets:
+        messages.error(request, _("No expert has submitted a conclusion yet."))
+        return redirect("expertise:ranking", pk=contest.pk)
+    return documents.conclusions_response(
+        contest, sheets, f"conclusions-contest-{contest.pk}.docx", pdf=_wants_pdf(request)
+    )

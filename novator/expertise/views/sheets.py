@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from novator.contests.models import ContestState
 from novator.core.forms import apply_validation_error
 
-from .. import selectors, services
+from .. import documents, selectors, services
 from ..forms import ReasonForm, ScoreSheetForm
 from ..models import ScoreSheet
 from ..rules import expert_profile
@@ -201,4 +202,15 @@ def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": assignment.application.contest,
             "form": form,
         },
+    )
+
+
+@login_required
+def sheet_print(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The sheet to print and sign: a draft is the expert sheet (the criteria with their levels), a
+    submitted one the expert conclusion (points, comments, conclusion); `?format=pdf` for the PDF twin."""
+    sheet = _sheet(request, pk)
+    contest = sheet.assignment.application.contest
+    return documents.conclusions_response(
+        contest, [sheet], f"expert-sheet-{sheet.pk}.docx", pdf=request.GET.get("format") == "pdf"
     )

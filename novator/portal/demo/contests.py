@@ -40,6 +40,7 @@ from novator.statuses.models import StatusAssignment, StatusKind
 
 from . import contest_data as data
 from . import registry
+from .meetings import record_meeting
 from .pdf import minimal_pdf
 
 if TYPE_CHECKING:
@@ -377,6 +378,7 @@ def _historic_contest(
     expected = {pk: entry.awarded for pk, entry in entries.items()}
     if outcome != expected:
         raise DemoStoryBroken(f"{contest} ({contest.academic_year}): the scores give other winners")
+    record_meeting(Contest.objects.get(pk=contest.pk))  # attendance and votes (meetings.py)
 
     contest = contest_services.contest_record_order(
         actor=None, contest=contest, number=spec.order_number, date=spec.order_date

@@ -268,6 +268,30 @@ def test_methodologist_revokes_with_grounds_event_and_audit(methodologist, org_a
     assert log.changes["grounds"] == [None, "Не представлен ежегодный отчёт"]
 
 
+@pytest.mark.parametrize(
+    ("number", "date", "missing"),
+    [
+        ("", D(2024, 3, 14), {"order_number"}),
+        ("99", None, {"order_date"}),
+        (" ", None, {"order_number", "order_date"}),
+    ],
+)
+def test_revocation_needs_the_order_number_and_date(methodologist, org_a, number, date, missing):
+    assignment = StatusAssignmentFactory(organization=org_a)
+    with pytest.raises(ValidationError) as exc:
+        services.status_revoke(
+            actor=methodologist,
+            assignment=assignment,
+            on=D(2023, 1, 1),
+            grounds="Не представлен отчёт",
+            order_number=number,
+            order_date=date,
+        )
+    assert set(exc.value.message_dict) == missing
+    assert StatusAssignment.objects.get().revoked_on is None
+    assert not assignment.events.filter(kind="revoke").exists()
+
+
 @pytest.mark.parametrize("grounds", ["", "   ", None])
 def test_revocation_needs_grounds(methodologist, org_a, grounds):
     assignment = StatusAssignmentFactory(organization=org_a)

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from novator.core.models import ActivityLog
 from novator.organizations.tests.factories import OrganizationFactory
@@ -356,6 +357,18 @@ def test_revocation_with_empty_grounds_changes_nothing(client, methodologist, or
     response = revoke_post(client, assignment, **{"revoke-grounds": "   "})
     assert response.status_code == 200
     assert response.context["revoke_form"].errors["grounds"]
+    assert StatusAssignment.objects.get().revoked_on is None
+
+
+def test_revocation_without_the_order_changes_nothing(client, methodologist, org_a):
+    assignment = StatusAssignmentFactory(organization=org_a)
+    client.force_login(methodologist)
+    with translation.override("ru"):
+        response = revoke_post(client, assignment, **{"revoke-order_number": "", "revoke-order_date": ""})
+        assert response.status_code == 200
+        errors = response.context["revoke_form"].errors
+        assert errors["order_number"] == ["Укажите номер приказа."]
+        assert errors["order_date"] == ["Укажите дату приказа."]
     assert StatusAssignment.objects.get().revoked_on is None
 
 
