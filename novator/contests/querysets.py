@@ -8,6 +8,13 @@ from django.db.models import Q
 from novator.accounts.scope import get_scope
 
 
+def _organised_by(scope: Any, prefix: str = "") -> Q:
+    """The contests the scope's user organises: its municipalities' (as the lead) and its regions'."""
+    return Q(**{f"{prefix}organiser_municipality_id__in": scope.methodologist_municipalities}) | Q(
+        **{f"{prefix}organiser_region_id__in": scope.regional_regions}
+    )
+
+
 class ContestQuerySet(models.QuerySet):
     def public(self) -> ContestQuerySet:
         return self.exclude(state="draft")
@@ -17,15 +24,13 @@ class ContestQuerySet(models.QuerySet):
         scope = get_scope(user)
         if scope.is_admin:
             return self
-        return self.filter(
-            ~Q(state="draft") | Q(organiser_municipality_id__in=scope.methodologist_municipalities)
-        )
+        return self.filter(~Q(state="draft") | _organised_by(scope))
 
     def managed_by(self, user: Any) -> ContestQuerySet:
         scope = get_scope(user)
         if scope.is_admin:
             return self
-        return self.filter(organiser_municipality_id__in=scope.methodologist_municipalities)
+        return self.filter(_organised_by(scope))
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -39,6 +44,5 @@ class ApplicationQuerySet(models.QuerySet):
         if not scope.authenticated:
             return self.none()
         return self.filter(
-            Q(organization_id__in=scope.coordinator_organizations)
-            | Q(contest__organiser_municipality_id__in=scope.methodologist_municipalities)
+            Q(organization_id__in=scope.coordinator_organizations) | _organised_by(scope, "contest__")
         )

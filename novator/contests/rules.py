@@ -6,7 +6,7 @@ from typing import Any
 
 import rules
 
-from novator.accounts.rules import is_admin, is_methodologist
+from novator.accounts.rules import is_admin, is_methodologist, is_regional_methodologist
 from novator.accounts.scope import get_scope
 
 
@@ -16,11 +16,15 @@ def _contest(obj: Any) -> Any:
 
 @rules.predicate
 def is_organiser(user: Any, obj: Any) -> bool:
-    """Methodologist of the municipality that organises the contest (regional contests: administrators)."""
+    """Methodologist of the municipality that organises (leads) the contest; for a regional contest, a
+    regional methodologist of the organising region."""
     contest = _contest(obj)
     if contest is None:
         return False
-    return contest.organiser_municipality_id in get_scope(user).methodologist_municipalities
+    scope = get_scope(user)
+    if contest.organiser_region_id is not None:
+        return contest.organiser_region_id in scope.regional_regions
+    return contest.organiser_municipality_id in scope.methodologist_municipalities
 
 
 @rules.predicate
@@ -35,7 +39,7 @@ def is_applicant(user: Any, obj: Any) -> bool:
 
 can_manage = is_admin | is_organiser
 
-rules.add_perm("contests.add_contest", is_admin | is_methodologist)
+rules.add_perm("contests.add_contest", is_admin | is_methodologist | is_regional_methodologist)
 rules.add_perm("contests.manage_contest", can_manage)
 rules.add_perm("contests.apply", is_applicant)
 rules.add_perm("contests.view_application", is_applicant | can_manage)
