@@ -24,7 +24,23 @@ class ContestQuerySet(models.QuerySet):
         scope = get_scope(user)
         if scope.is_admin:
             return self
-        return self.filter(~Q(state="draft") | _organised_by(scope))
+        return self.filter(~Q(state="draft") | _organised_by(scope) | self._coorganised_by(scope))
+
+    def _coorganised_by(self, scope: Any) -> Q:
+        """The inter-municipal contests the scope's municipalities co-organise (a subquery: no duplicates)."""
+        if not scope.methodologist_municipalities:
+            return Q(pk__in=[])
+        links = self.model.coorganisers.through.objects.filter(  # type: ignore[attr-defined]
+            municipality_id__in=scope.methodologist_municipalities
+        )
+        return Q(pk__in=links.values("contest_id"))
+
+    def followed_by(self, user: Any) -> ContestQuerySet:
+        """Contests the user organises, leads or co-organises."""
+        scope = get_scope(user)
+        if scope.is_admin:
+            return self
+        return self.filter(_organised_by(scope) | self._coorganised_by(scope))
 
     def managed_by(self, user: Any) -> ContestQuerySet:
         scope = get_scope(user)
@@ -43,6 +59,12 @@ class ApplicationQuerySet(models.QuerySet):
             return self
         if not scope.authenticated:
             return self.none()
-        return self.filter(
-            Q(organization_id__in=scope.coordinator_organizations) | _organised_by(scope, "contest__")
-        )
+        mine = Q(organization_id__in=scope.coordinator_organizations) | _organised_by(scope, "contest__")
+        if scope.methodologist_municipalities:  # co-organisers see the others' applications read-only
+            links = self.model._meta.get_field("contest").related_model.coorganisers.through.objects  # type: ignore[union-attr]
+            mine |= Q(
+                contest_id__in=links.filter(municipality_id__in=scope.methodologist_municipalities).values(
+                    "contest_id"
+                )
+            )
+        return self.filter(mine)
