@@ -47,7 +47,7 @@ def contest_list(
     if academic_year:
         qs = qs.filter(academic_year=academic_year)
     if with_setup:  # (the API: with the co-organisers of inter-municipal contests)
-        qs = qs.prefetch_related("categories", "criteria")
+        qs = qs.prefetch_related("categories", "criteria", "coorganisers")
     return qs.order_by("-opens_at", "-id")
 
 
