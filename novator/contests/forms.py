@@ -217,7 +217,7 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
         eligible: Any = self.fields["eligible_municipalities"]
         eligible.widget.choices = [(m.pk, str(m)) for m in offered.municipalities]
         if "coorganisers" in self.fields:
-            self.fields["coorganisers"].widget.choices = eligible.widget.choices  # type: ignore[attr-defined]
+            self.fields["coorganisers"].widget.choices = eligible.widget.choices
         if offered.limited:
             eligible.help_text = _("The municipalities of the organiser's region; save the organiser first.")
         if scope.is_admin:

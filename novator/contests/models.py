@@ -107,7 +107,7 @@ class Contest(TimeStampedModel):
         blank=True,
         help_text=_("Empty: organisations of every kind may apply."),
     )
-    coorganisers = models.ManyToManyField(
+    coorganisers: models.ManyToManyField[Municipality, ContestCoorganiser] = models.ManyToManyField(
         Municipality,
         verbose_name=_("co-organisers"),
         through="ContestCoorganiser",

@@ -30,7 +30,7 @@ class ContestQuerySet(models.QuerySet):
         """The inter-municipal contests the scope's municipalities co-organise (a subquery: no duplicates)."""
         if not scope.methodologist_municipalities:
             return Q(pk__in=[])
-        links = self.model.coorganisers.through.objects.filter(  # type: ignore[attr-defined]
+        links = self.model.coorganisers.through.objects.filter(
             municipality_id__in=scope.methodologist_municipalities
         )
         return Q(pk__in=links.values("contest_id"))
@@ -61,7 +61,7 @@ class ApplicationQuerySet(models.QuerySet):
             return self.none()
         mine = Q(organization_id__in=scope.coordinator_organizations) | _organised_by(scope, "contest__")
         if scope.methodologist_municipalities:  # co-organisers see the others' applications read-only
-            links = self.model._meta.get_field("contest").related_model.coorganisers.through.objects  # type: ignore[union-attr]
+            links = self.model._meta.get_field("contest").related_model.coorganisers.through.objects
             mine |= Q(
                 contest_id__in=links.filter(municipality_id__in=scope.methodologist_municipalities).values(
                     "contest_id"

@@ -172,10 +172,10 @@ class AwardForm(forms.Form):
     """Awarding a status by an order outside the contests (a КИП by the region's order, an МИП by the
     municipality's): the organisations and kinds offered are those the user may award."""
 
-    organization = forms.ModelChoiceField(
+    organization: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Organisation"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
     )
-    kind = forms.ModelChoiceField(
+    kind: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Status"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
     )
     project_title = forms.CharField(

@@ -127,6 +127,7 @@ def _check_coorganisers(contest: Contest, coorganisers: list[Any]) -> list[Any]:
             }
         )
     lead = contest.organiser_municipality
+    assert lead is not None  # `_apply_level` requires it of every level but the regional
     if any(m.pk == lead.pk for m in coorganisers):
         raise ValidationError(
             {
@@ -150,7 +151,7 @@ def _check_coorganisers(contest: Contest, coorganisers: list[Any]) -> list[Any]:
 
 def _set_coorganisers(contest: Contest, coorganisers: list[Any]) -> None:
     contest.coorganisers.set(coorganisers)
-    contest._coorganiser_list = None  # type: ignore[attr-defined]
+    contest.__dict__.pop("_coorganiser_list", None)  # read again on the next `coorganiser_list()`
 
 
 def _check_regulation(upload: Any) -> str | None:
