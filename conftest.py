@@ -86,6 +86,23 @@ def observer(region: Any) -> Any:
     return _user(Role.OBSERVER, region=region)
 
 
+@pytest.fixture
+def regional_methodologist(region: Any) -> Any:
+    """The regional methodologist of the region of `municipality` and `other_municipality`."""
+    return _user(Role.REGIONAL_METHODOLOGIST, region=region)
+
+
+@pytest.fixture
+def other_region(db: Any) -> Any:
+    return RegionFactory(name="Ростовская область", code="61")
+
+
+@pytest.fixture
+def other_regional_methodologist(other_region: Any) -> Any:
+    """A regional methodologist of another region."""
+    return _user(Role.REGIONAL_METHODOLOGIST, region=other_region)
+
+
 _MODULES_IN_A_TRANSACTION: set[str] = set()
 
 

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     TEACHER = "teacher", _("Teacher")
     EXPERT = "expert", _("Expert")
     OBSERVER = "observer", _("Observer")
+    REGIONAL_METHODOLOGIST = "regional_methodologist", _("Regional methodologist")
 
 
 def display_name(last_name: str, first_name: str, middle_name: str, username: str) -> str:
@@ -65,6 +66,8 @@ class RoleAssignment(models.Model):
     - methodologist: a municipality;
     - coordinator, teacher: an organisation;
     - observer: a region or a municipality;
+    - regional methodologist: a region (sees its municipalities read-only, runs the region's contests and
+      awards its statuses);
     - admin, expert: no scope.
     """
 
@@ -109,6 +112,12 @@ class RoleAssignment(models.Model):
                         organization__isnull=False,
                         municipality__isnull=True,
                         region__isnull=True,
+                    )
+                    | Q(
+                        role="regional_methodologist",
+                        region__isnull=False,
+                        municipality__isnull=True,
+                        organization__isnull=True,
                     )
                     | Q(role="observer", organization__isnull=True)
                     & (

@@ -33,7 +33,14 @@ def is_coordinator(user: Any) -> bool:
 
 @rules.predicate
 def is_observer(user: Any) -> bool:
-    return get_scope(user).has_role(Role.OBSERVER)
+    """An observer, or a regional methodologist (who sees whatever an observer of its region sees)."""
+    scope = get_scope(user)
+    return scope.has_role(Role.OBSERVER) or scope.has_role(Role.REGIONAL_METHODOLOGIST)
+
+
+@rules.predicate
+def is_regional_methodologist(user: Any) -> bool:
+    return bool(get_scope(user).regional_regions)
 
 
 @rules.predicate

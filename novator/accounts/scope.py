@@ -24,9 +24,11 @@ class Scope:
     # organisation ids where the user is a coordinator / a teacher
     coordinator_organizations: frozenset[int] = frozenset()
     teacher_organizations: frozenset[int] = frozenset()
-    # observer scopes
+    # observer scopes (a regional methodologist observes its regions too: it sees what their observers see)
     observer_regions: frozenset[int] = frozenset()
     observer_municipalities: frozenset[int] = frozenset()
+    # region ids where the user is a regional methodologist (runs the region's contests, awards its statuses)
+    regional_regions: frozenset[int] = frozenset()
 
     @property
     def is_admin(self) -> bool:
@@ -44,6 +46,7 @@ class Scope:
     def primary_role(self) -> str | None:
         for role in (
             Role.ADMIN,
+            Role.REGIONAL_METHODOLOGIST,
             Role.METHODOLOGIST,
             Role.COORDINATOR,
             Role.EXPERT,
@@ -77,8 +80,9 @@ def get_scope(user: Any) -> Scope:
         methodologist_municipalities=ids(Role.METHODOLOGIST, 2),
         coordinator_organizations=ids(Role.COORDINATOR, 3),
         teacher_organizations=ids(Role.TEACHER, 3),
-        observer_regions=ids(Role.OBSERVER, 1),
+        observer_regions=ids(Role.OBSERVER, 1) | ids(Role.REGIONAL_METHODOLOGIST, 1),
         observer_municipalities=ids(Role.OBSERVER, 2),
+        regional_regions=ids(Role.REGIONAL_METHODOLOGIST, 1),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

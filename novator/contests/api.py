@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from novator.core.api import AcademicYearField, IdField, StandardPagination, StrictCharField
-from novator.organizations.models import Organization
+from novator.organizations.models import Organization, Region
 
 from . import selectors
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     Category,
     Contest,
     ContestKind,
+    ContestLevel,
     ContestState,
     Criterion,
     Distinction,
@@ -42,6 +43,15 @@ class OrganiserSerializer(serializers.Serializer):
     )
     id = serializers.IntegerField()
     name = serializers.CharField()
+    oktmo = serializers.CharField(
+        help_text=_("ОКТМО code: of the municipality (8 digits) or of the region (2 digits).")
+    )
+
+
+def organiser_data(place: Any) -> dict[str, Any]:
+    if isinstance(place, Region):
+        return {"type": "region", "id": place.pk, "name": place.name, "oktmo": place.code}
+    return {"type": "municipality", "id": place.pk, "name": place.name, "oktmo": place.oktmo}
 
 
 class CategoryBriefSerializer(serializers.ModelSerializer):
@@ -66,6 +76,7 @@ class ContestSerializer(serializers.ModelSerializer):
         ),
     )
     organiser = serializers.SerializerMethodField()
+    organisers = serializers.SerializerMethodField()
     categories = CategoryBriefSerializer(many=True, read_only=True)
     criteria = CriterionBriefSerializer(many=True, read_only=True)
     max_total = serializers.DecimalField(
@@ -81,6 +92,7 @@ class ContestSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "kind",
+            "level",
             "status_kind",
             "academic_year",
             "state",
@@ -91,6 +103,7 @@ class ContestSerializer(serializers.ModelSerializer):
             "threshold_value",
             "results_published_at",
             "organiser",
+            "organisers",
             "categories",
             "criteria",
             "max_total",
@@ -98,18 +111,20 @@ class ContestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OrganiserSerializer)
     def get_organiser(self, contest: Contest) -> dict[str, Any]:
-        if contest.organiser_municipality_id:
-            place: Any = contest.organiser_municipality
-            kind = "municipality"
-        else:
-            place, kind = contest.organiser_region, "region"
-        return {"type": kind, "id": place.pk, "name": place.name}
+        """The organiser; of an inter-municipal contest, the lead (as before the levels)."""
+        return organiser_data(contest.organiser)
+
+    @extend_schema_field(OrganiserSerializer(many=True))
+    def get_organisers(self, contest: Contest) -> list[dict[str, Any]]:
+        """Every organiser, the lead first, then the co-organisers of an inter-municipal contest."""
+        return [organiser_data(place) for place in contest.organisers()]
 
 
 class ContestFilterSerializer(serializers.Serializer):
     """Query parameters of the contest list; an empty parameter means no filter."""
 
     kind = serializers.ChoiceField(choices=ContestKind.choices, required=False, allow_blank=True)
+    level = serializers.ChoiceField(choices=ContestLevel.choices, required=False, allow_blank=True)
     status_kind = StrictCharField(
         required=False, allow_blank=True, max_length=20, help_text=_("Code of the status, e.g. MIP.")
     )
@@ -123,6 +138,18 @@ class OrganizationBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "short_name", "kind"]
+
+
+class ResultOrganizationSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(
+        source="municipality.oktmo",
+        read_only=True,
+        help_text=_("ОКТМО code of the organisation's municipality."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["id", "short_name", "kind", "municipality"]
 
 
 class CategoryNameSerializer(serializers.ModelSerializer):
@@ -142,7 +169,7 @@ class ResultRowSerializer(serializers.ModelSerializer):
     the distinction and the nominee's name — only with the person's consent to publication (otherwise
     the row shows the organisation and the result only: `nominee` and `project_title` are null)."""
 
-    organization = OrganizationBriefSerializer(read_only=True)
+    organization = ResultOrganizationSerializer(read_only=True)
     category = CategoryNameSerializer(read_only=True, allow_null=True)
     project_title = serializers.SerializerMethodField()
     nomination = serializers.SerializerMethodField()

@@ -21,6 +21,7 @@ from .models import (
     Category,
     Contest,
     ContestKind,
+    ContestLevel,
     ContestState,
     Criterion,
     FormSection,
@@ -119,8 +120,10 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             "kind",
             "title",
             "status_kind",
+            "level",
             "organiser_municipality",
             "organiser_region",
+            "coorganisers",
             "academic_year",
             "opens_at",
             "closes_at",
@@ -146,6 +149,7 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             "closes_at": _datetime_widget(),
             "regulation_text": forms.Textarea(attrs={"rows": 8}),
             "eligible_municipalities": forms.SelectMultiple(attrs={"size": 6}),
+            "coorganisers": forms.SelectMultiple(attrs={"size": 6}),
         }
         help_texts = {
             "academic_year": ACADEMIC_YEAR_HINT,
@@ -162,19 +166,58 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
         offered = self._offered_municipalities(user)
         self.fields["status_kind"].queryset = StatusKind.objects.all()  # type: ignore[attr-defined]
         organiser = self.fields["organiser_municipality"]
+        self.fields["coorganisers"].queryset = municipalities  # type: ignore[attr-defined]
+        self.fields["coorganisers"].help_text = _(
+            "Inter-municipal contests only: the municipalities of the lead organiser's region that organise "
+            "it with the lead. Each checks the applications from its own municipality."
+        )
+        level: Any = self.fields["level"]
+        level.help_text = _(
+            "Municipal: one organiser. Inter-municipal: the lead organiser and co-organisers; organisations "
+            "of all of them may apply. Regional: organised by the region (a regional methodologist), "
+            "organisations of the whole region may apply."
+        )
+        levels = [ContestLevel.MUNICIPAL, ContestLevel.INTERMUNICIPAL, ContestLevel.REGIONAL]
+        if not scope.is_admin:
+            levels = [
+                *(
+                    [ContestLevel.MUNICIPAL, ContestLevel.INTERMUNICIPAL]
+                    if scope.methodologist_municipalities
+                    else []
+                ),
+                *([ContestLevel.REGIONAL] if scope.regional_regions else []),
+            ]
+        level.choices = [(v.value, v.label) for v in levels]
+        level.required = False  # empty: municipal, or regional when only a region is chosen
+        if creating and levels:
+            level.initial = levels[0].value
         if scope.is_admin:
             organiser.queryset = municipalities  # type: ignore[attr-defined]
             self.fields["organiser_region"].queryset = Region.objects.all()  # type: ignore[attr-defined]
-            organiser.help_text = _("A municipality, or leave it empty and choose the region.")
+            organiser.help_text = _(
+                "The municipality that organises (leads) a municipal or inter-municipal contest."
+            )
+            self.fields["organiser_region"].help_text = _("The region that organises a regional contest.")
         else:
-            del self.fields["organiser_region"]
-            organiser.queryset = municipalities.filter(pk__in=scope.methodologist_municipalities)  # type: ignore[attr-defined]
-            organiser.required = True
-            organiser.empty_label = None  # type: ignore[attr-defined]
+            if scope.regional_regions:
+                region: Any = self.fields["organiser_region"]
+                region.queryset = Region.objects.filter(pk__in=scope.regional_regions)
+                region.empty_label = None if not scope.methodologist_municipalities else region.empty_label
+            else:
+                del self.fields["organiser_region"]
+            if scope.methodologist_municipalities:
+                organiser.queryset = municipalities.filter(pk__in=scope.methodologist_municipalities)  # type: ignore[attr-defined]
+                organiser.required = not scope.regional_regions
+                organiser.empty_label = None  # type: ignore[attr-defined]
+            else:
+                del self.fields["organiser_municipality"]
+                del self.fields["coorganisers"]
         # The lists render the municipalities read once (all of them, or when there are too many those
         # of the contest's region(s) and the ones already chosen); validation goes by the querysets.
         eligible: Any = self.fields["eligible_municipalities"]
         eligible.widget.choices = [(m.pk, str(m)) for m in offered.municipalities]
+        if "coorganisers" in self.fields:
+            self.fields["coorganisers"].widget.choices = eligible.widget.choices
         if offered.limited:
             eligible.help_text = _("The municipalities of the organiser's region; save the organiser first.")
         if scope.is_admin:
@@ -210,11 +253,14 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             region = self.data.get(self.add_prefix("organiser_region"), "")
             regions.append(int(region) if isinstance(region, str) and region.isdigit() else None)
             selected.append(self.data.get(self.add_prefix("organiser_municipality"), ""))
-            key = self.add_prefix("eligible_municipalities")
-            chosen = self.data.getlist(key) if hasattr(self.data, "getlist") else self.data.get(key)
-            selected.extend(chosen if isinstance(chosen, list | tuple) else [chosen])
+            for name in ("eligible_municipalities", "coorganisers"):
+                key = self.add_prefix(name)
+                chosen = self.data.getlist(key) if hasattr(self.data, "getlist") else self.data.get(key)
+                selected.extend(chosen if isinstance(chosen, list | tuple) else [chosen])
         else:
-            selected.extend(getattr(m, "pk", m) for m in self.initial.get("eligible_municipalities") or [])
+            for name in ("eligible_municipalities", "coorganisers"):
+                selected.extend(getattr(m, "pk", m) for m in self.initial.get(name) or [])
+        regions.extend(scope.regional_regions)
         if scope.methodologist_municipalities and not scope.is_admin:
             own = Municipality.objects.filter(pk__in=scope.methodologist_municipalities).values("region_id")
             return municipality_options(user=user, regions=own, selected=selected)
@@ -224,6 +270,10 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
         skip = ("regulation_file", "remove_regulation_file", "with_defaults", VERSION_FIELD)
         data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
         data.setdefault("organiser_region", None)
+        data.setdefault("organiser_municipality", None)
+        data["coorganisers"] = list(data.get("coorganisers") or [])
+        if not data.get("level"):
+            data.pop("level", None)
         for name in SCORING_FIELDS:
             if data.get(name) in (None, ""):
                 data.pop(name, None)

@@ -30,6 +30,14 @@ class ContestKind(models.TextChoices):
     PROFESSIONAL = "professional", _("Professional contest")
 
 
+class ContestLevel(models.TextChoices):
+    """Who organises: one municipality, several (a lead and co-organisers), or the region."""
+
+    MUNICIPAL = "municipal", _("Municipal")
+    INTERMUNICIPAL = "intermunicipal", _("Inter-municipal")
+    REGIONAL = "regional", _("Regional")
+
+
 class ContestState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ANNOUNCED = "announced", _("Announced")
@@ -69,6 +77,9 @@ class Contest(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="contests",
     )
+    level = models.CharField(
+        _("level"), max_length=20, choices=ContestLevel.choices, default=ContestLevel.MUNICIPAL
+    )
     organiser_municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("organiser (municipality)"),
@@ -95,6 +106,14 @@ class Contest(TimeStampedModel):
         default=list,
         blank=True,
         help_text=_("Empty: organisations of every kind may apply."),
+    )
+    coorganisers: models.ManyToManyField[Municipality, ContestCoorganiser] = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("co-organisers"),
+        through="ContestCoorganiser",
+        blank=True,
+        related_name="coorganised_contests",
+        help_text=_("Inter-municipal contests: the municipalities that organise it with the lead organiser."),
     )
     eligible_municipalities = models.ManyToManyField(
         Municipality,
@@ -224,6 +243,15 @@ class Contest(TimeStampedModel):
                 violation_error_message=_("The organiser is either a municipality or a region."),
             ),
             models.CheckConstraint(
+                condition=Q(level="regional", organiser_region__isnull=False)
+                | Q(level__in=["municipal", "intermunicipal"], organiser_municipality__isnull=False),
+                name="contest_level_matches_organiser",
+                violation_error_message=_(
+                    "A regional contest is organised by a region; a municipal or inter-municipal one by a "
+                    "municipality."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")),
                 name="contest_window_ordered",
                 violation_error_message=_("Applications must close after they open."),
@@ -251,7 +279,38 @@ class Contest(TimeStampedModel):
 
     @property
     def organiser(self) -> Municipality | Region | None:
+        """The organiser; of an inter-municipal contest, the lead organiser."""
         return self.organiser_municipality or self.organiser_region
+
+    @property
+    def is_intermunicipal(self) -> bool:
+        return self.level == ContestLevel.INTERMUNICIPAL
+
+    def coorganiser_list(self) -> list[Municipality]:
+        """The co-organisers (none unless inter-municipal), by name; prefetch `coorganisers` to avoid a
+        query. Cached on the instance."""
+        cached = getattr(self, "_coorganiser_list", None)
+        if cached is None:
+            cached = (
+                sorted(self.coorganisers.all(), key=lambda m: (m.name, m.pk))
+                if self.is_intermunicipal and self.pk
+                else []
+            )
+            self._coorganiser_list = cached
+        return cached
+
+    def coorganiser_ids(self) -> frozenset[int]:
+        return frozenset(m.pk for m in self.coorganiser_list())
+
+    def organiser_municipality_ids(self) -> frozenset[int]:
+        """The lead organiser's municipality and the co-organisers'."""
+        lead = {self.organiser_municipality_id} if self.organiser_municipality_id else set()
+        return frozenset(lead) | self.coorganiser_ids()
+
+    def organisers(self) -> list[Municipality | Region]:
+        """The lead organiser first, then the co-organisers."""
+        lead = self.organiser
+        return ([lead] if lead is not None else []) + list(self.coorganiser_list())
 
     def is_open(self, now: object = None) -> bool:
         moment = now or timezone.now()
@@ -278,6 +337,27 @@ class Contest(TimeStampedModel):
         if self.threshold_kind == ThresholdKind.PERCENT:
             return (self.max_total * self.threshold_value / 100).quantize(Decimal("0.01"))
         return self.threshold_value
+
+
+class ContestCoorganiser(models.Model):
+    """A municipality that organises an inter-municipal contest with its lead organiser: its
+    methodologists check the applications from their municipality and see the others read-only."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="coorganiser_links")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("co-organiser")
+        verbose_name_plural = _("co-organisers")
+        ordering = ["contest", "municipality__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "municipality"], name="contest_coorganiser_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.municipality)
 
 
 class Category(models.Model):

@@ -24,6 +24,7 @@ def contest_list(
     user: Any,
     state: str = "",
     kind: str = "",
+    level: str = "",
     status_kind: str = "",
     academic_year: str = "",
     with_setup: bool = False,
@@ -39,12 +40,14 @@ def contest_list(
         qs = qs.filter(state=state)
     if kind:
         qs = qs.filter(kind=kind)
+    if level:
+        qs = qs.filter(level=level)
     if status_kind:
         qs = qs.filter(status_kind__code=status_kind)
     if academic_year:
         qs = qs.filter(academic_year=academic_year)
-    if with_setup:
-        qs = qs.prefetch_related("categories", "criteria")
+    if with_setup:  # (the API: with the co-organisers of inter-municipal contests)
+        qs = qs.prefetch_related("categories", "criteria", "coorganisers")
     return qs.order_by("-opens_at", "-id")
 
 
@@ -61,7 +64,12 @@ def contest_detail(*, user: Any, pk: int) -> Contest:
         Contest.objects.visible_to(user)
         .select_related("status_kind", "organiser_municipality", "organiser_region", "copied_from")
         .prefetch_related(
-            "categories", "criteria", "sections", "required_documents", "eligible_municipalities"
+            "categories",
+            "criteria",
+            "sections",
+            "required_documents",
+            "eligible_municipalities",
+            "coorganisers",
         )
         .get(pk=pk)
     )
@@ -95,7 +103,7 @@ def contest_results(*, contest: Contest) -> QuerySet[Application]:
     with the nominee and the rounds they reached)."""
     qs = (
         Application.objects.filter(contest=contest, state=ApplicationState.ACCEPTED)
-        .select_related("organization", "category", "applicant")
+        .select_related("organization__municipality", "category", "applicant")
         .order_by(
             F("category__position").asc(nulls_first=True),
             "category_id",

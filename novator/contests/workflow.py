@@ -13,11 +13,19 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from novator.core.workflow import Transition, Transitions, allowed, available
+from novator.accounts.rules import is_admin
+from novator.core.workflow import Transition, Transitions, allowed, available, rule
 
 from . import checks
 from .models import ApplicationState as A
 from .models import ContestState as C
+from .rules import checks_application
+
+#: the formal check of an inter-municipal contest: each organiser checks its own municipality's applicants
+own_applicant = rule(
+    is_admin | checks_application,
+    _("This application is checked by the organiser of the applicant's municipality; you see it read-only."),
+)
 
 APPLICATION_TRANSITIONS = Transitions(
     A,
@@ -47,7 +55,8 @@ APPLICATION_TRANSITIONS = Transitions(
             _("Accept after the formal check"),
             frozenset({A.SUBMITTED}),
             A.ACCEPTED,
-            "contests.manage_contest",
+            "contests.check_applications",
+            guards=(own_applicant,),
             notify=checks.notify_application,
         ),
         Transition(
@@ -55,8 +64,9 @@ APPLICATION_TRANSITIONS = Transitions(
             _("Return for fixes"),
             frozenset({A.SUBMITTED}),
             A.RETURNED,
-            "contests.manage_contest",
+            "contests.check_applications",
             needs_reason=True,
+            guards=(own_applicant,),
             checks=(checks.check_return_due,),
             effects=(checks.stamp_returned,),
             notify=checks.notify_application,
@@ -66,8 +76,9 @@ APPLICATION_TRANSITIONS = Transitions(
             _("Reject as ineligible"),
             frozenset({A.SUBMITTED, A.ACCEPTED}),
             A.REJECTED,
-            "contests.manage_contest",
+            "contests.check_applications",
             needs_reason=True,
+            guards=(own_applicant,),
             effects=(checks.stamp_rejected,),
             notify=checks.notify_application,
         ),

@@ -370,6 +370,8 @@ def order_context(contest: Contest) -> dict[str, Any]:
         "preparer_signature": signature_name(issuer.preparer_name),
         "preparer_name": issuer.preparer_name,
         "preparer_phone": issuer.preparer_phone,
+        # an inter-municipal contest: the co-organisers, by their education authorities' names
+        "coorganisers": ", ".join(issuer_for(m).full_name for m in contest.coorganiser_list()),
         "winners": winners,
     }
 

@@ -121,4 +121,5 @@ class ScoreSheetQuerySet(models.QuerySet):
             | Q(
                 **{f"{application}contest__organiser_municipality_id__in": scope.methodologist_municipalities}
             )
+            | Q(**{f"{application}contest__organiser_region_id__in": scope.regional_regions})
         )

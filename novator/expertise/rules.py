@@ -3,8 +3,8 @@
 - `expertise.manage_commission` — the contest's organiser (methodologists of the organising municipality)
   or an administrator: the commission's chair, secretary and members, conflicts on an expert's behalf;
 - `expertise.manage_assignments` — the organiser or the chair: assignments and their publication;
-- `expertise.view_commission` — the organiser, the chair, the secretary: the commission page, the ranking,
-  the documents;
+- `expertise.view_commission` — the organiser, the co-organisers of an inter-municipal contest (read-only),
+  the chair, the secretary: the commission page, the ranking, the documents;
 - `expertise.record_meeting` — the organiser, the chair, the secretary: the meeting's attendance and votes;
 - `contests.chair_contest` — the chair or an administrator: confirming the results, reopening sheets and
   the expertise (used by `contests.workflow`);
@@ -28,7 +28,7 @@ import rules
 from novator.accounts.rules import is_admin, is_methodologist
 from novator.accounts.scope import get_scope
 from novator.contests.models import Contest, ContestState
-from novator.contests.rules import can_manage, is_applicant
+from novator.contests.rules import can_manage, is_applicant, is_coorganiser
 
 
 def _contest(obj: Any) -> Contest | None:
@@ -135,7 +135,8 @@ def results_published(user: Any, obj: Any) -> bool:
     return contest is not None and contest.state == ContestState.PUBLISHED
 
 
-can_view_commission = can_manage | is_chair | is_secretary
+# the co-organisers of an inter-municipal contest share the commission's page, the ranking and the documents
+can_view_commission = can_manage | is_coorganiser | is_chair | is_secretary
 
 rules.add_perm("expertise.manage_experts", is_admin | is_methodologist)
 rules.add_perm("expertise.change_expert", is_admin | is_methodologist_of_expert)

@@ -72,7 +72,9 @@ class StatusAwardForm(forms.ModelForm):
         if (
             organization is not None
             and self.actor is not None
-            and not self.actor.has_perm("statuses.award_status", organization)
+            and not self.actor.has_perm(
+                "statuses.award_status", StatusAssignment(organization=organization, kind=kind)
+            )
         ):
             raise ValidationError(_("You cannot award statuses to organisations of this municipality."))
         if kind is not None and not data.get("years"):

@@ -1,4 +1,4 @@
-"""The status kinds every installation starts with (the data migration 0002 holds a frozen copy)."""
+"""The status kinds every installation starts with (the data migrations 0002 and 0004 hold a frozen copy)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ DEFAULT_KINDS: list[dict[str, Any]] = [
         "code": "KIP",
         "abbreviation": "КИП",
         "name": "краевая инновационная площадка",
+        "level": "regional",
+        "default_term_years": 3,
+    },
+    {
+        "code": "RIP",
+        "abbreviation": "РИП",
+        "name": "региональная инновационная площадка",
         "level": "regional",
         "default_term_years": 3,
     },

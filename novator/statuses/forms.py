@@ -173,3 +173,51 @@ class RevokeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+class AwardForm(forms.Form):
+    """Awarding a status by an order outside the contests (a КИП by the region's order, an МИП by the
+    municipality's): the organisations and kinds offered are those the user may award."""
+
+    organization: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    kind: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Status"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    project_title = forms.CharField(
+        label=_("Innovation project"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"))
+    years = forms.IntegerField(
+        label=_("Term, years"),
+        min_value=1,
+        max_value=10,
+        required=False,
+        help_text=_("Empty: the default term of the status kind."),
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    order_number = forms.CharField(
+        label=_("Order number"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    order_date = forms.DateField(
+        label=_("Order date"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .selectors import award_choices
+
+        organizations, kinds = award_choices(user=user)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["kind"].queryset = kinds  # type: ignore[attr-defined]
+        self.fields["kind"].label_from_instance = lambda k: f"{k.abbreviation} — {k.name}"  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if not data.get("years"):
+            data["years"] = data["kind"].default_term_years
+        return data

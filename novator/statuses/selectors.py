@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, IntegerField, Max, Min, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Max, Min, Prefetch, Q, QuerySet, Value, When
 
+from novator.accounts.scope import get_scope
 from novator.core.academic_year import AcademicYear
 from novator.core.text import fold
 from novator.organizations.models import Municipality, Organization
@@ -105,3 +106,23 @@ def register_years() -> list[AcademicYear]:
         return []
     first, last = AcademicYear.of(bounds["first"]), AcademicYear.of(bounds["last"])
     return [AcademicYear(year) for year in range(last.start_year, first.start_year - 1, -1)]
+
+
+def award_choices(*, user: Any) -> tuple[QuerySet[Organization], QuerySet[StatusKind]]:
+    """The organisations and the status kinds the user may award (the award page's lists): a regional
+    methodologist the regional kinds in its regions, a methodologist the other kinds in its
+    municipalities, an administrator everything."""
+    scope = get_scope(user)
+    organizations = Organization.objects.select_related("municipality").order_by("short_name", "pk")
+    kinds = status_kind_list()
+    if scope.is_admin:
+        return organizations, kinds
+    allowed = Q(municipality_id__in=scope.methodologist_municipalities) | Q(
+        municipality__region_id__in=scope.regional_regions
+    )
+    levels = set()
+    if scope.methodologist_municipalities:
+        levels |= {StatusLevel.MUNICIPAL.value, StatusLevel.FEDERAL.value}
+    if scope.regional_regions:
+        levels.add(StatusLevel.REGIONAL.value)
+    return organizations.filter(allowed), kinds.filter(level__in=levels)

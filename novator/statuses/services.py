@@ -15,7 +15,7 @@ from novator.core import audit
 from novator.core.dates import ddmmyyyy
 from novator.core.services import model_update, require, user_or_none
 
-from .models import StatusAssignment, StatusEvent, StatusKind
+from .models import StatusAssignment, StatusEvent, StatusKind, StatusLevel
 
 #: Fields of an assignment that may be corrected without an event (a typo in the order or the title).
 CORRECTABLE_FIELDS = ("project_title", "order_number", "order_date")
@@ -26,6 +26,16 @@ def _save_event(event: StatusEvent) -> StatusEvent:
     event.full_clean(exclude=["assignment", "actor"])
     event.save()
     return event
+
+
+def _require_order(order_number: str, order_date: datetime.date | None) -> None:
+    errors = {}
+    if not order_number:
+        errors["order_number"] = _("A regional status changes only by the region's order: give its number.")
+    if order_date is None:
+        errors["order_date"] = _("A regional status changes only by the region's order: give its date.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def term_end(starts_on: datetime.date, years: int) -> datetime.date:
@@ -54,11 +64,20 @@ def status_award(
     project_title: str = "",
     is_demo: bool = False,
 ) -> StatusAssignment:
-    """Give an organisation a status for a term. `actor=None` is the system (a contest's publication)."""
-    require(actor, "statuses.award_status", organization)
+    """Give an organisation a status for a term. `actor=None` is the system (a contest's publication).
+
+    A person awards a regional status (КИП, РИП) only by the region's order: its number and date."""
+    require(
+        actor,
+        "statuses.award_status",
+        StatusAssignment(organization=organization, kind=kind),
+        message=_("You cannot award this status to this organisation."),
+    )
     if years < 1:
         raise ValidationError({"years": _("The term is at least one year.")})
     order_number = (order_number or "").strip()
+    if actor is not None and kind.level == StatusLevel.REGIONAL:
+        _require_order(order_number, order_date)
     assignment = StatusAssignment(
         organization=organization,
         kind=kind,
@@ -109,7 +128,7 @@ def status_extend(
     """Move the end of a term later, by an order. A revoked status cannot be extended."""
     assignment = (
         StatusAssignment.objects.select_for_update(of=("self",))
-        .select_related("organization")
+        .select_related("organization__municipality", "kind")
         .get(pk=assignment.pk)
     )
     require(actor, "statuses.change_status", assignment)
@@ -170,7 +189,7 @@ def status_revoke(
     authority's order: its number and date are required, as for an extension."""
     assignment = (
         StatusAssignment.objects.select_for_update(of=("self",))
-        .select_related("organization")
+        .select_related("organization__municipality", "kind")
         .get(pk=assignment.pk)
     )
     require(actor, "statuses.change_status", assignment)
@@ -230,7 +249,7 @@ def status_update(
     extension or revocation. Returns the changes recorded ({} when nothing changed)."""
     assignment = (
         StatusAssignment.objects.select_for_update(of=("self",))
-        .select_related("organization")
+        .select_related("organization__municipality", "kind")
         .get(pk=assignment.pk)
     )
     require(actor, "statuses.change_status", assignment)

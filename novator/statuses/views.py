@@ -20,7 +20,7 @@ from novator.core.paging import paginate, query_without
 
 from . import selectors, services
 from .exporting import FORMATS, export_response
-from .forms import ExtendForm, RegisterFilterForm, RevokeForm
+from .forms import AwardForm, ExtendForm, RegisterFilterForm, RevokeForm
 from .models import StatusAssignment
 
 PAGE_SIZE = 25
@@ -43,6 +43,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "query_no_page": query_without(request, "page"),
             "query_no_sort": query_without(request, "page", "sort"),
             "query_export": query_without(request, "page", "format"),
+            "can_award": request.user.has_perm("statuses.open_award_form"),
         },
     )
 
@@ -96,8 +97,40 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _require_change(request: HttpRequest, assignment: StatusAssignment) -> None:
     if not request.user.has_perm("statuses.change_status", assignment):
         raise PermissionDenied(
-            _("Only a methodologist of the organisation's municipality can change its status.")
+            _(
+                "Only the authority of the status can change it: a methodologist of the organisation's "
+                "municipality, or for a regional status a regional methodologist of its region."
+            )
         )
+
+
+@login_required
+def award(request: HttpRequest) -> HttpResponse:
+    """Award a status by an order: a regional methodologist the region's statuses (КИП, РИП) in its
+    region, a methodologist the municipal ones in its municipality."""
+    if not request.user.has_perm("statuses.open_award_form"):
+        raise PermissionDenied(_("Only methodologists and regional methodologists award statuses."))
+    initial = {"starts_on": timezone.localdate()}
+    form = AwardForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.status_award(actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(kind)s is awarded to %(organization)s until %(end)s.")
+                % {
+                    "kind": assignment.kind.abbreviation,
+                    "organization": assignment.organization.short_name,
+                    "end": ddmmyyyy(assignment.ends_on),
+                },
+            )
+            return redirect(assignment)
+    return render(request, "statuses/award.html", {"form": form})
 
 
 @login_required

@@ -5,7 +5,8 @@ Roles (the columns of the matrix):
   anonymous, teacher (org A), coordinator_a, coordinator_b, expert_assigned (has the sheet of the application
   of org A), expert_unassigned, expert_conflicted (declared a conflict with that application),
   methodologist_x (the municipality of org A and organiser of the contest), methodologist_y, observer
-  (the region), admin.
+  (the region), regional (the regional methodologist of the region), regional_other (a regional
+  methodologist of another region), admin.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ ROLES: tuple[str, ...] = (
     "methodologist_x",
     "methodologist_y",
     "observer",
+    "regional",
+    "regional_other",
     "admin",
 )
 
@@ -109,6 +112,12 @@ def build_world() -> World:
         "methodologist_x": _user("methodologist-x", Role.METHODOLOGIST, municipality=mun_x),
         "methodologist_y": _user("methodologist-y", Role.METHODOLOGIST, municipality=mun_y),
         "observer": _user("observer", Role.OBSERVER, region=region),
+        "regional": _user("regional", Role.REGIONAL_METHODOLOGIST, region=region),
+        "regional_other": _user(
+            "regional-other",
+            Role.REGIONAL_METHODOLOGIST,
+            region=RegionFactory(code="61", name="Ростовская область"),
+        ),
         "admin": UserFactory(username="root", is_superuser=True, is_staff=True),
     }
     teacher_person = PersonFactory(organization=org_a, user=w.users["teacher"], consented=True)

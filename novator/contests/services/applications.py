@@ -89,7 +89,13 @@ def _check_eligible(contest: Contest, organization: Any, category: Category | No
     if eligible and organization.municipality_id not in eligible:
         raise ValidationError(_("Organisations of this municipality cannot take part in this contest."))
     if not eligible:
-        if (
+        if contest.is_intermunicipal:
+            if organization.municipality_id not in contest.organiser_municipality_ids():
+                raise ValidationError(
+                    _("The contest is for organisations of its organisers: %(where)s.")
+                    % {"where": ", ".join(str(m) for m in contest.organisers())}
+                )
+        elif (
             contest.organiser_municipality_id
             and organization.municipality_id != contest.organiser_municipality_id
         ):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from novator.core import audit
 from novator.core.academic_year import AcademicYear
@@ -22,6 +23,7 @@ from ..models import (
     Category,
     Contest,
     ContestKind,
+    ContestLevel,
     ContestState,
     Criterion,
     FormSection,
@@ -35,6 +37,7 @@ from .setup import ALL_PARTS, add_defaults
 
 CONTEST_FIELDS = (
     "kind",
+    "level",
     "title",
     "status_kind",
     "organiser_municipality",
@@ -76,6 +79,81 @@ def _check_academic_year(contest: Contest) -> None:
     contest.academic_year = str(year)
 
 
+#: why an organiser is refused (contest_create, contest_update)
+ORGANISER_REFUSED = gettext_lazy(
+    "You organise contests of your own municipality, or, as a regional methodologist, of your region."
+)
+
+
+def _apply_level(contest: Contest, data: Mapping[str, Any]) -> None:
+    """The level decides which organiser the contest has: a region for a regional contest, a municipality
+    (the lead) otherwise. Without a level given, a contest organised by a region alone is regional."""
+    if "level" not in data and contest.organiser_region_id and not contest.organiser_municipality_id:
+        contest.level = ContestLevel.REGIONAL
+    elif (
+        "level" not in data
+        and contest.organiser_municipality_id
+        and not contest.organiser_region_id
+        and contest.level == ContestLevel.REGIONAL
+    ):
+        contest.level = ContestLevel.MUNICIPAL
+    if contest.level == ContestLevel.REGIONAL:
+        contest.organiser_municipality = None
+        if contest.organiser_region_id is None:
+            raise ValidationError({"organiser_region": _("Choose the region that organises the contest.")})
+    else:
+        contest.organiser_region = None
+        if contest.organiser_municipality_id is None:
+            raise ValidationError(
+                {"organiser_municipality": _("Choose the municipality that organises (leads) the contest.")}
+            )
+
+
+def _check_coorganisers(contest: Contest, coorganisers: list[Any]) -> list[Any]:
+    """The co-organisers of an inter-municipal contest: at least one, none of them the lead, all of the
+    lead's region. Other levels have none."""
+    if contest.level != ContestLevel.INTERMUNICIPAL:
+        if coorganisers:
+            raise ValidationError(
+                {"coorganisers": _("Only an inter-municipal contest has co-organisers: choose that level.")}
+            )
+        return []
+    if not coorganisers:
+        raise ValidationError(
+            {
+                "coorganisers": _(
+                    "An inter-municipal contest needs at least one co-organiser besides the lead."
+                )
+            }
+        )
+    lead = contest.organiser_municipality
+    assert lead is not None  # `_apply_level` requires it of every level but the regional
+    if any(m.pk == lead.pk for m in coorganisers):
+        raise ValidationError(
+            {
+                "coorganisers": _("%(name)s is the lead organiser and cannot also be a co-organiser.")
+                % {"name": lead}
+            }
+        )
+    foreign = [m for m in coorganisers if m.region_id != lead.region_id]
+    if foreign:
+        raise ValidationError(
+            {
+                "coorganisers": _(
+                    "Co-organisers are municipalities of the lead organiser's region (%(region)s); "
+                    "not of it: %(names)s."
+                )
+                % {"region": lead.region, "names": ", ".join(str(m) for m in foreign)}
+            }
+        )
+    return sorted(coorganisers, key=lambda m: m.pk)
+
+
+def _set_coorganisers(contest: Contest, coorganisers: list[Any]) -> None:
+    contest.coorganisers.set(coorganisers)
+    contest.__dict__.pop("_coorganiser_list", None)  # read again on the next `coorganiser_list()`
+
+
 def _check_regulation(upload: Any) -> str | None:
     """The type of a new regulation file, or None when no new file is given."""
     if not upload:
@@ -111,11 +189,14 @@ def contest_create(
             setattr(contest, name, data[name])
     if contest.kind == ContestKind.PROFESSIONAL:
         contest.status_kind = None
-    require(actor, "contests.manage_contest", contest)
+    _apply_level(contest, data)
+    require(actor, "contests.manage_contest", contest, message=ORGANISER_REFUSED)
+    coorganisers = _check_coorganisers(contest, list(data.get("coorganisers") or []))
     _check_academic_year(contest)
     regulation_kind = _check_regulation(data.get("regulation_file"))
     contest.full_clean(exclude=["regulation_file"])
     contest.save()
+    _set_coorganisers(contest, coorganisers)
     if "eligible_municipalities" in data:
         contest.eligible_municipalities.set(data["eligible_municipalities"])
     if regulation_kind:
@@ -126,7 +207,10 @@ def contest_create(
         actor=actor,
         action="contest.create",
         obj=contest,
-        changes=audit.diff({}, audit.snapshot(contest, CONTEST_FIELDS)),
+        changes={
+            **audit.diff({}, audit.snapshot(contest, CONTEST_FIELDS)),
+            **({"coorganisers": [None, [str(m) for m in coorganisers]]} if coorganisers else {}),
+        },
     )
     return contest
 
@@ -146,17 +230,27 @@ def contest_update(
         raise ValidationError(_("The contest can no longer be changed: the expertise has started."))
     before = audit.snapshot(contest, CONTEST_FIELDS)
     before_municipalities = sorted(contest.eligible_municipalities.values_list("pk", flat=True))
+    before_coorganisers = sorted(contest.coorganisers.values_list("pk", flat=True))
     for name in CONTEST_FIELDS:
         if name in data:
             setattr(contest, name, data[name])
     if contest.kind == ContestKind.PROFESSIONAL:
         contest.status_kind = None
-    require(actor, "contests.manage_contest", contest)  # the organiser may not be moved out of scope
+    _apply_level(contest, data)
+    # the organiser may not be moved out of scope
+    require(actor, "contests.manage_contest", contest, message=ORGANISER_REFUSED)
+    if "coorganisers" in data or "level" in data:
+        coorganisers = _check_coorganisers(contest, list(data.get("coorganisers") or []))
+    else:
+        coorganisers = _check_coorganisers(contest, list(contest.coorganisers.all()))
     _check_academic_year(contest)
     regulation_kind = _check_regulation(data.get("regulation_file"))
     contest.full_clean(exclude=["regulation_file"])
     changes = audit.diff(before, audit.snapshot(contest, CONTEST_FIELDS))
     contest.save()
+    if [m.pk for m in coorganisers] != before_coorganisers:
+        _set_coorganisers(contest, coorganisers)
+        changes["coorganisers"] = [before_coorganisers, [m.pk for m in coorganisers]]
     if "eligible_municipalities" in data:
         contest.eligible_municipalities.set(data["eligible_municipalities"])
         after = sorted(contest.eligible_municipalities.values_list("pk", flat=True))
@@ -200,6 +294,7 @@ def contest_copy(
     contest.full_clean(exclude=["regulation_file"])
     contest.save()
     contest.eligible_municipalities.set(source.eligible_municipalities.all())
+    contest.coorganisers.set(source.coorganisers.all())
     if source.regulation_file:
         with source.regulation_file.open("rb") as original:
             content = original.read()

@@ -44,7 +44,10 @@ def test_contest_list_fields(api, contest):
         "type": "municipality",
         "id": contest.organiser_municipality_id,
         "name": "Выселковский район",
+        "oktmo": "03612000",
     }
+    assert row["level"] == "municipal"
+    assert row["organisers"] == [row["organiser"]]
     assert [c["name"] for c in row["categories"]] == ["ДОУ", "СОШ"]
     assert row["categories"][0]["quota"] == 1
     assert {c["name"] for c in row["criteria"]} == {"Актуальность", "Новизна"}
@@ -102,7 +105,7 @@ def test_bad_contest_filters_are_400(api, params):
 def test_contest_list_query_count(api, municipality, django_assert_max_num_queries, count):
     for _ in range(count):
         contest_with_setup(organiser_municipality=municipality, announced=True)
-    with django_assert_max_num_queries(4):  # count, page, categories, criteria
+    with django_assert_max_num_queries(5):  # count, page, categories, criteria, co-organisers
         response = api.get(CONTESTS)
     assert response.json()["count"] == count
 
@@ -156,7 +159,12 @@ def test_results_after_publication(api, decided, org_a):
     rows = body["results"]
     assert len(rows) == 2
     school = next(r for r in rows if r["organization"]["id"] == org_a.pk)
-    assert school["organization"] == {"id": org_a.pk, "short_name": org_a.short_name, "kind": "school"}
+    assert school["organization"] == {
+        "id": org_a.pk,
+        "short_name": org_a.short_name,
+        "kind": "school",
+        "municipality": "03612000",  # its ОКТМО
+    }
     assert school["category"]["name"] == "СОШ"
     assert (school["total"], school["rank"], school["awarded"]) == ("7.50", 1, True)
     preschool = next(r for r in rows if r["organization"]["id"] != org_a.pk)
@@ -301,3 +309,60 @@ def test_applications_query_count(api, methodologist, contest, django_assert_max
     with django_assert_max_num_queries(3):  # roles, count, page
         response = api.get(APPLICATIONS)
     assert response.json()["count"] == count
+
+
+# ---------------------------------------------------------------------------------------------------
+# Levels and organisers
+
+
+def test_intermunicipal_contest_lists_its_organisers_lead_first(
+    api, municipality, other_municipality, region
+):
+    from novator.contests.models import ContestLevel
+
+    contest = contest_with_setup(
+        organiser_municipality=municipality, announced=True, level=ContestLevel.INTERMUNICIPAL
+    )
+    contest.coorganisers.set([other_municipality])
+    regional = ContestFactory(
+        level=ContestLevel.REGIONAL,
+        organiser_region=region,
+        organiser_municipality=None,
+        announced=True,
+        status_kind=status_kind("KIP"),
+    )
+    ContestFactory(organiser_municipality=municipality, announced=True)
+    row = api.get(f"{CONTESTS}{contest.pk}/").json()
+    assert row["level"] == "intermunicipal"
+    assert row["organiser"]["name"] == "Выселковский район"
+    assert row["organisers"] == [
+        {"type": "municipality", "id": municipality.pk, "name": "Выселковский район", "oktmo": "03612000"},
+        {
+            "type": "municipality",
+            "id": other_municipality.pk,
+            "name": "Тихорецкий район",
+            "oktmo": "03654000",
+        },
+    ]
+    only = api.get(CONTESTS, {"level": "intermunicipal"}).json()
+    assert [r["id"] for r in only["results"]] == [contest.pk]
+    row = api.get(CONTESTS, {"level": "regional"}).json()["results"][0]
+    assert row["id"] == regional.pk
+    assert row["organisers"] == [{"type": "region", "id": region.pk, "name": region.name, "oktmo": "03"}]
+    assert api.get(CONTESTS, {"level": "national"}).status_code == 400
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_contest_list_with_coorganisers_query_count(
+    api, municipality, other_municipality, django_assert_max_num_queries, count
+):
+    from novator.contests.models import ContestLevel
+
+    for _ in range(count):
+        contest = contest_with_setup(
+            organiser_municipality=municipality, announced=True, level=ContestLevel.INTERMUNICIPAL
+        )
+        contest.coorganisers.set([other_municipality])
+    with django_assert_max_num_queries(5):  # count, page, categories, criteria, co-organisers
+        response = api.get(CONTESTS)
+    assert len(response.json()["results"]) == count

@@ -378,8 +378,13 @@ def contest_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contest_applications(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organiser's list of applications for the formal check."""
-    contest = _managed_contest(request, pk)
+    """The organisers' list of applications for the formal check (co-organisers of an inter-municipal
+    contest included: they check their own municipality's and see the others read-only)."""
+    contest = get_object_or_404(
+        Contest.objects.select_related("status_kind", "organiser_municipality", "organiser_region"), pk=pk
+    )
+    if not request.user.has_perm("contests.follow_contest", contest):
+        raise PermissionDenied
     form = ApplicationFilterForm(request.GET or None, contest=contest)
     applications = selectors.contest_applications(contest=contest, **form.selector_kwargs())
     page = paginate(request, applications, per_page=50)

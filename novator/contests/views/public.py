@@ -70,8 +70,12 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
             OrganizationKind(k).label for k in contest.eligible_kinds if k in OrganizationKind.values
         ],
         "can_manage": can_manage,
+        "can_follow": can_manage or user.has_perm("contests.follow_contest", contest),
+        "organisers": contest.organisers(),
         # The commission's pages belong to the expertise app; only their names are used here.
-        "can_see_commission": can_manage or user.has_perm("contests.chair_contest", contest),
+        "can_see_commission": can_manage
+        or user.has_perm("contests.chair_contest", contest)
+        or user.has_perm("expertise.view_commission", contest),
         "is_professional": contest.kind == ContestKind.PROFESSIONAL,
         "rounds": list(contest.rounds.all()) if contest.kind == ContestKind.PROFESSIONAL else [],
         "is_open": contest.is_open(),

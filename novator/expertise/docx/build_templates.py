@@ -375,6 +375,14 @@ def build_order(path: Path) -> None:
         "п р и к а з ы в а ю:",
         justify=True,
     )
+    # an inter-municipal contest: the lead's order names the co-organisers
+    build.para(document, "{%p if coorganisers %}")
+    build.para(
+        document,
+        "\tКонкурс проведён как межмуниципальный совместно с соорганизаторами: {{ coorganisers }}.",
+        justify=True,
+    )
+    build.para(document, "{%p endif %}")
     build.para(
         document,
         "\t1. Присвоить статус {{ status_genitive }}{% if status_abbreviation %} ({{ status_abbreviation }})"

@@ -14,7 +14,7 @@ TODAY = datetime.date(2024, 3, 15)
 
 
 class StatusKindFactory(factory.django.DjangoModelFactory):
-    """МИП by default. The migration creates MIP, MLSV, KIP and FIP, so those codes are reused, not
+    """МИП by default. The migrations create MIP, MLSV, KIP, RIP and FIP, so those codes are reused, not
     duplicated; any other code makes a new kind."""
 
     class Meta:

@@ -176,7 +176,7 @@ def test_status_kinds(api, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         body = api.get(KINDS).json()
     codes = [k["code"] for k in body["results"]]
-    assert codes[:4] == ["MIP", "MLSV", "KIP", "FIP"]  # municipal, then regional, then federal
+    assert codes[:5] == ["MIP", "MLSV", "KIP", "RIP", "FIP"]  # municipal, then regional, then federal
     mip = api.get(f"{KINDS}MIP/").json()
     assert mip == {
         "code": "MIP",

@@ -21,7 +21,7 @@ D = datetime.date
 
 def test_migration_creates_the_default_kinds():
     kinds = {k.code: k for k in StatusKind.objects.all()}
-    assert {"MIP", "MLSV", "KIP", "FIP"} <= set(kinds)
+    assert {"MIP", "MLSV", "KIP", "RIP", "FIP"} <= set(kinds)
     assert (kinds["MIP"].abbreviation, kinds["MIP"].level, kinds["MIP"].default_term_years) == (
         "МИП",
         "municipal",
