@@ -1,7 +1,7 @@
 """Who sees the region page and who uploads its map (django-rules).
 
-THE ONE PLACE for the region-level roles: the regional methodologist (branch `region`) joins
-`can_view_region_comparison` and `can_manage_region_boundaries` here, for the regions of its scope.
+The one place for the region-level roles: observers of a region and its regional methodologists see the
+page; administrators and the region's regional methodologists upload its map.
 """
 
 from __future__ import annotations
@@ -25,9 +25,14 @@ def sees_some_region(user: Any) -> bool:
     return bool(get_scope(user).observer_regions)
 
 
-# The regional methodologist of the region is added to both at merge (`| is_regional_methodologist_of`).
+@rules.predicate
+def is_regional_methodologist_of(user: Any, region: Any) -> bool:
+    return region is not None and getattr(region, "pk", None) in get_scope(user).regional_regions
+
+
+# a regional methodologist observes its regions too (`Scope.observer_regions`), so it sees the page
 can_view_region_comparison = is_admin | is_observer_of_region
-can_manage_region_boundaries = is_admin
+can_manage_region_boundaries = is_admin | is_regional_methodologist_of
 
 rules.add_perm("regions.view_comparison", can_view_region_comparison)
 rules.add_perm("regions.view_any_comparison", is_admin | sees_some_region)
