@@ -137,6 +137,9 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
     categories = []
     winners = []
     overrides = []
+    # the commission's consolidated conclusions (итоговые заключения), by application
+    written = selectors.conclusions_for_minutes(contest)
+    conclusions = []
     for category in ranking.categories:
         rows = []
         for row in category.rows:
@@ -155,8 +158,18 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
                         application.total if application.total is not None else row.result.total
                     ),
                     "decision": "рекомендовать" if awarded else "не рекомендовать",
+                    "conclusion": written.get(application.pk, ""),
                 }
             )
+            if application.pk in written:
+                conclusions.append(
+                    {
+                        "number": application.number or "",
+                        "organization": application.organization.short_name,
+                        "project": application.project_title,
+                        "text": written[application.pk],
+                    }
+                )
             if awarded:
                 winners.append(_winner(application))
             if application.decision_note:
@@ -187,6 +200,7 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
         "categories": categories,
         "winners": winners,
         "overrides": overrides,
+        "conclusions": conclusions,
         **_agreement_context(ranking),
     }
 

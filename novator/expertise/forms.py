@@ -18,7 +18,7 @@ from novator.core.forms import DecimalField
 from novator.organizations.models import Municipality, Organization, OrganizationKind
 
 from . import selectors
-from .models import Expert, ScoreSheet
+from .models import COMMISSION_CONCLUSION_MAX, DISCUSSION_COMMENT_MAX, Expert, ScoreSheet
 from .ranking import Ranking
 from .services.commission import BIO_MAX, MAX_TOPICS
 from .services.results import reason_field
@@ -397,3 +397,56 @@ class JurorForm(forms.Form):
         if exclude is not None:
             queryset = queryset.exclude(pk__in=exclude)
         self.fields["expert"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class DeadlinesForm(forms.Form):
+    """The expertise period of a commission and when its experts are reminded."""
+
+    review_starts_on = forms.DateField(
+        label=_("Expertise starts"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", **INPUT}, format="%Y-%m-%d"),
+    )
+    review_due_on = forms.DateField(
+        label=_("Scoring due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", **INPUT}, format="%Y-%m-%d"),
+    )
+    reminder_days = forms.IntegerField(
+        label=_("Remind, days before"),
+        min_value=0,
+        max_value=30,
+        error_messages={"required": _("Say how many days before the due date the experts are reminded.")},
+        widget=forms.NumberInput(attrs=INPUT),
+    )
+
+
+class CommentForm(forms.Form):
+    """A comment in the discussion: the length is checked by the service (a clear message)."""
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": DISCUSSION_COMMENT_MAX, **INPUT}),
+    )
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("Consolidated conclusion of the commission"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": COMMISSION_CONCLUSION_MAX, **INPUT}),
+        help_text=_("The applicant reads it once the results are published; it goes into the minutes."),
+    )
+
+
+class NoDiscussionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the application was not discussed"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000, **INPUT}),
+        help_text=_("Empty: the record is removed."),
+    )

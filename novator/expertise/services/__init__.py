@@ -17,6 +17,14 @@ from .commission import (
     conflict_declare,
     expert_profile_save,
 )
+from .deadlines import commission_deadlines_update, late_expert_reassign, reminders_send
+from .deliberation import (
+    check_spread_discussed,
+    conclusion_save,
+    discussion_comment_add,
+    no_discussion_record,
+    spread_undiscussed,
+)
 from .proposals import (
     assignment_proposal_start,
     proposal_accept,
@@ -52,19 +60,26 @@ __all__ = [
     "assignment_remove",
     "assignments_auto",
     "assignments_publish",
+    "check_spread_discussed",
+    "commission_deadlines_update",
     "commission_member_add",
     "commission_member_remove",
     "commission_member_update",
     "commission_setup",
+    "conclusion_save",
     "conflict_declare",
+    "discussion_comment_add",
     "expert_profile_save",
     "is_last",
+    "late_expert_reassign",
+    "no_discussion_record",
     "on_contest_transition",
     "parse_points",
     "professional_results_confirm",
     "proposal_accept",
     "proposal_compute",
     "proposal_row_drop",
+    "reminders_send",
     "results_award_statuses",
     "results_confirm",
     "results_reopen",
@@ -79,5 +94,6 @@ __all__ = [
     "sheet_save_draft",
     "sheet_submit",
     "sheet_untouched",
+    "spread_undiscussed",
     "status_start",
 ]

@@ -131,8 +131,10 @@ def test_commission_page_query_count_is_pinned(
         CommissionMemberFactory(commission=commission, expert=ExpertFactory())
     client.force_login(methodologist)
     # one more than before: the latest assignment proposal; and one for the members' teacher and
-    # coordinator roles (a conflict of interest, issue #20)
-    with django_assert_max_num_queries(14):
+    # coordinator roles (a conflict of interest, issue #20); seven for the deadlines and the deliberation
+    # (issue #26): the chair check, the late experts, and the ranking's spread flags with the comments
+    # and the recorded reasons of the disputed applications
+    with django_assert_max_num_queries(21):
         assert client.get(url("commission", contest.pk)).status_code == 200
 
 
