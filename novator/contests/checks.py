@@ -272,3 +272,14 @@ def issue_diplomas(contest: Contest, step: Step) -> None:
     from .services.nominees import diplomas_issue  # the services import this module
 
     diplomas_issue(contest=contest, now=step.now)
+
+
+#: Checks of «confirm the results» registered by the apps above contests (the expertise's spread rule,
+#: `expertise.services.deliberation.check_spread_discussed`): each is called as check(contest, step) and
+#: refuses with a ValidationError.
+RESULTS_CHECKS: list[Any] = []
+
+
+def check_results_ready(contest: Contest, step: Step) -> None:
+    for check in RESULTS_CHECKS:
+        check(contest, step)

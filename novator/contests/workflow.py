@@ -112,6 +112,7 @@ CONTEST_TRANSITIONS = Transitions(
             frozenset({C.EXPERTISE}),
             C.DECIDED,
             "contests.chair_contest",
+            checks=(checks.check_results_ready,),
         ),
         Transition(
             "reopen_expertise",

@@ -85,6 +85,7 @@ def reason_text(code: str) -> str:
         ORGANIZATION: _("the expert works in the applicant organisation"),
         MUNICIPALITY: _("the expert is from the applicant's municipality and the expertise is external"),
         DECLARED: _("the expert has declared a conflict of interest"),
+        "late": _("the application was taken away from the expert for missing the due date"),
     }.get(code, code)
 
 

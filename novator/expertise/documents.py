@@ -230,6 +230,9 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
     categories = []
     winners = []
     overrides = []
+    # the commission's consolidated conclusions (итоговые заключения), by application
+    written = selectors.conclusions_for_minutes(contest)
+    conclusions = []
     for position, category in enumerate(ranking.categories, start=1):
         rows = []
         recommended = []
@@ -250,9 +253,19 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
                         application.total if application.total is not None else row.result.total
                     ),
                     "decision": f"{decision} ({why})" if why else decision,
+                    "conclusion": written.get(application.pk, ""),
                 }
             )
             entry = {**_winner(application), "project": quote(application.project_title), "why": why}
+            if application.pk in written:
+                conclusions.append(
+                    {
+                        "number": application.number or "",
+                        "organization": application.organization.short_name,
+                        "project": application.project_title,
+                        "text": written[application.pk],
+                    }
+                )
             if application.awarded:
                 winners.append(_winner(application))
                 recommended.append(entry)
@@ -313,8 +326,8 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
         "categories": categories,
         "winners": winners,
         "overrides": overrides,
-        # the chair's consolidated conclusion (deliberation), printed after the decisions when given
-        "conclusion": "",
+        # the chair's consolidated conclusions (deliberation), printed after the decisions when given
+        "conclusions": conclusions,
         **_agreement_context(ranking),
     }
 

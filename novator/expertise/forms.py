@@ -18,7 +18,7 @@ from novator.core.forms import DecimalField
 from novator.organizations.models import Municipality, Organization, OrganizationKind
 
 from . import selectors
-from .models import Expert, ScoreSheet
+from .models import COMMISSION_CONCLUSION_MAX, DISCUSSION_COMMENT_MAX, Expert, ScoreSheet
 from .ranking import Ranking
 from .services.commission import BIO_MAX, MAX_TOPICS
 from .services.results import reason_field
@@ -466,4 +466,57 @@ class AnnouncementOrderForm(forms.Form):
         input_formats=["%d.%m.%Y", "%Y-%m-%d"],
         error_messages={"required": _("Give the date of the order.")},
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+
+class DeadlinesForm(forms.Form):
+    """The expertise period of a commission and when its experts are reminded."""
+
+    review_starts_on = forms.DateField(
+        label=_("Expertise starts"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", **INPUT}, format="%Y-%m-%d"),
+    )
+    review_due_on = forms.DateField(
+        label=_("Scoring due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", **INPUT}, format="%Y-%m-%d"),
+    )
+    reminder_days = forms.IntegerField(
+        label=_("Remind, days before"),
+        min_value=0,
+        max_value=30,
+        error_messages={"required": _("Say how many days before the due date the experts are reminded.")},
+        widget=forms.NumberInput(attrs=INPUT),
+    )
+
+
+class CommentForm(forms.Form):
+    """A comment in the discussion: the length is checked by the service (a clear message)."""
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": DISCUSSION_COMMENT_MAX, **INPUT}),
+    )
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("Consolidated conclusion of the commission"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": COMMISSION_CONCLUSION_MAX, **INPUT}),
+        help_text=_("The applicant reads it once the results are published; it goes into the minutes."),
+    )
+
+
+class NoDiscussionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the application was not discussed"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000, **INPUT}),
+        help_text=_("Empty: the record is removed."),
     )

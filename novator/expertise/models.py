@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +74,16 @@ class Commission(TimeStampedModel):
     results_confirmed_at = models.DateTimeField(_("results confirmed"), null=True, blank=True)
     minutes_number = models.CharField(_("minutes number"), max_length=50, blank=True)
     minutes_date = models.DateField(_("minutes date"), null=True, blank=True)
+    #: the expertise period: the experts score from `review_starts_on` to `review_due_on` (inclusive);
+    #: a round of a professional contest has its own period (`Round.starts_on`/`ends_on`)
+    review_starts_on = models.DateField(_("expertise starts"), null=True, blank=True)
+    review_due_on = models.DateField(_("scoring due"), null=True, blank=True)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind experts, days before the due date"),
+        default=3,
+        validators=[MaxValueValidator(30)],
+        help_text=_("Experts with unsubmitted sheets are reminded this many days before and the day after."),
+    )
 
     class Meta:
         verbose_name = _("expert commission")
@@ -145,6 +155,12 @@ class Assignment(TimeStampedModel):
         help_text=_("Professional contests: the round this sheet scores."),
     )
     affinity = models.FloatField(_("affinity"), null=True, blank=True)
+    due_on = models.DateField(
+        _("due date"),
+        null=True,
+        blank=True,
+        help_text=_("Its own due date (an application reassigned from a late expert); else the period's."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -384,3 +400,81 @@ class MeetingItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SheetReminder(models.Model):
+    """A reminder sent to the expert of an unsubmitted sheet; one per assignment and kind, however often
+    and however concurrently the reminders run (`services.deadlines.reminders_send`)."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("due soon")
+        OVERDUE = "overdue", _("overdue")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_on = models.DateField(_("due date"))
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        verbose_name = _("reminder to an expert")
+        verbose_name_plural = _("reminders to experts")
+        constraints = [models.UniqueConstraint(fields=["assignment", "kind"], name="sheet_reminder_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.kind}"
+
+
+#: the longest comment of a discussion and the longest consolidated conclusion, in characters
+DISCUSSION_COMMENT_MAX = 4000
+COMMISSION_CONCLUSION_MAX = 10000
+
+
+class DiscussionComment(models.Model):
+    """A comment in the commission's discussion of an application: its assigned experts (once their own
+    sheet is submitted) and the chair read and write it; applicants and conflicted experts never see it."""
+
+    #: the activity log names it by reference: it carries a person's words
+    audit_by_reference = True
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="discussion")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("comment"), max_length=DISCUSSION_COMMENT_MAX)
+    created_at = models.DateTimeField(_("written"))
+
+    class Meta:
+        verbose_name = _("discussion comment")
+        verbose_name_plural = _("discussion comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["application", "created_at"], name="discussion_app_time")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.pk}"
+
+
+class Deliberation(TimeStampedModel):
+    """The commission's decision on one application: the consolidated conclusion (итоговое заключение
+    экспертной комиссии) the chair writes, and, for an application whose scores spread beyond the
+    contest's threshold, why it was not discussed."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="deliberation")
+    conclusion = models.TextField(
+        _("consolidated conclusion"), blank=True, max_length=COMMISSION_CONCLUSION_MAX
+    )
+    conclusion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    conclusion_at = models.DateTimeField(_("conclusion written"), null=True, blank=True)
+    no_discussion_reason = models.TextField(_("why it was not discussed"), blank=True, max_length=2000)
+    no_discussion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    no_discussion_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("commission's decision on an application")
+        verbose_name_plural = _("commission's decisions on applications")
+
+    def __str__(self) -> str:
+        return str(self.application)

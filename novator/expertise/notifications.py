@@ -111,3 +111,44 @@ def status_awarded(application: Any, status: Any) -> None:
         kind="contests.results",
         url=application.get_absolute_url(),
     )
+
+
+def discussion_url(application: Any) -> str:
+    return reverse("expertise:discussion", args=[application.pk])
+
+
+def discussion_comment(application: Any, comment: Any, users: Iterable[Any]) -> None:
+    """The other participants of the discussion learn of a new comment (its text is in the e-mail)."""
+    users = list(users)
+    if not users:
+        return
+    subject = _("New comment in the discussion of %(app)s") % {"app": application}
+    author = comment.author.display_name if comment.author is not None else "—"
+    body = _("Contest: %(contest)s\nApplication: %(app)s\n%(author)s wrote:\n\n%(text)s\n") % {
+        "contest": application.contest.title,
+        "app": application,
+        "author": author,
+        "text": comment.text,
+    }
+    notify(subject, body, users, kind="expertise.discussion", url=discussion_url(application))
+
+
+def sheet_reminder(assignment: Any, kind: str, due_on: Any) -> None:
+    """The expert of an unsubmitted sheet: due soon, or overdue (the day after the due date)."""
+    application = assignment.application
+    values = {"contest": application.contest.title, "due": ddmmyyyy(due_on), "app": application}
+    if kind == "overdue":
+        subject = _("The scoring sheet is overdue (due %(due)s): %(contest)s") % values
+    else:
+        subject = _("The scoring sheet is due on %(due)s: %(contest)s") % values
+    sheet = getattr(assignment, "sheet", None)
+    link = (
+        reverse("expertise:sheet", args=[sheet.pk])
+        if sheet is not None
+        else reverse("expertise:my_assignments")
+    )
+    body = (
+        _("Contest: %(contest)s\nApplication: %(app)s\nDue: %(due)s\nScore it and submit the sheet: ")
+        % values
+    )
+    notify(subject, body + link + "\n", [_user(assignment.expert)], kind="expertise.reminder", url=link)

@@ -12,6 +12,11 @@
   conflict with it; the chair, for every application they are not in conflict with;
 - `expertise.score` — the expert's own sheet of such an assignment;
 - `expertise.declare_conflict` — a member of the contest's commission (for themselves) or the organiser;
+- `expertise.discuss` — the discussion of an application: the chair (no conflict with it) and an
+  expert with a published, conflict-free assignment to it whose own sheet is submitted (the first
+  opinion is independent); never the applicant, a conflicted or an unassigned expert, the organiser;
+- `expertise.conclude` — the commission's consolidated conclusion on an application and why a
+  disputed application was not discussed: the chair, not in conflict with it;
 - `expertise.view_conclusions` — the applicant once the results are published; the commission's viewers;
 - `expertise.change_expert` — an expert's profile (where they work decides conflicts): the methodologists
   of the expert's municipality (their own, else their organisation's) and administrators.
@@ -120,6 +125,20 @@ def owns_sheet(user: Any, sheet: Any) -> bool:
 
 
 @rules.predicate
+def reviewed_application(user: Any, application: Any) -> bool:
+    """An assigned expert (published, no conflict) who has submitted their own sheet of the application."""
+    from .models import Assignment, ScoreSheet
+
+    if application is None or not get_scope(user).authenticated:
+        return False
+    return (
+        Assignment.objects.for_expert(user)
+        .filter(application_id=application.pk, sheet__state=ScoreSheet.State.SUBMITTED)
+        .exists()
+    )
+
+
+@rules.predicate
 def is_methodologist_of_expert(user: Any, expert: Any) -> bool:
     from .conflicts import expert_municipality_id
 
@@ -147,5 +166,7 @@ rules.add_perm("contests.chair_contest", is_admin | is_chair)
 rules.add_perm("expertise.record_meeting", can_view_commission)
 rules.add_perm("expertise.review_application", reviews_application | chairs_without_conflict)
 rules.add_perm("expertise.score", owns_sheet)
+rules.add_perm("expertise.discuss", chairs_without_conflict | reviewed_application)
+rules.add_perm("expertise.conclude", chairs_without_conflict)
 rules.add_perm("expertise.declare_conflict", is_member | can_manage)
 rules.add_perm("expertise.view_conclusions", (results_published & is_applicant) | can_view_commission)

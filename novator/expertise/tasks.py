@@ -33,3 +33,28 @@ def assignment_proposal_task(proposal_id: int, job_id: str) -> dict[str, Any]:
         progress.job.result = {"summary": summary, "proposal": proposal.pk, "state": proposal.state}
         progress.job.result_url = proposal_url(proposal)
     return {"proposal": proposal.pk, "state": proposal.state}
+
+
+def reminders_summary(counts: dict[str, int]) -> str:
+    return _("Expertise reminders: %(before)d due soon, %(overdue)d overdue.") % {
+        "before": counts.get("before", 0),
+        "overdue": counts.get("overdue", 0),
+    }
+
+
+@task()
+def send_expertise_reminders_task(job_id: str, today: str = "") -> dict[str, Any]:
+    """Send the experts' reminders due on `today` (ISO date; empty: today). Safe to retry: a reminder
+    already sent is never sent again."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from .services.deadlines import reminders_send
+
+    day = datetime.date.fromisoformat(today) if today else None
+    with translation.override(settings.LANGUAGE_CODE), job_running(job_id) as progress:
+        counts = reminders_send(today=day)
+        progress.job.result = {"summary": reminders_summary(counts), **counts}
+    return dict(counts)

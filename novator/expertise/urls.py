@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commission, experts, jury, meeting, proposals, results, rounds, sheets
+from .views import commission, deliberation, experts, jury, meeting, proposals, results, rounds, sheets
 
 app_name = "expertise"
 urlpatterns = [
@@ -41,6 +41,11 @@ urlpatterns = [
         name="proposal_accept",
     ),
     path("contests/<int:pk>/ranking/", results.ranking, name="ranking"),
+    path("contests/<int:pk>/deadlines/", deliberation.deadlines_update, name="deadlines_update"),
+    path(
+        "contests/<int:pk>/late/<int:expert_pk>/reassign/", deliberation.late_reassign, name="late_reassign"
+    ),
+    path("applications/<int:pk>/discussion/", deliberation.discussion, name="discussion"),
     path("jury/", jury.jury_list, name="jury_list"),
     path("jury/sw.js", jury.jury_sw, name="jury_sw"),
     path("jury/<int:pk>/", jury.jury_sheet, name="jury_sheet"),

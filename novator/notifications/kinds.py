@@ -49,6 +49,8 @@ for _code, _label, _group in (
     ("expertise.assignment", _("Applications assigned to me for review"), GROUP_EXPERTISE),
     ("expertise.sheet", _("Score sheets: submitted, reopened"), GROUP_EXPERTISE),
     ("expertise.conclusion", _("Expert conclusions on my organisation's applications"), GROUP_EXPERTISE),
+    ("expertise.reminder", _("Reminders about scoring sheets due"), GROUP_EXPERTISE),
+    ("expertise.discussion", _("Comments in the commission's discussions"), GROUP_EXPERTISE),
     ("projects.passport", _("Project passports: submitted, approved, returned"), GROUP_PROJECTS),
     ("projects.report", _("Project reports: submitted, accepted, returned, rejected"), GROUP_PROJECTS),
     ("projects.reminder", _("Reminders about report deadlines"), GROUP_PROJECTS),

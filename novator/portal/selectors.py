@@ -184,6 +184,7 @@ def expert_home(user: Any) -> dict[str, Any]:
         "total": total,
         "done": done,
         "percent": round(100 * done / total) if total else 0,
+        "today": timezone.localdate(),
     }
 
 

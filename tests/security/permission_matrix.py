@@ -1037,6 +1037,13 @@ MATRIX: dict[str, dict[str, Any]] = {
         "refused": ["methodologist_x", "admin"],
     },
     "expertise:conflict_declare": {"kwargs": {"pk": "@sheet"}, "method": "get", "allow": ["expert_assigned"]},
+    "expertise:deadlines_update": {
+        "kwargs": {"pk": "@contest"},
+        "method": "post",
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
+    },
+    "expertise:discussion": {"kwargs": {"pk": "@application"}, "method": "get", "allow": ["admin"]},
     "expertise:expert_edit": {
         "kwargs": {"pk": "@expert"},
         "method": "get",
@@ -1085,6 +1092,12 @@ MATRIX: dict[str, dict[str, Any]] = {
             "regional_other",
             "admin",
         ],
+    },
+    "expertise:late_reassign": {
+        "kwargs": {"pk": "@contest", "expert_pk": "@expert"},
+        "method": "post",
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
     },
     "expertise:member_add": {
         "kwargs": {"pk": "@contest"},

@@ -148,11 +148,15 @@ def build_minutes(path: Path) -> None:
     )
     build.para(document, "{%p endfor %}")
     build.para(document, "{%p endif %}")
-    # the chair's consolidated conclusion (the commission's deliberation), when the contest has one
-    build.para(document, "{%p if conclusion %}")
+    # the commission's consolidated conclusions (итоговые заключения), written by the chair
+    build.para(document, "{%p if conclusions %}")
     build.para(document, "")
-    build.para(document, "Заключение председателя экспертной комиссии:", bold=True)
-    build.para(document, "\t{{ conclusion }}", justify=True)
+    build.para(document, "Итоговые заключения экспертной комиссии:", bold=True)
+    build.para(document, "{%p for c in conclusions %}")
+    build.para(
+        document, "\t{{ c.number }} {{ c.organization }}, «{{ c.project }}»: {{ c.text }}", justify=True
+    )
+    build.para(document, "{%p endfor %}")
     build.para(document, "{%p endif %}")
     build.para(document, "")
     build.para(document, "")

@@ -13,13 +13,16 @@ from novator.contests.models import Application, Criterion
 
 from ..models import Assignment, Score, ScoreSheet
 from ._common import SUBMITTED, contest_criteria, criterion_specs
+from .deliberation import due_expression
 
 
 def expert_assignments(user: Any) -> QuerySet[Assignment]:
-    """The expert's published, conflict-free assignments, newest contest first."""
+    """The expert's published, conflict-free assignments, newest contest first; `due` is the sheet's due
+    date (`deliberation.due_expression`; None when none is set)."""
     return (
         Assignment.objects.for_expert(user)
         .select_related("application__contest", "application__organization", "application__category", "sheet")
+        .annotate(due=due_expression())
         .order_by("-application__contest__opens_at", "application__contest_id", "application__number", "pk")
     )
 

@@ -19,6 +19,14 @@ from .commission import (
     expert_profile_save,
 )
 from .meeting import AgendaItem, Votes, agenda, has_quorum, meeting_record
+from .deadlines import commission_deadlines_update, late_expert_reassign, reminders_send
+from .deliberation import (
+    check_spread_discussed,
+    conclusion_save,
+    discussion_comment_add,
+    no_discussion_record,
+    spread_undiscussed,
+)
 from .proposals import (
     assignment_proposal_start,
     proposal_accept,
@@ -58,21 +66,28 @@ __all__ = [
     "assignment_remove",
     "assignments_auto",
     "assignments_publish",
+    "check_spread_discussed",
+    "commission_deadlines_update",
     "commission_member_add",
     "commission_member_remove",
     "commission_member_update",
     "commission_setup",
+    "conclusion_save",
     "conflict_declare",
+    "discussion_comment_add",
     "expert_profile_save",
     "has_quorum",
     "is_last",
     "meeting_record",
+    "late_expert_reassign",
+    "no_discussion_record",
     "on_contest_transition",
     "parse_points",
     "professional_results_confirm",
     "proposal_accept",
     "proposal_compute",
     "proposal_row_drop",
+    "reminders_send",
     "results_award_statuses",
     "results_confirm",
     "results_reopen",
@@ -87,5 +102,6 @@ __all__ = [
     "sheet_save_draft",
     "sheet_submit",
     "sheet_untouched",
+    "spread_undiscussed",
     "status_start",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ from ..assignment.solver import Infeasible, greedy, solve
 from ..conflicts import conflict_for, reason_text
 from ..models import Assignment, Commission, CommissionMember, Expert, ScoreSheet
 from ._common import ASSIGNING_STATES, commission_of, require_state
+
+#: the reason code of a pair `avoid` forbids (a late expert's application taken away from them)
+LATE = "late"
 
 
 def _locked_commission(contest: Contest) -> Commission:
@@ -154,13 +158,20 @@ def check_can_assign(data: matching.ContestData) -> None:
 
 
 @transaction.atomic
-def assignments_auto(*, actor: Any, contest: Contest, allow_partial: bool = False) -> AutoAssignment:
+def assignments_auto(
+    *,
+    actor: Any,
+    contest: Contest,
+    allow_partial: bool = False,
+    avoid: Iterable[tuple[int, int]] = (),
+) -> AutoAssignment:
     """Fill the gaps at once with the optimal assignment (maximum total affinity, see `matching.py`).
 
     Existing assignments stay. When the constraints cannot all be met nothing is changed and the error
     says which and by how much — unless `allow_partial`, which adds what the greedy baseline can
     (conflicts, k and maximum loads still hold) and returns the reasons. Large contests use the
-    proposal computed in the background instead (`assignment_proposal_start`)."""
+    proposal computed in the background instead (`assignment_proposal_start`). `avoid`: (application id,
+    expert id) pairs not to make (a late expert's applications taken away from them)."""
     require(actor, "expertise.manage_assignments", contest)
     require_state(
         contest, ASSIGNING_STATES, _("Assignments can be changed only while the contest is in the expertise.")
@@ -168,6 +179,8 @@ def assignments_auto(*, actor: Any, contest: Contest, allow_partial: bool = Fals
     commission = _locked_commission(contest)
     data = matching.load_contest(contest)
     check_can_assign(data)
+    for pair in avoid:
+        data.conflicts.setdefault(pair, LATE)
     model = data.fit()
     instance = data.instance(model)
     result = AutoAssignment()

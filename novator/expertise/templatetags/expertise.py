@@ -21,4 +21,5 @@ def conclusions(application: Any, user: Any) -> dict[str, Any]:
         "visible": True,
         "application": application,
         "conclusions": selectors.application_conclusions(application),
+        "deliberation": selectors.deliberation_for(application),
     }

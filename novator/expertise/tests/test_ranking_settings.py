@@ -189,9 +189,15 @@ def test_the_minutes_contain_the_agreement_figures(scored, contest, chair, exper
     contest.calibration_min_sheets = 2
     contest.spread_threshold_percent = 10
     contest.save()
+    # the spread rule: the flagged applications are discussed or the chair records why not
+    for application in services.spread_undiscussed(contest):
+        services.no_discussion_record(actor=chair.user, application=application, reason="Обосновано")
+    services.conclusion_save(actor=chair.user, application=scored[0], text="Проект рекомендован.")
     services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     contest.refresh_from_db()
-    document = Document(io.BytesIO(documents.render("minutes.docx", documents.minutes_context(contest))))
+    context = documents.minutes_context(contest)
+    assert [c["text"] for c in context["conclusions"]] == ["Проект рекомендован."]
+    document = Document(io.BytesIO(documents.render("minutes.docx", context)))
     parts = [p.text for p in document.paragraphs]
     parts += [" | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows]
     text = "\n".join(parts)

@@ -139,8 +139,10 @@ def test_commission_page_query_count_is_pinned(
     client.force_login(methodologist)
     # one more than before: the latest assignment proposal; and one for the members' teacher and
     # coordinator roles (a conflict of interest, issue #20); two for the order announcing the contest
-    # (the journal's entry and the organiser's permission to register it)
-    with django_assert_max_num_queries(16):
+    # (the journal's entry and the organiser's permission to register it); seven for the deadlines and the
+    # deliberation (issue #26): the chair check, the late experts, and the ranking's spread flags with the
+    # comments and the recorded reasons of the disputed applications
+    with django_assert_max_num_queries(23):
         assert client.get(url("commission", contest.pk)).status_code == 200
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from novator.contests.models import Application, ContestState
+from novator.contests.models import Application, ContestKind, ContestState
 from novator.core.idempotency import once_per_token
 from novator.documents.models import OrderPurpose
 from novator.documents.selectors import registered_order
@@ -22,6 +22,7 @@ from ..forms import (
     AssignmentForm,
     CommissionForm,
     ConflictForm,
+    DeadlinesForm,
     MaxLoadForm,
     MemberForm,
 )
@@ -55,7 +56,22 @@ def commission(request: HttpRequest, pk: int) -> HttpResponse:
         "announcement_form": AnnouncementOrderForm()
         if user.has_perm("contests.manage_contest", contest)
         else None,
+        "is_chair": user.has_perm("contests.chair_contest", contest) and commission is not None,
     }
+    if commission is not None:
+        can_set_period = can_assign and editable
+        if can_set_period:
+            context["deadlines_form"] = DeadlinesForm(
+                initial={
+                    "review_starts_on": commission.review_starts_on,
+                    "review_due_on": commission.review_due_on,
+                    "reminder_days": commission.reminder_days,
+                }
+            )
+        if contest.state == ContestState.EXPERTISE:
+            context["late"] = selectors.late_experts(contest)
+            context["can_reassign"] = can_assign and contest.kind != ContestKind.PROFESSIONAL
+            context["undiscussed"] = services.spread_undiscussed(contest)
     if can_manage and editable:
         context["commission_form"] = CommissionForm(
             contest=contest,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from ..rules import expert_profile
 def my_assignments(request: HttpRequest) -> HttpResponse:
     """The expert's home: published assignments by contest, with progress and the deadline if any."""
     groups: OrderedDict[int, dict[str, Any]] = OrderedDict()
+    today = timezone.localdate()
     for assignment in selectors.expert_assignments(request.user):
         contest = assignment.application.contest
         group = groups.setdefault(
@@ -36,21 +38,31 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
                 "contest": contest,
                 "assignments": [],
                 "submitted": 0,
-                # the contest model may gain an expertise period; show it when it has one
-                "deadline": getattr(contest, "expertise_closes_at", None),
+                # the earliest due date of the sheets still to submit (the commission's or a round's)
+                "deadline": None,
+                "overdue": False,
             },
         )
         group["assignments"].append(assignment)
         sheet = getattr(assignment, "sheet", None)
         if sheet is not None and sheet.state == ScoreSheet.State.SUBMITTED:
             group["submitted"] += 1
+        elif assignment.due is not None:  # type: ignore[attr-defined]
+            due = assignment.due  # type: ignore[attr-defined]
+            if group["deadline"] is None or due < group["deadline"]:
+                group["deadline"] = due
+                group["overdue"] = due < today
     for group in groups.values():
         total = len(group["assignments"])
         group["percent"] = round(100 * group["submitted"] / total) if total else 0
     return render(
         request,
         "expertise/my_assignments.html",
-        {"groups": list(groups.values()), "is_expert": expert_profile(request.user) is not None},
+        {
+            "groups": list(groups.values()),
+            "is_expert": expert_profile(request.user) is not None,
+            "today": today,
+        },
     )
 
 
@@ -144,6 +156,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             and contest.state == ContestState.EXPERTISE,
             "can_view_application": can_view_application,
             "can_view_commission": user.has_perm("expertise.view_commission", contest),
+            "can_discuss": user.has_perm("expertise.discuss", application),
         },
     )
 
