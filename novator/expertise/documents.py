@@ -129,6 +129,18 @@ def _commission_people(contest: Contest) -> tuple[list[dict[str, str]], str, str
     return members, chair, secretary
 
 
+def municipality_rules(contest: Contest) -> list[str]:
+    """The own-municipality rules of the expertise as the minutes state them (none when not set)."""
+    from .conflicts import other_municipality_required, own_municipality_excluded
+
+    rules = []
+    if own_municipality_excluded(contest):
+        rules.append("ни один эксперт не оценивает заявки организаций своего муниципального образования")
+    if other_municipality_required(contest):
+        rules.append("каждую заявку оценивает не менее одного эксперта из другого муниципального образования")
+    return rules
+
+
 def minutes_context(contest: Contest) -> dict[str, Any]:
     """The minutes: members, the ranking table per category with the confirmed decision, the winners."""
     ranking = contest_ranking(contest)
@@ -187,6 +199,7 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
         "categories": categories,
         "winners": winners,
         "overrides": overrides,
+        "municipality_rules": municipality_rules(contest),
         **_agreement_context(ranking),
     }
 

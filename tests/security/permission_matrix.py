@@ -966,6 +966,45 @@ MATRIX: dict[str, dict[str, Any]] = {
             "admin",
         ],
     },
+    "expertise:pool": {
+        "kwargs": {},
+        "method": "get",
+        "allow": ["methodologist_x", "methodologist_y", "admin"],
+    },
+    "expertise:my_invitations": {
+        "kwargs": {},
+        "method": "get",
+        "allow": [
+            "teacher",
+            "coordinator_a",
+            "coordinator_b",
+            "expert_assigned",
+            "expert_unassigned",
+            "expert_conflicted",
+            "methodologist_x",
+            "methodologist_y",
+            "observer",
+            "admin",
+        ],
+    },
+    # the invited expert (expert_unassigned) and the organisers: an empty action is refused with a message
+    "expertise:invitation_answer": {
+        "kwargs": {"pk": "@invitation"},
+        "method": "post",
+        "allow": [],
+        "refused": ["expert_unassigned", "methodologist_x", "admin"],
+    },
+    "expertise:invite": {
+        "kwargs": {"pk": "@contest"},
+        "method": "post",
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
+    },
+    "expertise:commission_rules": {
+        "kwargs": {"pk": "@contest"},
+        "method": "post",
+        "allow": ["methodologist_x", "admin"],
+    },
     "expertise:member_add": {
         "kwargs": {"pk": "@contest"},
         "method": "post",

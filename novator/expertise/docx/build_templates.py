@@ -55,6 +55,9 @@ def build_minutes(path: Path) -> None:
         "оценившего не менее {{ calibration_min_sheets }} заявок, приведены к общей шкале "
         "(откалибровано экспертов: {{ calibrated_experts }}).",
     )
+    build.para(document, "{%p if municipality_rules %}")
+    build.para(document, "Правила экспертизы: {{ municipality_rules|join('; ') }}.")
+    build.para(document, "{%p endif %}")
     build.para(document, "{%p for c in categories %}")
     build.para(document, "{{ c.name }}{% if c.quota %} (квота: {{ c.quota }}){% endif %}", bold=True)
     build.loop_table(

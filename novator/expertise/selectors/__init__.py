@@ -19,6 +19,15 @@ from .commission import (
     latest_proposal,
     proposal_detail,
 )
+from .pool import (
+    NO_LOAD,
+    Load,
+    expert_invitations,
+    expert_loads,
+    expert_pool,
+    pending_invitations,
+    pool_regions,
+)
 from .sheets import (
     Conclusion,
     application_conclusions,
@@ -28,10 +37,12 @@ from .sheets import (
 )
 
 __all__ = [
+    "NO_LOAD",
     "SUBMITTED",
     "Cell",
     "CommissionOverview",
     "Conclusion",
+    "Load",
     "MatrixRow",
     "MemberProgress",
     "ProposalGroup",
@@ -43,7 +54,12 @@ __all__ = [
     "criterion_specs",
     "expert_assignments",
     "expert_choices",
+    "expert_invitations",
+    "expert_loads",
+    "expert_pool",
     "latest_proposal",
+    "pending_invitations",
+    "pool_regions",
     "proposal_detail",
     "sheet_detail",
     "sheet_scores",

@@ -13,10 +13,12 @@ from .commission import (
     commission_member_add,
     commission_member_remove,
     commission_member_update,
+    commission_rules_update,
     commission_setup,
     conflict_declare,
     expert_profile_save,
 )
+from .invitations import commission_invite, invitation_answer
 from .proposals import (
     assignment_proposal_start,
     proposal_accept,
@@ -52,12 +54,15 @@ __all__ = [
     "assignment_remove",
     "assignments_auto",
     "assignments_publish",
+    "commission_invite",
     "commission_member_add",
     "commission_member_remove",
     "commission_member_update",
+    "commission_rules_update",
     "commission_setup",
     "conflict_declare",
     "expert_profile_save",
+    "invitation_answer",
     "is_last",
     "on_contest_transition",
     "parse_points",

@@ -15,7 +15,7 @@ from novator.contests.models import Application, ContestState
 from novator.core.idempotency import once_per_token
 
 from .. import selectors, services
-from ..forms import AssignmentForm, CommissionForm, ConflictForm, MaxLoadForm, MemberForm
+from ..forms import AssignmentForm, CommissionForm, CommissionRulesForm, ConflictForm, MaxLoadForm, MemberForm
 from ..models import Assignment, CommissionMember, Expert
 from ._common import error_messages, form_errors, get_contest
 
@@ -42,7 +42,18 @@ def commission(request: HttpRequest, pk: int) -> HttpResponse:
         and commission is not None
         and commission.assignments_published_at is None,
         "chart": overview.chart(),
+        "invitations": selectors.pending_invitations(commission),
     }
+    loads = selectors.expert_loads([m.expert_id for m in overview.members], contest.academic_year)
+    for p in overview.progress:
+        p.year_load = loads.get(p.member.expert_id, selectors.NO_LOAD)
+    if commission is not None:
+        context["rules_form"] = CommissionRulesForm(
+            initial={
+                "exclude_own_municipality": commission.exclude_own_municipality,
+                "require_other_municipality": commission.require_other_municipality,
+            }
+        )
     if can_manage and editable:
         context["commission_form"] = CommissionForm(
             contest=contest,
@@ -278,4 +289,28 @@ def assignments_publish(request: HttpRequest, pk: int) -> HttpResponse:
         raise
     else:
         messages.success(request, _("The assignments are published; the experts have been notified."))
+    return redirect(PAGE, pk=contest.pk)
+
+
+@login_required
+@require_POST
+def commission_rules(request: HttpRequest, pk: int) -> HttpResponse:
+    """The own-municipality rules of the expertise (hard constraints of the assignment)."""
+    contest = get_contest(request, pk, "expertise.manage_commission")
+    commission = _commission_or_404(contest)
+    form = CommissionRulesForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(PAGE, pk=contest.pk)
+    try:
+        services.commission_rules_update(
+            actor=request.user,
+            commission=commission,  # type: ignore[arg-type]
+            exclude_own_municipality=form.cleaned_data["exclude_own_municipality"],
+            require_other_municipality=form.cleaned_data["require_other_municipality"],
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("The own-municipality rules are saved."))
     return redirect(PAGE, pk=contest.pk)
