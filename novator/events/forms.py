@@ -136,6 +136,17 @@ class EventForm(VersionedFormMixin, forms.Form):
         queryset=Organization.objects.none(),
         widget=forms.SelectMultiple(attrs={**_SELECT, "size": 6}),
     )
+    co_organiser_municipalities = forms.ModelMultipleChoiceField(
+        label=_("Co-organiser municipalities"),
+        queryset=Municipality.objects.select_related("region").order_by("name"),
+        required=False,
+        help_text=_(
+            "An inter-municipal or regional event: the municipalities that organise it with the organisers' "
+            "own. Registration is open to the organisations of every organising municipality (a regional "
+            "event: of the region)."
+        ),
+        widget=forms.SelectMultiple(attrs={**_SELECT, "size": 4}),
+    )
     starts_at = _dt(_("Starts at (Moscow time)"))
     ends_at = _dt(_("Ends at (Moscow time)"))
     place = forms.CharField(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.models import TimeStampedModel
-from novator.organizations.models import Organization, Person
+from novator.organizations.models import Municipality, Organization, Person
 
 
 class EventKind(models.TextChoices):
@@ -52,6 +52,14 @@ class Event(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     level = models.CharField(_("level"), max_length=20, choices=EventLevel.choices)
     organizers = models.ManyToManyField(Organization, verbose_name=_("organisers"), related_name="events")
+    #: an inter-municipal or regional event: the municipalities that organise it with the organisers'
+    #: own; registration is open to the organisations of every organising municipality (regional: region)
+    co_organiser_municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("co-organiser municipalities"),
+        related_name="co_organised_events",
+        blank=True,
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=500, blank=True)

@@ -283,3 +283,38 @@ def with_certificates(registrations: list[Registration]) -> list[Registration]:
     for registration in registrations:
         registration.certificates = found.get((registration.event_id, registration.person_id), [])  # type: ignore[attr-defined]
     return registrations
+
+
+def attendance_by_municipality(event: Event) -> list[dict[str, Any]]:
+    """Registrations, attendance and certificates of the event by the participants' municipality (their
+    organisation's), for an inter-municipal event above all (2 queries), by name."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(name: str) -> dict[str, Any]:
+        return rows.setdefault(
+            name, {"municipality": name, "registered": 0, "waitlisted": 0, "attended": 0, "certificates": 0}
+        )
+
+    registrations = (
+        Registration.objects.filter(event=event)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values("person__organization__municipality__name")
+        .annotate(
+            registered=Count("pk", filter=Q(status=RegistrationStatus.REGISTERED)),
+            waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+            attended=Count("pk", filter=Q(attended_at__isnull=False)),
+        )
+        .order_by()
+    )
+    for r in registrations:
+        target = row(r["person__organization__municipality__name"])
+        target.update(registered=r["registered"], waitlisted=r["waitlisted"], attended=r["attended"])
+    certificates = (
+        Certificate.objects.filter(event=event)
+        .values("person__organization__municipality__name")
+        .annotate(n=Count("person", distinct=True))
+        .order_by()
+    )
+    for c in certificates:
+        row(c["person__organization__municipality__name"])["certificates"] = c["n"]
+    return sorted(rows.values(), key=lambda r: r["municipality"])

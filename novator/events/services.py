@@ -24,13 +24,14 @@ from novator.core import audit
 from novator.core.concurrency import check_version
 from novator.core.files import check_upload, safe_filename
 from novator.core.services import require, user_or_none
-from novator.organizations.models import Organization, Person
+from novator.organizations.models import Municipality, Organization, Person
 
 from . import notifications
 from .models import (
     Certificate,
     CertificateRole,
     Event,
+    EventLevel,
     Material,
     Registration,
     RegistrationStatus,
@@ -100,12 +101,65 @@ def _require_one_managed(actor: Any, orgs: Sequence[Organization]) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+#: the levels whose registration is open to the organising municipalities only (regional: their regions)
+SHARED_LEVELS = (EventLevel.INTER_MUNICIPAL, EventLevel.REGIONAL)
+
+
+def _check_co_organisers(level: str, co_organisers: Sequence[Municipality]) -> None:
+    if co_organisers and level not in SHARED_LEVELS:
+        raise ValidationError(
+            {
+                "co_organiser_municipalities": _(
+                    "Co-organiser municipalities organise an inter-municipal or a regional event: choose "
+                    "one of these levels, or leave the co-organisers out."
+                )
+            }
+        )
+
+
+def organising_municipalities(event: Event) -> list[Municipality]:
+    """The municipalities of the event's organisers and its co-organiser municipalities (2 queries, fewer
+    when prefetched), by name."""
+    found = {o.municipality_id: o.municipality for o in event.organizers.select_related("municipality")}
+    for municipality in event.co_organiser_municipalities.all():
+        found.setdefault(municipality.pk, municipality)
+    return sorted(found.values(), key=lambda m: m.name)
+
+
+def registration_refusal(event: Event, person: Person) -> str | None:
+    """Why `person` may not register for the event, or None. An inter-municipal event is open to the
+    organisations of every organising municipality, a regional one to those of the organisers' regions;
+    the others to everybody."""
+    if event.level not in SHARED_LEVELS:
+        return None
+    municipalities = organising_municipalities(event)
+    home = person.organization.municipality
+    if event.level == EventLevel.REGIONAL:
+        if home.region_id in {m.region_id for m in municipalities}:
+            return None
+        return _(
+            "Registration for this regional event is open to the organisations of its region; "
+            "%(organization)s is in another region."
+        ) % {"organization": person.organization.short_name}
+    if home.pk in {m.pk for m in municipalities}:
+        return None
+    return _(
+        "Registration for this inter-municipal event is open to the organisations of its organising "
+        "municipalities (%(municipalities)s); %(organization)s is in %(municipality)s."
+    ) % {
+        "municipalities": ", ".join(m.name for m in municipalities),
+        "organization": person.organization.short_name,
+        "municipality": home.name,
+    }
+
+
 def event_create(
     *,
     actor: Any,
     organizers: Iterable[Organization],
     sections: Sequence[SectionSpec] = (),
     is_demo: bool = False,
+    co_organisers: Iterable[Municipality] = (),
     **data: Any,
 ) -> Event:
     """An event with its organisers and programme. Coordinators and methodologists create events for
@@ -117,12 +171,15 @@ def event_create(
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     _check_dates(data)
+    co = list(co_organisers)
+    _check_co_organisers(data.get("level", ""), co)
     _require_one_managed(actor, orgs)
     with transaction.atomic():
         event = Event(created_by=user_or_none(actor), is_demo=is_demo, **data)
         event.full_clean(exclude=["created_by"])
         event.save()
         event.organizers.set(orgs)
+        event.co_organiser_municipalities.set(co)
         for s_order, spec in enumerate(sections):
             section = Section.objects.create(event=event, title=spec.title, order=s_order)
             for t_order, talk_spec in enumerate(spec.talks):
@@ -134,9 +191,10 @@ def event_create(
                     order=t_order,
                 )
                 talk.speakers.set(talk_spec.speakers)
-        audit.record(
-            actor=actor, action="event_create", obj=event, changes=audit.snapshot(event, EVENT_FIELDS)
-        )
+        changes = audit.snapshot(event, EVENT_FIELDS)
+        if co:
+            changes["co_organiser_municipalities"] = sorted(m.pk for m in co)
+        audit.record(actor=actor, action="event_create", obj=event, changes=changes)
     return event
 
 
@@ -164,7 +222,7 @@ def registration_create(*, actor: Any, event: Event, person: Person) -> Registra
         locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
         if not locked.is_published:
             raise ValidationError(_("This event is not open for registration."))
-        problem = registration_window_error(locked)
+        problem = registration_window_error(locked) or registration_refusal(locked, person)
         if problem:
             raise ValidationError(problem)
         existing = Registration.objects.filter(event=locked, person=person).first()
@@ -299,6 +357,7 @@ def event_update(
     event: Event,
     organizers: Iterable[Organization],
     version: str | None = None,
+    co_organisers: Iterable[Municipality] | None = None,
     **data: Any,
 ) -> Event:
     """Change an event's description, dates, place, capacity and organisers. The capacity cannot drop
@@ -312,6 +371,11 @@ def event_update(
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     _check_dates(data)
+    co = None if co_organisers is None else list(co_organisers)
+    _check_co_organisers(
+        data.get("level", event.level),
+        co if co is not None else list(event.co_organiser_municipalities.all()),
+    )
     _require_one_managed(actor, orgs)
     promoted: list[Registration] = []
     with transaction.atomic():
@@ -332,6 +396,16 @@ def event_update(
         locked.full_clean(exclude=["created_by"])
         locked.save()
         locked.organizers.set(orgs)
+        if co is not None:
+            before_co = sorted(locked.co_organiser_municipalities.values_list("pk", flat=True))
+            locked.co_organiser_municipalities.set(co)
+            if before_co != sorted(m.pk for m in co):
+                audit.record(
+                    actor=actor,
+                    action="event_co_organisers",
+                    obj=locked,
+                    changes={"co_organiser_municipalities": [before_co, sorted(m.pk for m in co)]},
+                )
         free = None if locked.capacity is None else locked.capacity - taken
         waiting = Registration.objects.filter(event=locked, status=RegistrationStatus.WAITLISTED).order_by(
             "queued_at", "pk"

@@ -130,9 +130,12 @@ def event_create(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organizers = data.pop("organizers")
+        co_organisers = data.pop("co_organiser_municipalities", None) or []
         data.pop(VERSION_FIELD, None)
         try:
-            event = services.event_create(actor=request.user, organizers=organizers, **data)
+            event = services.event_create(
+                actor=request.user, organizers=organizers, co_organisers=co_organisers, **data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -197,6 +200,10 @@ def _render_detail(request: HttpRequest, event: Event, form: RegisterForm | None
             "window_problem": services.registration_window_error(event),
             "own_registrations": own,
             "can_manage": can_manage,
+            "co_organisers": (
+                list(event.co_organiser_municipalities.all()) if event.level in services.SHARED_LEVELS else []
+            ),
+            "by_municipality": selectors.attendance_by_municipality(event) if can_manage else [],
             "places_left": _places_left(event),
         },
     )
@@ -417,6 +424,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def _event_form_initial(event: Event) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(event, name) for name in services.EVENT_FIELDS}
     initial["organizers"] = [o.pk for o in event.organizers.all()]
+    initial["co_organiser_municipalities"] = [m.pk for m in event.co_organiser_municipalities.all()]
     return initial
 
 
@@ -440,10 +448,16 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organizers = data.pop("organizers")
+        co_organisers = data.pop("co_organiser_municipalities", None) or []
         data.pop(VERSION_FIELD, None)
         try:
             services.event_update(
-                actor=request.user, event=event, organizers=organizers, version=form.version_token, **data
+                actor=request.user,
+                event=event,
+                organizers=organizers,
+                co_organisers=co_organisers,
+                version=form.version_token,
+                **data,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)

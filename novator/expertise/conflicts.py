@@ -3,7 +3,8 @@
 Automatic: the expert works in the applicant organisation — the organisation of their profile, or one
 where their own user account is a teacher or a coordinator (`AFFILIATED_ROLES`), even when the profile
 names no organisation; or, when the contest requires external experts, the expert is from the
-applicant's municipality (the expert's own municipality, else that of their organisation). Declared:
+applicant's municipality (the expert's own municipality, else that of their organisation) — also when the
+commission's own-municipality rule says so (`own_municipality_excluded`). Declared:
 the expert (or the organiser on their behalf) recorded a conflict.
 
 A conflicted expert is never assigned and never sees the application.
@@ -80,10 +81,39 @@ def conflict_code(
     return None
 
 
+def _commission(contest: Any) -> Any:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return contest.commission
+    except ObjectDoesNotExist:
+        return None
+
+
+def own_municipality_excluded(contest: Any) -> bool:
+    """No expert scores an application from their own municipality: the contest's external expertise,
+    or the commission's own-municipality rule (read once per contest object: Django caches it)."""
+    if contest.require_external_experts:
+        return True
+    commission = _commission(contest)
+    return bool(commission is not None and commission.exclude_own_municipality)
+
+
+def other_municipality_required(contest: Any) -> bool:
+    """Every application has at least one expert from another municipality: the contest's external
+    expertise, or the commission's rule."""
+    if contest.require_external_experts:
+        return True
+    commission = _commission(contest)
+    return bool(commission is not None and commission.require_other_municipality)
+
+
 def reason_text(code: str) -> str:
     return {
         ORGANIZATION: _("the expert works in the applicant organisation"),
-        MUNICIPALITY: _("the expert is from the applicant's municipality and the expertise is external"),
+        MUNICIPALITY: _(
+            "the expert is from the applicant's municipality, which the rules of the expertise exclude"
+        ),
         DECLARED: _("the expert has declared a conflict of interest"),
         "late": _("the application was taken away from the expert for missing the due date"),
     }.get(code, code)
@@ -105,6 +135,7 @@ def conflict_matrix(
     """
     declared_pairs = set(declared)
     experts = list(experts)
+    exclude_own = own_municipality_excluded(contest)
     if affiliated is None:
         affiliated = affiliations(experts)
     result: dict[tuple[int, int], str] = {}
@@ -115,7 +146,7 @@ def conflict_matrix(
                 expert_municipality_id=expert_municipality_id(expert),
                 applicant_organization_id=application.organization_id,
                 applicant_municipality_id=application.organization.municipality_id,
-                require_external=contest.require_external_experts,
+                require_external=exclude_own,
                 declared=(application.pk, expert.pk) in declared_pairs,
                 expert_affiliations=affiliated.get(expert.pk, ()),
             )
@@ -137,7 +168,7 @@ def conflict_for(*, expert: Any, application: Any) -> str | None:
         expert_municipality_id=expert_municipality_id(expert),
         applicant_organization_id=application.organization_id,
         applicant_municipality_id=application.organization.municipality_id,
-        require_external=application.contest.require_external_experts,
+        require_external=own_municipality_excluded(application.contest),
         declared=declared,
         expert_affiliations=(application.organization_id,) if affiliated.exists() else (),
     )
@@ -173,7 +204,12 @@ def exclude_conflicted(assignments: _QS, prefix: str = "") -> _QS:
             | ~Q(**{f"{p}expert__organization_id": F(f"{p}application__organization_id")})
         )
         .filter(
-            Q(**{f"{p}application__contest__require_external_experts": False})
+            Q(
+                **{
+                    f"{p}application__contest__require_external_experts": False,
+                    f"{p}application__contest__commission__exclude_own_municipality": False,
+                }
+            )
             | Q(_expert_municipality__isnull=True)
             | ~Q(_expert_municipality=F(f"{p}application__organization__municipality_id"))
         )

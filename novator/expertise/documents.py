@@ -216,6 +216,18 @@ def _commission_people(contest: Contest, meeting: Meeting | None) -> dict[str, A
     }
 
 
+def municipality_rules(contest: Contest) -> list[str]:
+    """The own-municipality rules of the expertise as the minutes state them (none when not set)."""
+    from .conflicts import other_municipality_required, own_municipality_excluded
+
+    rules = []
+    if own_municipality_excluded(contest):
+        rules.append("ни один эксперт не оценивает заявки организаций своего муниципального образования")
+    if other_municipality_required(contest):
+        rules.append("каждую заявку оценивает не менее одного эксперта из другого муниципального образования")
+    return rules
+
+
 def minutes_context(contest: Contest) -> dict[str, Any]:
     """The minutes (ГОСТ Р 7.0.97-2016): the organiser, the kind, date and number, place and title; the
     chair, the secretary, the members present and the quorum; the agenda; per item what was heard, the
@@ -328,6 +340,7 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
         "overrides": overrides,
         # the chair's consolidated conclusions (deliberation), printed after the decisions when given
         "conclusions": conclusions,
+        "municipality_rules": municipality_rules(contest),
         **_agreement_context(ranking),
     }
 

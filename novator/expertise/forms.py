@@ -86,6 +86,55 @@ class MemberForm(forms.Form):
         self.fields["expert"].queryset = queryset  # type: ignore[attr-defined]
 
 
+class CommissionRulesForm(forms.Form):
+    exclude_own_municipality = forms.BooleanField(
+        label=_("No expert scores an application from their own municipality"), required=False
+    )
+    require_other_municipality = forms.BooleanField(
+        label=_("Every application has at least one expert from another municipality"), required=False
+    )
+
+
+class PoolSearchForm(forms.Form):
+    """The search of the region's pool: name, subject or organisation; municipality; the contest to
+    invite to (one of those the user organises)."""
+
+    q = forms.CharField(
+        label=_("Name, subject or organisation"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={**INPUT, "type": "search"}),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+    )
+    contest = forms.ModelChoiceField(
+        label=_("Invite to the commission of"),
+        queryset=Contest.objects.none(),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args: Any, municipalities: Any, contests: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+        self.fields["contest"].queryset = contests  # type: ignore[attr-defined]
+
+
+class InviteForm(forms.Form):
+    expert = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    max_load = forms.IntegerField(
+        label=_("Maximum applications"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+        widget=forms.NumberInput(attrs={**INPUT, "placeholder": "∞"}),
+    )
+
+
 class MaxLoadForm(forms.Form):
     max_load = forms.IntegerField(
         label=_("Maximum applications"), min_value=1, max_value=1000, required=False

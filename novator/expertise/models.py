@@ -74,6 +74,14 @@ class Commission(TimeStampedModel):
     results_confirmed_at = models.DateTimeField(_("results confirmed"), null=True, blank=True)
     minutes_number = models.CharField(_("minutes number"), max_length=50, blank=True)
     minutes_date = models.DateField(_("minutes date"), null=True, blank=True)
+    #: own-municipality rules of the expertise (hard constraints of the assignment; shown in the minutes).
+    #: The contest's «external expertise» implies both.
+    exclude_own_municipality = models.BooleanField(
+        _("no expert scores an application from their own municipality"), default=False
+    )
+    require_other_municipality = models.BooleanField(
+        _("every application has at least one expert from another municipality"), default=False
+    )
     #: the expertise period: the experts score from `review_starts_on` to `review_due_on` (inclusive);
     #: a round of a professional contest has its own period (`Round.starts_on`/`ends_on`)
     review_starts_on = models.DateField(_("expertise starts"), null=True, blank=True)
@@ -110,6 +118,53 @@ class CommissionMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.expert)
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("awaiting the answer")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class CommissionInvitation(TimeStampedModel):
+    """An organiser invites an expert (usually of another district: the region's shared pool) to the
+    commission; accepting makes them a member (workflow in `expertise/invitations.py`)."""
+
+    #: the activity log names it by reference: its str() carries a person's name (core.audit)
+    audit_by_reference = True
+
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="invitations")
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="invitations")
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    max_load = models.PositiveSmallIntegerField(_("maximum applications"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation to a commission")
+        verbose_name_plural = _("invitations to commissions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "expert"],
+                condition=Q(state="pending"),
+                name="commission_invitation_pending_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.commission}"
+
+    @property
+    def contest(self) -> Contest:
+        """The contest (the rules of the expertise read `obj.contest`)."""
+        return self.commission.contest
 
 
 class ConflictDeclaration(models.Model):

@@ -113,6 +113,44 @@ def status_awarded(application: Any, status: Any) -> None:
     )
 
 
+def expert_invited(invitation: Any) -> None:
+    """The invited expert learns who invites them to which commission, and where to answer."""
+    contest = invitation.commission.contest
+    link = reverse("expertise:my_invitations")
+    subject = _("Invitation to the expert commission: %(contest)s") % {"contest": contest.title}
+    body = _(
+        "You are invited to the expert commission of the contest «%(contest)s» (%(organiser)s).\n"
+        "Accept or decline the invitation: %(link)s\n"
+    ) % {"contest": contest.title, "organiser": contest.organiser, "link": link}
+    if invitation.message:
+        body += _("Message: %(message)s\n") % {"message": invitation.message}
+    notify(subject, body, [_user(invitation.expert)], kind="expertise.invitation", url=link)
+
+
+def invitation_answered(invitation: Any, action: str) -> None:
+    """The organisers learn the expert's answer; the expert learns of a withdrawal."""
+    contest = invitation.commission.contest
+    if action == "withdraw":
+        subject = _("The invitation to the commission is withdrawn: %(contest)s") % {"contest": contest.title}
+        notify(subject, subject + "\n", [_user(invitation.expert)], kind="expertise.invitation")
+        return
+    if action == "accept":
+        subject = _("%(expert)s joined the commission: %(contest)s")
+    else:
+        subject = _("%(expert)s declined the invitation to the commission: %(contest)s")
+    subject = subject % {"expert": invitation.expert, "contest": contest.title}
+    recipients = [*organiser_recipients(contest)]
+    if invitation.invited_by is not None:
+        recipients.append(invitation.invited_by)
+    notify(
+        subject,
+        subject + "\n",
+        recipients,
+        kind="expertise.invitation",
+        url=reverse("expertise:commission", args=[contest.pk]),
+    )
+
+
 def discussion_url(application: Any) -> str:
     return reverse("expertise:discussion", args=[application.pk])
 

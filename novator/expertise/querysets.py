@@ -59,7 +59,10 @@ class AssignmentQuerySet(models.QuerySet):
                 | ~Q(application__organization_id=F("_expert_organization"))
             )
             .filter(
-                Q(application__contest__require_external_experts=False)
+                Q(
+                    application__contest__require_external_experts=False,
+                    application__contest__commission__exclude_own_municipality=False,
+                )
                 | Q(_expert_municipality__isnull=True)
                 | ~Q(application__organization__municipality_id=F("_expert_municipality"))
             )
@@ -109,7 +112,12 @@ class ScoreSheetQuerySet(models.QuerySet):
             )
             .filter(Q(_chair_org__isnull=True) | ~Q(**{f"{application}organization_id": F("_chair_org")}))
             .filter(
-                Q(**{f"{application}contest__require_external_experts": False})
+                Q(
+                    **{
+                        f"{application}contest__require_external_experts": False,
+                        f"{application}contest__commission__exclude_own_municipality": False,
+                    }
+                )
                 | Q(_chair_mun__isnull=True)
                 | ~Q(**{f"{application}organization__municipality_id": F("_chair_mun")})
             )

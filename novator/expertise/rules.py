@@ -18,6 +18,9 @@
 - `expertise.conclude` — the commission's consolidated conclusion on an application and why a
   disputed application was not discussed: the chair, not in conflict with it;
 - `expertise.view_conclusions` — the applicant once the results are published; the commission's viewers;
+- `expertise.answer_invitation` — the expert invited to a commission (object: the invitation);
+- `expertise.browse_pool` — the region's shared pool of experts with their loads: methodologists (the
+  experts of their regions) and administrators;
 - `expertise.change_expert` — an expert's profile (where they work decides conflicts): the methodologists
   of the expert's municipality (their own, else their organisation's) and administrators.
 
@@ -149,6 +152,12 @@ def is_methodologist_of_expert(user: Any, expert: Any) -> bool:
 
 
 @rules.predicate
+def is_invited_expert(user: Any, invitation: Any) -> bool:
+    expert = expert_profile(user)
+    return invitation is not None and expert is not None and invitation.expert_id == expert.pk
+
+
+@rules.predicate
 def results_published(user: Any, obj: Any) -> bool:
     contest = _contest(obj)
     return contest is not None and contest.state == ContestState.PUBLISHED
@@ -158,6 +167,8 @@ def results_published(user: Any, obj: Any) -> bool:
 can_view_commission = can_manage | is_coorganiser | is_chair | is_secretary
 
 rules.add_perm("expertise.manage_experts", is_admin | is_methodologist)
+rules.add_perm("expertise.browse_pool", is_admin | is_methodologist)
+rules.add_perm("expertise.answer_invitation", is_invited_expert)
 rules.add_perm("expertise.change_expert", is_admin | is_methodologist_of_expert)
 rules.add_perm("expertise.manage_commission", can_manage)
 rules.add_perm("expertise.manage_assignments", can_manage | is_chair)

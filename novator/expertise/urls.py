@@ -1,12 +1,16 @@
 from django.urls import path
 
-from .views import commission, deliberation, experts, jury, meeting, proposals, results, rounds, sheets
+from .views import commission, deliberation, experts, jury, meeting, pool, proposals, results, rounds, sheets
 
 app_name = "expertise"
 urlpatterns = [
     path("", sheets.my_assignments, name="my_assignments"),
     path("experts/", experts.expert_list, name="experts"),
     path("experts/me/", experts.my_profile, name="my_profile"),
+    path("experts/pool/", pool.pool, name="pool"),
+    path("invitations/", pool.my_invitations, name="my_invitations"),
+    path("invitations/<int:pk>/answer/", pool.invitation_answer, name="invitation_answer"),
+    path("contests/<int:pk>/invitations/", pool.invite, name="invite"),
     path("experts/<int:pk>/", experts.expert_edit, name="expert_edit"),
     path("sheets/<int:pk>/", sheets.sheet, name="sheet"),
     path("sheets/<int:pk>/reopen/", sheets.sheet_reopen, name="sheet_reopen"),
@@ -14,6 +18,7 @@ urlpatterns = [
     path("sheets/<int:pk>/conflict/", sheets.conflict_declare, name="conflict_declare"),
     path("contests/<int:pk>/", commission.commission, name="commission"),
     path("contests/<int:pk>/setup/", commission.commission_setup, name="commission_setup"),
+    path("contests/<int:pk>/rules/", commission.commission_rules, name="commission_rules"),
     path("contests/<int:pk>/members/", commission.member_add, name="member_add"),
     path("contests/<int:pk>/members/<int:member_pk>/", commission.member_update, name="member_update"),
     path("contests/<int:pk>/members/<int:member_pk>/remove/", commission.member_remove, name="member_remove"),

@@ -40,11 +40,23 @@ class NetworkForm(forms.Form):
 class PartnerForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Partner organisation"),
-        queryset=Organization.objects.select_related("municipality").order_by(
+        queryset=Organization.objects.select_related("municipality__region").order_by(
             "municipality__name", "short_name"
         ),
+        help_text=_("Organisations of every district of the leader's region."),
         widget=forms.Select(attrs=_SELECT),
     )
+
+    def __init__(self, *args: Any, region: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if region is not None:
+            # the list offers the leader's region; the service refuses any other one with a message
+            field: Any = self.fields["organization"]
+            offered = field.queryset.filter(municipality__region_id=region)
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((o.pk, f"{o.short_name} ({o.municipality.name})") for o in offered),
+            ]
 
 
 class AgreementForm(forms.Form):

@@ -32,6 +32,14 @@ class NetworkQuerySet(models.QuerySet["Network"]):
             | Q(leader__municipality__in=scope.methodologist_municipalities)
         )
 
+    def concerning(self, municipalities: frozenset[int]) -> NetworkQuerySet:
+        """The networks led from the municipalities or with a partner there (a network across the border
+        concerns the partner's district too)."""
+        partnered = Partnership.objects.filter(organization__municipality__in=municipalities).values(
+            "network_id"
+        )
+        return self.filter(Q(leader__municipality__in=municipalities) | Q(pk__in=partnered))
+
 
 class Network(TimeStampedModel):
     topic = models.CharField(_("topic"), max_length=500)
@@ -93,6 +101,15 @@ class Partnership(TimeStampedModel):
         _("state"), max_length=20, choices=PartnerState.choices, default=PartnerState.INVITED
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    #: the agreement in force that the partner signed by confirming (the network's side signed it first)
+    agreement = models.ForeignKey(
+        "Agreement",
+        verbose_name=_("agreement accepted"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="acceptances",
+    )
 
     class Meta:
         verbose_name = _("partnership")

@@ -74,6 +74,65 @@ def _plan_rows(
     return rows, all_people, reached
 
 
+def by_municipality(network: Network, academic_year: int) -> list[dict[str, Any]]:
+    """Partners and events by municipality for one academic year (a network across the border): per
+    district of the leader and of the partners — partners that confirmed (signed the agreement) and those
+    not yet, the network's held events attended from the district and the people who attended (one query
+    when the partnerships and the plan come prefetched, as on the network's page; three without)."""
+    now = timezone.now()
+    partnerships = list(network.partnerships.all())
+    leader_municipality = network.leader.municipality
+    names: dict[int, str] = {leader_municipality.pk: leader_municipality.name}
+    confirmed: dict[int, int] = defaultdict(int)
+    pending: dict[int, int] = defaultdict(int)
+    for p in partnerships:
+        municipality = p.organization.municipality
+        names[municipality.pk] = municipality.name
+        if p.state == PartnerState.CONFIRMED:
+            confirmed[municipality.pk] += 1
+        elif p.state == PartnerState.INVITED:
+            pending[municipality.pk] += 1
+    # the plan comes prefetched (with its events) from the page's selector: no query then
+    held = {
+        i.event_id
+        for i in network.plan_items.all()
+        if i.academic_year == academic_year and i.event is not None and i.event.ends_at < now
+    }
+    attended = (
+        Registration.objects.filter(
+            event_id__in=held, status=RegistrationStatus.REGISTERED, attended_at__isnull=False
+        ).values_list(
+            "event_id",
+            "person_id",
+            "person__organization__municipality_id",
+            "person__organization__municipality__name",
+        )
+        if held
+        else []
+    )
+    events: dict[int, set[int]] = defaultdict(set)
+    people: dict[int, set[int]] = defaultdict(set)
+    for event_id, person_id, municipality_id, name in attended:
+        if municipality_id is None:
+            continue
+        names.setdefault(municipality_id, name)
+        events[municipality_id].add(event_id)
+        people[municipality_id].add(person_id)
+    rows = [
+        {
+            "municipality": names[m],
+            "leader": m == leader_municipality.pk,
+            "partners_confirmed": confirmed[m],
+            "partners_pending": pending[m],
+            "events": len(events[m]),
+            "participants": len(people[m]),
+        }
+        for m in names
+    ]
+    rows.sort(key=lambda r: (not r["leader"], r["municipality"]))
+    return rows
+
+
 def context(network: Network, academic_year: int) -> dict[str, Any]:
     year = AcademicYear(academic_year)
     now = timezone.now()
@@ -83,7 +142,7 @@ def context(network: Network, academic_year: int) -> dict[str, Any]:
         .order_by("planned_on", "pk")
     )
     partnerships = list(
-        network.partnerships.select_related("organization__municipality").order_by(
+        network.partnerships.select_related("organization__municipality", "agreement").order_by(
             "organization__short_name", "pk"
         )
     )
@@ -127,12 +186,17 @@ def context(network: Network, academic_year: int) -> dict[str, Any]:
                 "number": n,
                 "name": p.organization.short_name,
                 "municipality": p.organization.municipality.name,
-                "state": STATE_RU[PartnerState(p.state)],
+                "state": STATE_RU[PartnerState(p.state)]
+                + (f", соглашение № {p.agreement.number}" if p.agreement is not None else ""),
                 "reached": "да" if p.organization_id in reached else "нет",
             }
             for n, p in enumerate(partnerships, start=1)
         ],
         "generated_on": _d(timezone.localdate()),
+        "municipalities": [
+            {**row, "leader": "лидер" if row["leader"] else ""}
+            for row in by_municipality(network, academic_year)
+        ],
     }
 
 

@@ -33,7 +33,7 @@ def network_detail(*, pk: int, user: Any) -> Network:
         .prefetch_related(
             Prefetch(
                 "partnerships",
-                queryset=Partnership.objects.select_related("organization__municipality"),
+                queryset=Partnership.objects.select_related("organization__municipality", "agreement"),
             ),
             "agreements",
             Prefetch("plan_items", queryset=PlanItem.objects.select_related("event")),
@@ -61,7 +61,8 @@ def overview(*, municipalities: frozenset[int] | None, academic_year: int) -> li
     now = timezone.now()
     qs = Network.objects.select_related("leader__municipality")
     if municipalities is not None:
-        qs = qs.filter(leader__municipality__in=municipalities)
+        # a network across the border concerns its partners' districts too
+        qs = qs.concerning(municipalities)
     qs = qs.annotate(
         planned=Count("plan_items", filter=Q(plan_items__academic_year=academic_year), distinct=True),
         held=Count(

@@ -61,6 +61,18 @@ def partner_invite(*, actor: Any, network: Network, organization: Organization) 
     require(actor, "networks.change_network", network)
     if organization.pk == network.leader_id:
         raise ValidationError({"organization": _("The leader cannot be its own partner.")})
+    # partners come from any district of the leader's region (a network across the border), not beyond
+    leader_region = network.leader.municipality.region_id
+    if organization.municipality.region_id != leader_region:
+        raise ValidationError(
+            {
+                "organization": _(
+                    "%(organization)s is in another region (%(region)s): a network takes partners from "
+                    "the districts of its leader's region."
+                )
+                % {"organization": organization.short_name, "region": organization.municipality.region}
+            }
+        )
     with transaction.atomic():
         partnership, created = Partnership.objects.get_or_create(network=network, organization=organization)
         if not created:
@@ -72,17 +84,34 @@ def partner_invite(*, actor: Any, network: Network, organization: Organization) 
     return partnership
 
 
+def agreement_in_force(network: Network, day: datetime.date | None = None) -> Agreement | None:
+    """The network's agreement in force on `day` (today), the latest signed; None when there is none."""
+    day = day or timezone.localdate()
+    return (
+        network.agreements.filter(valid_from__lte=day, valid_to__gte=day)
+        .order_by("-signed_on", "-pk")
+        .first()
+    )
+
+
 def partnership_answer(*, actor: Any, partnership: Partnership, confirm: bool) -> Partnership:
-    """The partner's coordinator confirms or declines (and may change the answer later)."""
+    """The partner's coordinator confirms or declines (and may change the answer later). Confirming
+    signs the partner's side of the agreement in force (recorded on the partnership): the agreement is
+    signed by both, and only then does the partner count in the network's figures."""
     require(actor, "networks.answer_partnership", partnership)
     state = PartnerState.CONFIRMED if confirm else PartnerState.DECLINED
     with transaction.atomic():
         before = partnership.state
+        before_agreement = partnership.agreement_id
         partnership.state = state
         partnership.answered_at = timezone.now()
-        partnership.save(update_fields=["state", "answered_at", "updated_at"])
+        partnership.agreement = agreement_in_force(partnership.network) if confirm else None
+        partnership.save(update_fields=["state", "answered_at", "agreement", "updated_at"])
         audit.record(
-            actor=actor, action="partnership_answer", obj=partnership, changes={"state": [before, state]}
+            actor=actor,
+            action="partnership_answer",
+            obj=partnership,
+            changes={"state": [before, state], "agreement": [before_agreement, partnership.agreement_id]},
         )
     return partnership
 

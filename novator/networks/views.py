@@ -94,7 +94,9 @@ def _render_detail(request: HttpRequest, network: Network, **forms: Any) -> Http
             "can_change": can_change,
             "answerable": set(scope.coordinator_organizations) | ({"*"} if scope.is_admin else set()),
             "is_admin": scope.is_admin,
-            "partner_form": forms.get("partner_form") or PartnerForm(),
+            "partner_form": forms.get("partner_form")
+            or PartnerForm(region=network.leader.municipality.region_id),
+            "by_municipality": report.by_municipality(network, AcademicYear.parse(current_year).start_year),
             "agreement_form": forms.get("agreement_form") or AgreementForm(),
             "plan_form": forms.get("plan_form") or PlanItemForm(),
             "report_years": report_years,
@@ -138,7 +140,7 @@ def _changeable(request: HttpRequest, pk: int) -> Network:
 @require_POST
 def partner_invite(request: HttpRequest, pk: int) -> HttpResponseBase:
     network = _changeable(request, pk)
-    form = PartnerForm(request.POST)
+    form = PartnerForm(request.POST, region=network.leader.municipality.region_id)
     if form.is_valid():
         try:
             services.partner_invite(actor=request.user, network=network, **form.cleaned_data)

@@ -165,7 +165,8 @@ def teacher_home(user: Any) -> dict[str, Any]:
 
 
 def expert_home(user: Any) -> dict[str, Any]:
-    """The expert's assignments, unfinished first, with the progress (2 queries)."""
+    """The expert's assignments, unfinished first, with the progress, and the invitations to commissions
+    awaiting their answer (3 queries)."""
     assignments = expert_assignments(user)
     # every join of the query is to one row (application, contest, commission, organisation, sheet):
     # no row is repeated, nothing to make distinct
@@ -179,7 +180,11 @@ def expert_home(user: Any) -> dict[str, Any]:
         )[:LIST_LIMIT]
     )
     total, done = figures["total"] or 0, figures["done"] or 0
+    from novator.expertise.models import InvitationState
+    from novator.expertise.selectors import expert_invitations
+
     return {
+        "invitations": list(expert_invitations(user).filter(state=InvitationState.PENDING)[:LIST_LIMIT]),
         "assignments": rows,
         "total": total,
         "done": done,

@@ -1099,6 +1099,45 @@ MATRIX: dict[str, dict[str, Any]] = {
         "allow": [],
         "refused": ["methodologist_x", "admin"],
     },
+    "expertise:pool": {
+        "kwargs": {},
+        "method": "get",
+        "allow": ["methodologist_x", "methodologist_y", "admin"],
+    },
+    "expertise:my_invitations": {
+        "kwargs": {},
+        "method": "get",
+        "allow": [
+            "teacher",
+            "coordinator_a",
+            "coordinator_b",
+            "expert_assigned",
+            "expert_unassigned",
+            "expert_conflicted",
+            "methodologist_x",
+            "methodologist_y",
+            "observer",
+            "admin",
+        ],
+    },
+    # the invited expert (expert_unassigned) and the organisers: an empty action is refused with a message
+    "expertise:invitation_answer": {
+        "kwargs": {"pk": "@invitation"},
+        "method": "post",
+        "allow": [],
+        "refused": ["expert_unassigned", "methodologist_x", "admin"],
+    },
+    "expertise:invite": {
+        "kwargs": {"pk": "@contest"},
+        "method": "post",
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
+    },
+    "expertise:commission_rules": {
+        "kwargs": {"pk": "@contest"},
+        "method": "post",
+        "allow": ["methodologist_x", "admin"],
+    },
     "expertise:member_add": {
         "kwargs": {"pk": "@contest"},
         "method": "post",
@@ -2530,12 +2569,36 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "get",
         "allow": ["coordinator_a", "methodologist_x", "observer", "regional", "admin"],
     },
-    "region-comparison": {"kwargs": {"pk": "@region"}, "method": "get", "allow": ["observer", "regional", "admin"]},
-    "regions:boundaries": {"kwargs": {"pk": "@region"}, "method": "get", "allow": ["observer", "regional", "admin"]},
-    "regions:boundaries_delete": {"kwargs": {"pk": "@region"}, "method": "post", "allow": ["regional", "admin"]},
-    "regions:boundaries_upload": {"kwargs": {"pk": "@region"}, "method": "get", "allow": ["regional", "admin"]},
-    "regions:detail": {"kwargs": {"pk": "@region"}, "method": "get", "allow": ["observer", "regional", "admin"]},
-    "regions:index": {"kwargs": {}, "method": "get", "allow": ["observer", "regional", "regional_other", "admin"]},
+    "region-comparison": {
+        "kwargs": {"pk": "@region"},
+        "method": "get",
+        "allow": ["observer", "regional", "admin"],
+    },
+    "regions:boundaries": {
+        "kwargs": {"pk": "@region"},
+        "method": "get",
+        "allow": ["observer", "regional", "admin"],
+    },
+    "regions:boundaries_delete": {
+        "kwargs": {"pk": "@region"},
+        "method": "post",
+        "allow": ["regional", "admin"],
+    },
+    "regions:boundaries_upload": {
+        "kwargs": {"pk": "@region"},
+        "method": "get",
+        "allow": ["regional", "admin"],
+    },
+    "regions:detail": {
+        "kwargs": {"pk": "@region"},
+        "method": "get",
+        "allow": ["observer", "regional", "admin"],
+    },
+    "regions:index": {
+        "kwargs": {},
+        "method": "get",
+        "allow": ["observer", "regional", "regional_other", "admin"],
+    },
     "score-sheet-detail": {
         "kwargs": {"pk": "@sheet"},
         "method": "get",

@@ -202,6 +202,20 @@ def build_world() -> World:
 
     _step(w, "proposal", proposal)
 
+    def invitation() -> Any:
+        """A pending invitation of an expert of another district (expert_unassigned) to the commission."""
+        from novator.expertise.models import CommissionInvitation
+
+        commission = w.objects.get("commission")
+        if commission is None:
+            return None
+        expert = commission.members.get(expert__user=w.users["expert_unassigned"]).expert
+        return CommissionInvitation.objects.create(
+            commission=commission, expert=expert, invited_by=w.users["methodologist_x"]
+        )
+
+    _step(w, "invitation", invitation)
+
     # --- projects
     def projects() -> dict[str, Any]:
         from novator.projects.tests.factories import (

@@ -16,8 +16,9 @@ two sets is the topic part of the affinity; the common ones are shown as the «w
 
 **Constraints.** k per application (its category's number, else the contest's); the maximum load of each
 member (their own, else ⌈Σk / members⌉ + 1, and never below what they already have); the conflicts of
-`conflicts.py` (organisation, municipality under external expertise, declared); the external-expert rule
-when the contest requires external expertise; and the existing assignments kept as fixed pairs, so that
+`conflicts.py` (organisation, own municipality under external expertise or the commission's rule,
+declared); the external-expert rule when the contest requires external expertise or the commission's
+rule asks for an expert from another municipality; and the existing assignments kept as fixed pairs, so that
 solving again only fills the gaps.
 """
 
@@ -30,7 +31,7 @@ from typing import Any
 
 from novator.contests.models import Application, Contest
 
-from ..conflicts import conflict_matrix, expert_municipality_id
+from ..conflicts import conflict_matrix, expert_municipality_id, other_municipality_required
 from ..models import Assignment, CommissionMember, ConflictDeclaration, Expert, Score, ScoreSheet
 from ..selectors import accepted_applications, commission_for
 from . import reasons
@@ -110,7 +111,7 @@ class ContestData:
             fixed=set(self.fixed),
             expert_municipality={e.pk: expert_municipality_id(e) for e in self.experts},
             application_municipality={a.pk: a.organization.municipality_id for a in self.applications},
-            require_external=self.contest.require_external_experts,
+            require_external=other_municipality_required(self.contest),
         )
 
     # --- texts and topics -------------------------------------------------------------------------
@@ -204,7 +205,7 @@ class ContestData:
 
     def _external(self) -> set[tuple[int, int]]:
         """(expert, application) pairs where the expert is from another municipality (the rule's sense)."""
-        if not self.contest.require_external_experts:
+        if not other_municipality_required(self.contest):
             return set()
         result = set()
         for expert in self.experts:

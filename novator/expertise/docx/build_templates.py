@@ -68,6 +68,9 @@ def build_minutes(path: Path) -> None:
         "оценок экспертов — в приложении к протоколу.",
         justify=True,
     )
+    build.para(document, "{%p if municipality_rules %}")
+    build.para(document, "Правила экспертизы: {{ municipality_rules|join('; ') }}.")
+    build.para(document, "{%p endif %}")
     build.para(document, "{%p for c in categories %}")
     build.para(document, "")
     build.para(document, "{{ c.position }}. СЛУШАЛИ:", bold=True)

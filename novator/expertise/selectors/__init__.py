@@ -29,6 +29,15 @@ from .deliberation import (
     late_experts,
     open_sheets,
 )
+from .pool import (
+    NO_LOAD,
+    Load,
+    expert_invitations,
+    expert_loads,
+    expert_pool,
+    pending_invitations,
+    pool_regions,
+)
 from .sheets import (
     Conclusion,
     application_conclusions,
@@ -38,11 +47,13 @@ from .sheets import (
 )
 
 __all__ = [
+    "NO_LOAD",
     "SUBMITTED",
     "Cell",
     "CommissionOverview",
     "Conclusion",
     "LateExpert",
+    "Load",
     "MatrixRow",
     "MemberProgress",
     "ProposalGroup",
@@ -58,10 +69,15 @@ __all__ = [
     "discussion_comments",
     "expert_assignments",
     "expert_choices",
+    "expert_invitations",
+    "expert_loads",
+    "expert_pool",
     "late_experts",
     "latest_proposal",
     "meeting_of",
     "open_sheets",
+    "pending_invitations",
+    "pool_regions",
     "proposal_detail",
     "sheet_detail",
     "sheet_scores",

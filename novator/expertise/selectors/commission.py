@@ -66,6 +66,8 @@ class MemberProgress:
     member: CommissionMember
     assigned: int = 0
     submitted: int = 0
+    #: the expert's load in every contest of the academic year (`pool.Load`), set by the page
+    year_load: Any = None
 
 
 @dataclass

@@ -14,11 +14,11 @@ from .commission import (
     commission_member_add,
     commission_member_remove,
     commission_member_update,
+    commission_rules_update,
     commission_setup,
     conflict_declare,
     expert_profile_save,
 )
-from .meeting import AgendaItem, Votes, agenda, has_quorum, meeting_record
 from .deadlines import commission_deadlines_update, late_expert_reassign, reminders_send
 from .deliberation import (
     check_spread_discussed,
@@ -27,6 +27,8 @@ from .deliberation import (
     no_discussion_record,
     spread_undiscussed,
 )
+from .invitations import commission_invite, invitation_answer
+from .meeting import AgendaItem, Votes, agenda, has_quorum, meeting_record
 from .proposals import (
     assignment_proposal_start,
     proposal_accept,
@@ -68,18 +70,21 @@ __all__ = [
     "assignments_publish",
     "check_spread_discussed",
     "commission_deadlines_update",
+    "commission_invite",
     "commission_member_add",
     "commission_member_remove",
     "commission_member_update",
+    "commission_rules_update",
     "commission_setup",
     "conclusion_save",
     "conflict_declare",
     "discussion_comment_add",
     "expert_profile_save",
     "has_quorum",
+    "invitation_answer",
     "is_last",
-    "meeting_record",
     "late_expert_reassign",
+    "meeting_record",
     "no_discussion_record",
     "on_contest_transition",
     "parse_points",

@@ -337,3 +337,60 @@ def conflict_declare(
     )
     notifications.conflict_declared(application, expert, reason, removed)
     return declaration
+
+
+RULE_FIELDS = ("exclude_own_municipality", "require_other_municipality")
+
+
+@transaction.atomic
+def commission_rules_update(
+    *, actor: Any, commission: Commission, exclude_own_municipality: bool, require_other_municipality: bool
+) -> Commission:
+    """The own-municipality rules of the expertise: hard constraints of the assignment, shown in the
+    minutes. Refused while assignments already break the first rule (remove them first)."""
+    from ..conflicts import MUNICIPALITY, conflict_code, expert_municipality_id
+
+    contest = commission.contest
+    require(actor, "expertise.manage_commission", contest)
+    require_state(contest, SETUP_STATES, _("The commission can no longer be changed: results are confirmed."))
+    commission = (
+        Commission.objects.select_for_update(of=("self",)).select_related("contest").get(pk=commission.pk)
+    )
+    if exclude_own_municipality and not commission.exclude_own_municipality:
+        own = [
+            a
+            for a in Assignment.objects.filter(application__contest=contest).select_related(
+                "expert__user", "expert__organization", "application__organization"
+            )
+            if conflict_code(
+                expert_organization_id=None,
+                expert_municipality_id=expert_municipality_id(a.expert),
+                applicant_organization_id=a.application.organization_id,
+                applicant_municipality_id=a.application.organization.municipality_id,
+                require_external=True,
+                declared=False,
+            )
+            == MUNICIPALITY
+        ]
+        if own:
+            raise ValidationError(
+                _(
+                    "%(count)d assignment(s) give an expert an application from their own municipality "
+                    "(%(examples)s): remove them first."
+                )
+                % {"count": len(own), "examples": "; ".join(str(a) for a in own[:3])},
+                code="own_municipality",
+            )
+    from novator.core.services import model_update
+
+    model_update(
+        commission,
+        fields=RULE_FIELDS,
+        data={
+            "exclude_own_municipality": bool(exclude_own_municipality),
+            "require_other_municipality": bool(require_other_municipality),
+        },
+        actor=actor,
+        action="commission.rules",
+    )
+    return commission

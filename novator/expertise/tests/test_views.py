@@ -141,8 +141,9 @@ def test_commission_page_query_count_is_pinned(
     # coordinator roles (a conflict of interest, issue #20); two for the order announcing the contest
     # (the journal's entry and the organiser's permission to register it); seven for the deadlines and the
     # deliberation (issue #26): the chair check, the late experts, and the ranking's spread flags with the
-    # comments and the recorded reasons of the disputed applications
-    with django_assert_max_num_queries(23):
+    # comments and the recorded reasons of the disputed applications; two for the invitations awaiting an
+    # answer and the members' loads across the year's contests (issue #21)
+    with django_assert_max_num_queries(25):
         assert client.get(url("commission", contest.pk)).status_code == 200
 
 

@@ -21,6 +21,7 @@ from ..forms import (
     AnnouncementOrderForm,
     AssignmentForm,
     CommissionForm,
+    CommissionRulesForm,
     ConflictForm,
     DeadlinesForm,
     MaxLoadForm,
@@ -57,7 +58,18 @@ def commission(request: HttpRequest, pk: int) -> HttpResponse:
         if user.has_perm("contests.manage_contest", contest)
         else None,
         "is_chair": user.has_perm("contests.chair_contest", contest) and commission is not None,
+        "invitations": selectors.pending_invitations(commission),
     }
+    loads = selectors.expert_loads([m.expert_id for m in overview.members], contest.academic_year)
+    for p in overview.progress:
+        p.year_load = loads.get(p.member.expert_id, selectors.NO_LOAD)
+    if commission is not None:
+        context["rules_form"] = CommissionRulesForm(
+            initial={
+                "exclude_own_municipality": commission.exclude_own_municipality,
+                "require_other_municipality": commission.require_other_municipality,
+            }
+        )
     if commission is not None:
         can_set_period = can_assign and editable
         if can_set_period:
@@ -307,4 +319,28 @@ def assignments_publish(request: HttpRequest, pk: int) -> HttpResponse:
         raise
     else:
         messages.success(request, _("The assignments are published; the experts have been notified."))
+    return redirect(PAGE, pk=contest.pk)
+
+
+@login_required
+@require_POST
+def commission_rules(request: HttpRequest, pk: int) -> HttpResponse:
+    """The own-municipality rules of the expertise (hard constraints of the assignment)."""
+    contest = get_contest(request, pk, "expertise.manage_commission")
+    commission = _commission_or_404(contest)
+    form = CommissionRulesForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(PAGE, pk=contest.pk)
+    try:
+        services.commission_rules_update(
+            actor=request.user,
+            commission=commission,  # type: ignore[arg-type]
+            exclude_own_municipality=form.cleaned_data["exclude_own_municipality"],
+            require_other_municipality=form.cleaned_data["require_other_municipality"],
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("The own-municipality rules are saved."))
     return redirect(PAGE, pk=contest.pk)

@@ -65,6 +65,25 @@ def build_annual_report(path: Path) -> None:
         "p in partners",
     )
     build.para(document, "")
+    build.para(document, "4. Партнёры и мероприятия по муниципальным образованиям", bold=True)
+    build.loop_table(
+        document,
+        [
+            "Муниципальное образование",
+            "Партнёров подтвердили",
+            "Ожидают подтверждения",
+            "Мероприятий сети с участниками",
+            "Участников",
+        ],
+        [
+            "{{ m.municipality }}{% if m.leader %} ({{ m.leader }}){% endif %}",
+            "{{ m.partners_confirmed }}",
+            "{{ m.partners_pending }}",
+            "{{ m.events }}",
+            "{{ m.participants }}",
+        ],
+        "m in municipalities",
+    )
     build.para(
         document, "Отчёт сформирован {{ generated_on }} в системе «Новатор» по данным календаря мероприятий."
     )

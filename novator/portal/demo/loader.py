@@ -33,6 +33,7 @@ from .monitoring import load_monitoring
 from .professional import load_professional
 from .projects import load_projects
 from .requisites import load_contest_orders, load_requisites
+from .xborder import load_cross_border
 
 
 class DemoDisabled(Exception):
@@ -197,6 +198,8 @@ STEPS: list[Step] = [
     load_professional,  # «Учитель года — 2024», «Воспитатель года — 2024» (professional.py)
     # the 2022 conference, upcoming seminars, the МЛСВ leaders' networks (events.py)
     load_events,
+    # guests of the conference from the neighbouring districts, a network across the border (xborder.py)
+    load_cross_border,
     # the library of methodological products and their adoptions (library.py)
     load_library,
     # the programme of the regional platform, projects, reports, surveys, roadmaps (projects.py)
