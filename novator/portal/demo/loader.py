@@ -32,6 +32,7 @@ from .library import load_library
 from .monitoring import load_monitoring
 from .professional import load_professional
 from .projects import load_projects
+from .region import load_imc_kip, load_intermunicipal_contest, load_region_accounts
 from .requisites import load_contest_orders, load_requisites
 from .xborder import load_cross_border
 
@@ -206,6 +207,11 @@ STEPS: list[Step] = [
     load_projects,
     # three academic years of monitoring values, recomputed and published (monitoring.py)
     load_monitoring,
+    # stage III, the inter-municipal level (region.py): after the monitoring, whose 2021–2024 figures
+    # stay those of the source document
+    load_region_accounts,
+    load_intermunicipal_contest,
+    load_imc_kip,
 ]
 
 

@@ -130,7 +130,10 @@ def test_the_historic_dates_are_those_of_autumn_2022(demo, code):
 
 
 def test_the_register_holds_5_mlsv_and_3_mip_statuses_of_2022_for_three_years(demo, client):
-    statuses = list(StatusAssignment.objects.select_related("kind", "organization"))
+    # (stage III adds the inter-municipal contest's МИП of 2023 and the ИМЦ's КИП: test_demo_region.py)
+    statuses = list(
+        StatusAssignment.objects.filter(starts_on__year=2022).select_related("kind", "organization")
+    )
     assert Counter(s.kind.code for s in statuses) == {"MLSV": 5, "MIP": 3}
     for status in statuses:
         assert status.is_demo
@@ -138,7 +141,9 @@ def test_the_register_holds_5_mlsv_and_3_mip_statuses_of_2022_for_three_years(de
         assert status.ends_on == datetime.date(2025, 12, 14)  # three years
         assert status.order_date == datetime.date(2022, 12, 15) and status.order_number
         assert status.project_title
-    awarded = Application.objects.filter(awarded=True, contest__kind="status")
+    awarded = Application.objects.filter(
+        awarded=True, contest__kind="status", contest__academic_year="2022/23"
+    )
     assert {(a.organization_id, a.contest.status_kind.code) for a in awarded.select_related("contest")} == {
         (s.organization_id, s.kind.code) for s in statuses
     }
@@ -247,7 +252,8 @@ def test_the_experts_log_in_and_have_profiles(demo, client):
 
 def test_the_summary_says_what_was_created(demo):
     out = demo
-    assert "created 3 contests, 16 applications, 41 scoring sheets, 8 statuses in the register" in out
+    # stage II and the open contest, then the inter-municipal contest of 2023/24 and the ИМЦ's КИП (region.py)
+    assert "created 4 contests, 23 applications, 55 scoring sheets, 12 statuses in the register" in out
     assert "(4 expert accounts, 5 expert profiles)" in out
 
 
@@ -268,7 +274,7 @@ def _counts() -> dict[str, int]:
 
 def test_a_second_load_creates_nothing_in_a_bounded_number_of_queries(demo, django_assert_max_num_queries):
     before = _counts()
-    assert before["contests"] == 3 and before["statuses"] == 8
+    assert before["contests"] == 4 and before["statuses"] == 12
     with django_assert_max_num_queries(2 * len(STEPS)):
         out = _load()
     assert "Demo data already loaded" in out
