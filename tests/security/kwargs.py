@@ -59,7 +59,7 @@ KWARGS: dict[str, dict[str, Any]] = {
     "expertise:member_update": {"pk": "@contest", "member_pk": "@member"},
     "expertise:invite": {"pk": "@contest"},
     "expertise:commission_rules": {"pk": "@contest"},
-    "expertise:invitation_answer": {"pk": "@invitation"},
+    "expertise:invitation_answer": {"pk": "@commission_invitation"},
     "expertise:member_remove": {"pk": "@contest", "member_pk": "@member"},
     "expertise:conflict_add": {"pk": "@contest"},
     "expertise:assignment_add": {"pk": "@contest"},

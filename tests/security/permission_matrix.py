@@ -1122,7 +1122,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     },
     # the invited expert (expert_unassigned) and the organisers: an empty action is refused with a message
     "expertise:invitation_answer": {
-        "kwargs": {"pk": "@invitation"},
+        "kwargs": {"pk": "@commission_invitation"},
         "method": "post",
         "allow": [],
         "refused": ["expert_unassigned", "methodologist_x", "admin"],
@@ -1166,10 +1166,12 @@ MATRIX: dict[str, dict[str, Any]] = {
         "allow": [],
         "refused": ["methodologist_x", "admin"],
     },
+    # the world's only sheet is a draft: the organiser is let in and told that no conclusion is submitted yet
     "expertise:conclusions": {
         "kwargs": {"pk": "@contest"},
         "method": "get",
-        "allow": ["methodologist_x", "admin"],
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
     },
     "expertise:meeting": {
         "kwargs": {"pk": "@contest"},

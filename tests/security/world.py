@@ -214,7 +214,7 @@ def build_world() -> World:
             commission=commission, expert=expert, invited_by=w.users["methodologist_x"]
         )
 
-    _step(w, "invitation", invitation)
+    _step(w, "commission_invitation", invitation)
 
     # --- projects
     def projects() -> dict[str, Any]:
