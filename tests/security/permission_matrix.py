@@ -1028,10 +1028,12 @@ MATRIX: dict[str, dict[str, Any]] = {
         "allow": [],
         "refused": ["methodologist_x", "admin"],
     },
+    # no submitted sheet in the world: the page says so (the download is tested in expertise)
     "expertise:conclusions": {
         "kwargs": {"pk": "@contest"},
         "method": "get",
-        "allow": ["methodologist_x", "admin"],
+        "allow": [],
+        "refused": ["methodologist_x", "admin"],
     },
     "expertise:meeting": {
         "kwargs": {"pk": "@contest"},
