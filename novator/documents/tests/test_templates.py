@@ -71,16 +71,16 @@ def test_an_edited_template_builds_the_municipalitys_documents(methodologist, mu
     [
         (
             lambda: _edited("minutes", add="{{ chairman }} {{ minutes_number }}"),
-            "Unknown placeholders: {{ chairman }}",
+            "Неизвестные метки: {{ chairman }}",
         ),
         (
             lambda: _edited("minutes", drop="{{ secretary }}"),
-            "Missing placeholders: {{ secretary }}",
+            "Не хватает меток: {{ secretary }}",
         ),
-        (lambda: _edited("minutes", add="{{ organiser "), "broken placeholder"),
+        (lambda: _edited("minutes", add="{{ organiser "), "повреждена метка или тег"),
         (
             lambda: SimpleUploadedFile("minutes.docx", b"%PDF-1.4 not a docx", content_type=MIME),
-            "content was checked",
+            "проверялось содержимое файла",
         ),
     ],
 )

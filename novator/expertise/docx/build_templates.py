@@ -347,7 +347,7 @@ def build_conclusion(path: Path) -> None:
         ],
         "r in s.rows",
     )
-    build.para(document, "Итого: {{ s.total or '____' }} из {{ max_total }} баллов.")
+    build.para(document, "Итого баллов: {{ s.total or '____' }} из {{ max_total }}.")
     build.para(document, "Заключение эксперта: {{ s.conclusion or '' }}")
     build.para(document, "")
     build.split_line(

@@ -206,8 +206,9 @@ def test_the_announcement_order_is_registered_once_and_cited_by_the_results_orde
     lines = text.splitlines()
     assert lines[0] == REQUISITES["full_name"] and "ПРОЕКТ" not in text
     assert "12.09.2022\t№ 1" in lines and "ст-ца Выселки" in lines
-    assert "О проведении муниципального конкурса на статус МИП № 1" in lines  # the title in the genitive
-    assert "2.1. Положение о проведении муниципального конкурса на статус МИП № 1 (приложение 1);" in text
+    status = contest.title.split(" на статус ")[1]
+    assert f"О проведении муниципального конкурса на статус {status}" in lines  # the title in the genitive
+    assert f"2.1. Положение о проведении муниципального конкурса на статус {status} (приложение 1);" in text
     assert "Приложение 1\nк приказу от 12.09.2022 № 1" in text
     assert "1. Общие положения." in text and "Приложение 3" in text
     assert f"{chair.user.display_name} | " in text and "председатель экспертной комиссии" in text
@@ -255,7 +256,7 @@ def test_the_expert_sheet_prints_the_levels_and_the_conclusion_is_signed(decided
     assert "0 — не соответствует; 1 — частично соответствует; 2 — в основном соответствует" in text
     assert "Приложение к протоколу заседания экспертной комиссии от 01.06.2023 № 3" in text
     assert f"Эксперт ________________ {signature_name(expert.display_name)}\t" in text
-    assert "Итого: " in text and "Итого: ____" not in text
+    assert "Итого баллов: " in text and "Итого баллов: ____" not in text
 
     client.force_login(chair.user)  # the annex of the minutes: every submitted sheet, one per page
     bundle = docx_text(

@@ -68,7 +68,7 @@ STAGE_II = (
     ContestResult("MLSV", "applications", "Конкурс на статус МЛСВ: участники (5 ДОУ, 4 СОШ)", 9),
     ContestResult("MLSV", "winners", "Статус МЛСВ присвоен (3 ДОУ, 2 СОШ)", 5),
     ContestResult("MIP", "applications", "Конкурс на статус МИП: участники (3 ДОУ, 4 СОШ)", 7),
-    ContestResult("MIP", "winners", "Статус МИП присвоен (ДОУ, 2 СОШ)", 3),
+    ContestResult("MIP", "winners", "Статус МИП присвоен (1 ДОУ, 2 СОШ)", 3),
 )
 UNITS = {"applications": "участников", "winners": "победителей"}
 

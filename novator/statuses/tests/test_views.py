@@ -7,7 +7,6 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from novator.core.models import ActivityLog
 from novator.organizations.tests.factories import OrganizationFactory
@@ -363,12 +362,11 @@ def test_revocation_with_empty_grounds_changes_nothing(client, methodologist, or
 def test_revocation_without_the_order_changes_nothing(client, methodologist, org_a):
     assignment = StatusAssignmentFactory(organization=org_a)
     client.force_login(methodologist)
-    with translation.override("ru"):
-        response = revoke_post(client, assignment, **{"revoke-order_number": "", "revoke-order_date": ""})
-        assert response.status_code == 200
-        errors = response.context["revoke_form"].errors
-        assert errors["order_number"] == ["Укажите номер приказа."]
-        assert errors["order_date"] == ["Укажите дату приказа."]
+    response = revoke_post(client, assignment, **{"revoke-order_number": "", "revoke-order_date": ""})
+    assert response.status_code == 200
+    errors = response.context["revoke_form"].errors
+    assert errors["order_number"] == ["Give the number of the order."]
+    assert errors["order_date"] == ["Give the date of the order."]
     assert StatusAssignment.objects.get().revoked_on is None
 
 
