@@ -139,6 +139,7 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             "official_ranking",
             "calibration_min_sheets",
             "spread_threshold_percent",
+            "appeal_working_days",
             *PROFESSIONAL_FIELDS,
         ]
         widgets = {
@@ -184,8 +185,9 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             ]
         for name in (
             *SCORING_FIELDS,
+            "appeal_working_days",
             *PROFESSIONAL_FIELDS,
-        ):  # empty: the defaults (raw ranking, 5 sheets, 30 %)
+        ):  # empty: the defaults (raw ranking, 5 sheets, 30 %, 3 working days for appeals)
             self.fields[name].required = False
         if not creating:
             del self.fields["with_defaults"]
@@ -224,7 +226,7 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
         skip = ("regulation_file", "remove_regulation_file", "with_defaults", VERSION_FIELD)
         data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
         data.setdefault("organiser_region", None)
-        for name in SCORING_FIELDS:
+        for name in (*SCORING_FIELDS, "appeal_working_days"):
             if data.get(name) in (None, ""):
                 data.pop(name, None)
         for name in PROFESSIONAL_FIELDS:

@@ -33,6 +33,13 @@ def is_applicant(user: Any, obj: Any) -> bool:
     return organization_id in scope.coordinator_organizations
 
 
+@rules.predicate
+def reviews_appeal(user: Any, obj: Any) -> bool:
+    """`contests.review_appeal`, which the expertise app declares (the chair and the members of the
+    commission who did not score the application)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm("contests.review_appeal", obj)
+
+
 can_manage = is_admin | is_organiser
 
 rules.add_perm("contests.add_contest", is_admin | is_methodologist)
@@ -40,3 +47,4 @@ rules.add_perm("contests.manage_contest", can_manage)
 rules.add_perm("contests.apply", is_applicant)
 rules.add_perm("contests.view_application", is_applicant | can_manage)
 rules.add_perm("contests.view_documents", is_applicant | can_manage)
+rules.add_perm("contests.view_appeal", is_applicant | can_manage | reviews_appeal)

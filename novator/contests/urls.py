@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .appeals import views as appeal_views
 from .views import applications, manage, public
 
 app_name = "contests"
@@ -27,6 +28,11 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/do/<slug:name>/", applications.application_action, name="application_action"),
     path("documents/<int:pk>/", applications.document_download, name="document"),
+    path("applications/<int:pk>/appeal/", appeal_views.appeal_create, name="appeal_create"),
+    path("appeals/<int:pk>/", appeal_views.appeal_detail, name="appeal_detail"),
+    path("appeals/<int:pk>/do/<slug:name>/", appeal_views.appeal_action, name="appeal_action"),
+    path("appeals/files/<int:pk>/", appeal_views.appeal_file, name="appeal_file"),
+    path("<int:pk>/appeals/", appeal_views.contest_appeals, name="contest_appeals"),
     path("diplomas/verify/", public.diploma_verify, name="diploma_verify_form"),
     path("diplomas/<str:code>/", public.diploma_verify, name="diploma_verify"),
     path("diplomas/<str:code>/pdf/", public.diploma_download, name="diploma_download"),

@@ -11,6 +11,9 @@
   conflict with it; the chair, for every application they are not in conflict with;
 - `expertise.score` — the expert's own sheet of such an assignment;
 - `expertise.declare_conflict` — a member of the contest's commission (for themselves) or the organiser;
+- `contests.review_appeal` — the chair and the members of the commission who did not score the
+  application, none of them in conflict with it (`contests.view_appeal` adds the applicant and the
+  organiser);
 - `expertise.view_conclusions` — the applicant once the results are published; the commission's viewers;
 - `expertise.change_expert` — an expert's profile (where they work decides conflicts): the methodologists
   of the expert's municipality (their own, else their organisation's) and administrators.
@@ -134,6 +137,26 @@ def results_published(user: Any, obj: Any) -> bool:
     return contest is not None and contest.state == ContestState.PUBLISHED
 
 
+@rules.predicate
+def reviews_appeal(user: Any, appeal: Any) -> bool:
+    """The chair, or a member of the commission who did not score the application; neither in conflict with
+    it (an appeal is reviewed by those who did not make the score it disputes)."""
+    from .conflicts import conflict_for
+    from .models import Assignment
+
+    application = getattr(appeal, "application", None)
+    expert = expert_profile(user)
+    commission = _commission(application)
+    if application is None or expert is None or commission is None:
+        return False
+    if commission.chair_id != expert.pk:
+        if not commission.members.filter(expert=expert).exists():
+            return False
+        if Assignment.objects.filter(application_id=application.pk, expert=expert).exists():
+            return False
+    return conflict_for(expert=expert, application=application) is None
+
+
 can_view_commission = can_manage | is_chair | is_secretary
 
 rules.add_perm("expertise.manage_experts", is_admin | is_methodologist)
@@ -145,4 +168,5 @@ rules.add_perm("contests.chair_contest", is_admin | is_chair)
 rules.add_perm("expertise.review_application", reviews_application | chairs_without_conflict)
 rules.add_perm("expertise.score", owns_sheet)
 rules.add_perm("expertise.declare_conflict", is_member | can_manage)
+rules.add_perm("contests.review_appeal", reviews_appeal)
 rules.add_perm("expertise.view_conclusions", (results_published & is_applicant) | can_view_commission)

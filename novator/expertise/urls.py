@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commission, experts, jury, proposals, results, rounds, sheets
+from .views import appeals, commission, experts, jury, proposals, results, rounds, sheets
 
 app_name = "expertise"
 urlpatterns = [
@@ -60,4 +60,6 @@ urlpatterns = [
     path("contests/<int:pk>/reopen/", results.results_reopen, name="results_reopen"),
     path("contests/<int:pk>/minutes.docx", results.minutes_download, name="minutes"),
     path("contests/<int:pk>/order.docx", results.order_download, name="order"),
+    path("appeals/<int:pk>/minutes.docx", appeals.appeal_minutes, name="appeal_minutes"),
+    path("contests/<int:pk>/amending-order.docx", appeals.amending_order, name="amending_order"),
 ]

@@ -465,6 +465,26 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "post",
         "allow": ["coordinator_a", "admin"],
     },
+    "contests:appeal_action": {
+        "kwargs": {"pk": "@appeal", "name": "take"},
+        "method": "post",
+        "allow": ["expert_unassigned", "admin"],
+    },
+    "contests:appeal_create": {
+        "kwargs": {"pk": "@application"},
+        "method": "get",
+        "allow": ["coordinator_a", "admin"],
+    },
+    "contests:appeal_detail": {
+        "kwargs": {"pk": "@appeal"},
+        "method": "get",
+        "allow": ["coordinator_a", "expert_unassigned", "methodologist_x", "admin"],
+    },
+    "contests:appeal_file": {
+        "kwargs": {"pk": "@appeal_file"},
+        "method": "get",
+        "allow": ["coordinator_a", "expert_unassigned", "methodologist_x", "admin"],
+    },
     "contests:application_detail": {
         "kwargs": {"pk": "@application"},
         "method": "get",
@@ -486,6 +506,11 @@ MATRIX: dict[str, dict[str, Any]] = {
         "allow": ["coordinator_a", "coordinator_b"],
     },
     "contests:copy": {"kwargs": {"pk": "@contest"}, "method": "get", "allow": ["methodologist_x", "admin"]},
+    "contests:contest_appeals": {
+        "kwargs": {"pk": "@contest"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
     "contests:create": {
         "kwargs": {},
         "method": "get",
@@ -876,6 +901,16 @@ MATRIX: dict[str, dict[str, Any]] = {
             "observer",
             "admin",
         ],
+    },
+    "expertise:amending_order": {
+        "kwargs": {"pk": "@contest"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
+    "expertise:appeal_minutes": {
+        "kwargs": {"pk": "@appeal"},
+        "method": "get",
+        "allow": ["expert_unassigned", "methodologist_x", "admin"],
     },
     "expertise:assignment_add": {
         "kwargs": {"pk": "@contest"},
