@@ -652,3 +652,4 @@ class Diploma(models.Model):
 # the appeals against published results live in their own module (`appeals/`); imported here so that
 # Django registers their models with the app
 from .appeals.models import Appeal, AppealFile, AppealState  # noqa: E402, F401
+from .thread.models import ApplicationMessage, MessageFile, MessageSide  # noqa: E402, F401

@@ -490,6 +490,11 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "get",
         "allow": ["coordinator_a", "expert_assigned", "methodologist_x", "admin"],
     },
+    "contests:application_message": {
+        "kwargs": {"pk": "@application"},
+        "method": "post",
+        "allow": ["coordinator_a", "methodologist_x", "admin"],
+    },
     "contests:application_upload": {
         "kwargs": {"pk": "@draft_application", "requirement_pk": "@draft_requirement"},
         "method": "post",
@@ -504,6 +509,11 @@ MATRIX: dict[str, dict[str, Any]] = {
         "kwargs": {"pk": "@draft_application.contest_id"},
         "method": "get",
         "allow": ["coordinator_a", "coordinator_b"],
+    },
+    "contests:message_file": {
+        "kwargs": {"pk": "@message_file"},
+        "method": "get",
+        "allow": ["coordinator_a", "methodologist_x", "admin"],
     },
     "contests:copy": {"kwargs": {"pk": "@contest"}, "method": "get", "allow": ["methodologist_x", "admin"]},
     "contests:contest_appeals": {

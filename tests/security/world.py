@@ -408,6 +408,26 @@ def build_world() -> World:
 
     _step(w, "appeal", appeal)
 
+    def thread() -> dict[str, Any]:
+        from novator.contests.models import ApplicationMessage, MessageFile
+
+        application = w.objects.get("application")
+        if application is None:
+            return {}
+        message = ApplicationMessage.objects.create(
+            application=application,
+            author=w.users["methodologist_x"],
+            side="organiser",
+            text="Уточните сроки апробации.",
+            created_at=timezone.now(),
+        )
+        stored = MessageFile(message=message, original_name="Замечания.pdf", file_type="pdf", size=len(PDF))
+        stored.file.save("notes.pdf", ContentFile(PDF), save=False)
+        stored.save()
+        return {"message": message, "message_file": stored}
+
+    _step(w, "thread", thread)
+
     def professional() -> dict[str, Any]:
         from novator.contests.models import ContestState, Round
         from novator.contests.tests.factories import ApplicationFactory, ContestFactory

@@ -182,6 +182,14 @@ def _detail_context(request: HttpRequest, application: Application, reviewer: bo
     if context["results_published"]:
         context["conclusions_template"] = _conclusions_template()
         context.update(_appeal_context(user, application, reviewer))
+    if not reviewer and user.has_perm("contests.message_application", application):
+        from ..thread.forms import MessageForm
+        from ..thread.selectors import application_thread
+        from ..thread.services import thread_closed_reason
+
+        context["thread"] = application_thread(application)
+        context["thread_closed"] = thread_closed_reason(application)
+        context["message_form"] = extra.pop("message_form", None) or MessageForm()
     if can_edit and "form" not in extra:
         context["form"] = ApplicationForm(application=application)
     context.update(extra)
