@@ -1657,6 +1657,17 @@ MATRIX: dict[str, dict[str, Any]] = {
             "admin",
         ],
     },
+    "notifications:template_edit": {
+        "kwargs": {"kind": "contests.application"},
+        "method": "get",
+        "allow": ["admin"],
+    },
+    "notifications:template_reset": {
+        "kwargs": {"kind": "contests.application"},
+        "method": "post",
+        "allow": ["admin"],
+    },
+    "notifications:templates": {"kwargs": {}, "method": "get", "allow": ["admin"]},
     "notifications:unread": {
         "kwargs": {},
         "method": "get",
