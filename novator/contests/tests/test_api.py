@@ -206,7 +206,13 @@ def test_the_schema_of_the_results_is_paginated():
     page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert set(page["properties"]) == {"count", "next", "previous", "results", "appeals"}
     assert page["properties"]["results"]["items"]["$ref"].endswith("/ResultRow")
-    assert set(page["properties"]["appeals"]["properties"]) == {"total", "pending", "rejected", "raised", "lowered"}
+    assert set(page["properties"]["appeals"]["properties"]) == {
+        "total",
+        "pending",
+        "rejected",
+        "raised",
+        "lowered",
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
