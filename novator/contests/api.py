@@ -19,6 +19,7 @@ from novator.core.api import AcademicYearField, IdField, StandardPagination, Str
 from novator.organizations.models import Organization, Region
 
 from . import selectors
+from .appeals.selectors import appeal_counts
 from .models import (
     Application,
     ApplicationState,
@@ -280,6 +281,36 @@ class ApplicationFilterSerializer(serializers.Serializer):
 # Views
 
 
+class ResultsPagination(StandardPagination):
+    """The pages of the results, with the contest's appeals counted by outcome (`appeals`)."""
+
+    appeals: dict[str, int] | None = None
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["appeals"] = self.appeals or {}
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        result = super().get_paginated_response_schema(schema)
+        counts = {
+            name: {"type": "integer", "description": str(text)}
+            for name, text in (
+                ("total", _("appeals filed")),
+                ("pending", _("appeals not decided yet")),
+                ("rejected", _("appeals rejected")),
+                ("raised", _("appeals upheld with a higher total")),
+                ("lowered", _("appeals upheld with a lower total")),
+            )
+        }
+        result["properties"]["appeals"] = {
+            "type": "object",
+            "properties": counts,
+            "description": str(_("The contest's appeals against its results, by outcome.")),
+        }
+        return result
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("List contests"),
@@ -318,12 +349,13 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             404: OpenApiResponse(description=_("No such contest, or its results are not published yet.")),
         },
     )
-    @action(detail=True, methods=["get"], pagination_class=StandardPagination)
+    @action(detail=True, methods=["get"], pagination_class=ResultsPagination)
     def results(self, request: Request, pk: str | None = None) -> Response:
         contest = self.get_object()
         if not selectors.results_are_public(contest):
             raise exceptions.NotFound(_("The results of this contest are not published yet."))
         rows = self.paginate_queryset(selectors.contest_results(contest=contest))
+        self.paginator.appeals = appeal_counts(contest)  # type: ignore[union-attr]
         context = {"request": request, "professional": contest.kind == ContestKind.PROFESSIONAL}
         return self.get_paginated_response(ResultRowSerializer(rows, many=True, context=context).data)
 

@@ -142,6 +142,7 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             "official_ranking",
             "calibration_min_sheets",
             "spread_threshold_percent",
+            "appeal_working_days",
             *PROFESSIONAL_FIELDS,
         ]
         widgets = {
@@ -227,8 +228,9 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             ]
         for name in (
             *SCORING_FIELDS,
+            "appeal_working_days",
             *PROFESSIONAL_FIELDS,
-        ):  # empty: the defaults (raw ranking, 5 sheets, 30 %)
+        ):  # empty: the defaults (raw ranking, 5 sheets, 30 %, 3 working days for appeals)
             self.fields[name].required = False
         if not creating:
             del self.fields["with_defaults"]
@@ -274,7 +276,7 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
         data["coorganisers"] = list(data.get("coorganisers") or [])
         if not data.get("level"):
             data.pop("level", None)
-        for name in SCORING_FIELDS:
+        for name in (*SCORING_FIELDS, "appeal_working_days"):
             if data.get(name) in (None, ""):
                 data.pop(name, None)
         for name in PROFESSIONAL_FIELDS:

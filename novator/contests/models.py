@@ -210,6 +210,15 @@ class Contest(TimeStampedModel):
         blank=True,
         help_text=_("Where the winner goes on, e.g. the regional stage of the contest."),
     )
+    appeal_working_days = models.PositiveSmallIntegerField(
+        _("appeal period, working days"),
+        default=3,
+        validators=[MaxValueValidator(30)],
+        help_text=_(
+            "An applicant may appeal within this many working days after the results are published "
+            "(weekends and public holidays are skipped); 0: no appeals."
+        ),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=ContestState.choices, default=ContestState.DRAFT
     )
@@ -754,3 +763,9 @@ class Diploma(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("contests:diploma_verify", args=[self.code])
+
+
+# the appeals against published results live in their own module (`appeals/`); imported here so that
+# Django registers their models with the app
+from .appeals.models import Appeal, AppealFile, AppealState  # noqa: E402, F401
+from .thread.models import ApplicationMessage, MessageFile, MessageSide  # noqa: E402, F401

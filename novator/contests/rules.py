@@ -71,6 +71,13 @@ def is_applicant(user: Any, obj: Any) -> bool:
     return organization_id in scope.coordinator_organizations
 
 
+@rules.predicate
+def reviews_appeal(user: Any, obj: Any) -> bool:
+    """`contests.review_appeal`, which the expertise app declares (the chair and the members of the
+    commission who did not score the application)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm("contests.review_appeal", obj)
+
+
 can_manage = is_admin | is_organiser
 #: the organisers of every level: the lead (or the only one) and the co-organisers
 can_follow = can_manage | is_coorganiser
@@ -85,3 +92,5 @@ rules.add_perm("contests.check_application", is_admin | checks_application)
 rules.add_perm("contests.apply", is_applicant)
 rules.add_perm("contests.view_application", is_applicant | can_follow)
 rules.add_perm("contests.view_documents", is_applicant | can_follow)
+rules.add_perm("contests.view_appeal", is_applicant | can_follow | reviews_appeal)
+rules.add_perm("contests.message_application", is_applicant | can_manage)

@@ -17,6 +17,9 @@
   opinion is independent); never the applicant, a conflicted or an unassigned expert, the organiser;
 - `expertise.conclude` — the commission's consolidated conclusion on an application and why a
   disputed application was not discussed: the chair, not in conflict with it;
+- `contests.review_appeal` — the chair and the members of the commission who did not score the
+  application, none of them in conflict with it (`contests.view_appeal` adds the applicant and the
+  organiser);
 - `expertise.view_conclusions` — the applicant once the results are published; the commission's viewers;
 - `expertise.answer_invitation` — the expert invited to a commission (object: the invitation);
 - `expertise.browse_pool` — the region's shared pool of experts with their loads: methodologists (the
@@ -163,6 +166,26 @@ def results_published(user: Any, obj: Any) -> bool:
     return contest is not None and contest.state == ContestState.PUBLISHED
 
 
+@rules.predicate
+def reviews_appeal(user: Any, appeal: Any) -> bool:
+    """The chair, or a member of the commission who did not score the application; neither in conflict with
+    it (an appeal is reviewed by those who did not make the score it disputes)."""
+    from .conflicts import conflict_for
+    from .models import Assignment
+
+    application = getattr(appeal, "application", None)
+    expert = expert_profile(user)
+    commission = _commission(application)
+    if application is None or expert is None or commission is None:
+        return False
+    if commission.chair_id != expert.pk:
+        if not commission.members.filter(expert=expert).exists():
+            return False
+        if Assignment.objects.filter(application_id=application.pk, expert=expert).exists():
+            return False
+    return conflict_for(expert=expert, application=application) is None
+
+
 # the co-organisers of an inter-municipal contest share the commission's page, the ranking and the documents
 can_view_commission = can_manage | is_coorganiser | is_chair | is_secretary
 
@@ -180,4 +203,5 @@ rules.add_perm("expertise.score", owns_sheet)
 rules.add_perm("expertise.discuss", chairs_without_conflict | reviewed_application)
 rules.add_perm("expertise.conclude", chairs_without_conflict)
 rules.add_perm("expertise.declare_conflict", is_member | can_manage)
+rules.add_perm("contests.review_appeal", reviews_appeal)
 rules.add_perm("expertise.view_conclusions", (results_published & is_applicant) | can_view_commission)

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import commission, deliberation, experts, jury, meeting, pool, proposals, results, rounds, sheets
+from .views import (
+    appeals,
+    commission,
+    deliberation,
+    experts,
+    jury,
+    meeting,
+    pool,
+    proposals,
+    results,
+    rounds,
+    sheets,
+)
 
 app_name = "expertise"
 urlpatterns = [
@@ -79,4 +91,6 @@ urlpatterns = [
         results.announcement_register,
         name="announcement_register",
     ),
+    path("appeals/<int:pk>/minutes.docx", appeals.appeal_minutes, name="appeal_minutes"),
+    path("contests/<int:pk>/amending-order.docx", appeals.amending_order, name="amending_order"),
 ]

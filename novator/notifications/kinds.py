@@ -46,6 +46,8 @@ for _code, _label, _group in (
     ),
     ("contests.contest", _("Contests: announced, results published"), GROUP_CONTESTS),
     ("contests.results", _("Contest results"), GROUP_CONTESTS),
+    ("contests.appeal", _("Appeals against contest results: filed, decided"), GROUP_CONTESTS),
+    ("contests.message", _("Messages on applications between organisers and applicants"), GROUP_CONTESTS),
     ("expertise.assignment", _("Applications assigned to me for review"), GROUP_EXPERTISE),
     ("expertise.invitation", _("Invitations to expert commissions and the answers"), GROUP_EXPERTISE),
     ("expertise.sheet", _("Score sheets: submitted, reopened"), GROUP_EXPERTISE),

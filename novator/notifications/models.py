@@ -110,3 +110,24 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipients}"
+
+
+class EmailTemplate(models.Model):
+    """The e-mail of one kind of notification as an administrator wrote it (`templating.py`); a kind
+    without one uses the default text."""
+
+    kind = models.CharField(_("kind"), max_length=64, unique=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("e-mail template")
+        verbose_name_plural = _("e-mail templates")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.kind

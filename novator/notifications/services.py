@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from novator.core.audit import record
 
-from . import kinds
+from . import kinds, templating
 from .models import Notification, NotificationPreference
 
 
@@ -38,6 +38,7 @@ def notify(
     """
     users: dict[int, Any] = {}
     addresses: list[str] = []
+    named: list[tuple[str, str]] = []
     for recipient in recipients:
         if recipient is None:
             continue
@@ -59,19 +60,33 @@ def notify(
                 user_id__in=list(users), kind=kind, email=False
             ).values_list("user_id", flat=True)
         )
-        addresses += [_email(user) for pk, user in users.items() if pk not in muted]
-    to = list(dict.fromkeys(a for a in addresses if a))
+        named += [(_email(user), _name(user)) for pk, user in users.items() if pk not in muted]
+    to: dict[str, str] = {}
+    for address, name in [*named, *((a, "") for a in addresses)]:
+        if address and address not in to:
+            to[address] = name
     if not to:
         return
     link = _absolute(url)
-    text = body + (f"\n{link}\n" if link and link not in body else "")
-    messages = [EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [address]) for address in to]
+    # the kind's template an administrator edited, or the default (`templating.py`): one query
+    templates = templating.sources(kind)
+    messages = []
+    for address, name in to.items():
+        mail_subject, text = templating.compose(templates, subject=subject, text=body, link=link, name=name)
+        messages.append(EmailMessage(mail_subject, text, settings.DEFAULT_FROM_EMAIL, [address]))
     # EMAIL_BACKEND queues each message for the task worker, which sends it with retries (mail.py)
     transaction.on_commit(lambda: get_connection(fail_silently=True).send_messages(messages))
 
 
 def _email(user: Any) -> str:
     return str(getattr(user, "email", "") or "")
+
+
+def _name(user: Any) -> str:
+    """How an e-mail addresses a person: «Имя Отчество» (empty when the first name is unknown)."""
+    first = str(getattr(user, "first_name", "") or "").strip()
+    middle = str(getattr(user, "middle_name", "") or "").strip()
+    return f"{first} {middle}".strip() if first else ""
 
 
 def _absolute(url: str) -> str:
@@ -118,3 +133,76 @@ def preferences_save(*, actor: Any, email_kinds: Iterable[str]) -> dict[str, boo
     if changed:
         record(actor=actor, action="notifications.preferences", obj=actor, changes=changed)
     return after
+
+
+# --- the e-mail templates of the kinds (administrators) -------------------------------------------------
+
+
+@transaction.atomic
+def email_template_save(*, actor: Any, kind: str, subject: str, body: str) -> Any:
+    """Save the e-mail template of a registered kind; refused with the unknown placeholders or the syntax
+    error named, changing nothing."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from novator.core.services import require, user_or_none
+
+    from .models import EmailTemplate
+
+    require(actor, "notifications.manage_templates")
+    if not kinds.is_known(kind):
+        raise ValidationError(_("Unknown kind of notification: %(kind)s.") % {"kind": kind})
+    subject = (subject or "").strip()
+    body = (body or "").replace("\r\n", "\n").strip()
+    errors: dict[str, list[str]] = {}
+    for field, value, limit in (("subject", subject, 300), ("body", body, 20_000)):
+        if not value:
+            errors[field] = [_("This field is required.")]
+            continue
+        if len(value) > limit:
+            errors[field] = [_("At most %(n)d characters.") % {"n": limit}]
+            continue
+        try:
+            templating.check(value, field=field)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    template, created = EmailTemplate.objects.select_for_update().get_or_create(
+        kind=kind, defaults={"subject": subject, "body": body, "updated_by": user_or_none(actor)}
+    )
+    before = None if created else {"subject": template.subject, "body": template.body}
+    if not created:
+        template.subject, template.body, template.updated_by = subject, body, user_or_none(actor)
+        template.save()
+    record(
+        actor=actor,
+        action="notifications.template_save",
+        obj=template,
+        changes={
+            "subject": [before and before["subject"], subject],
+            "body": [before and before["body"], body],
+        },
+    )
+    return template
+
+
+@transaction.atomic
+def email_template_reset(*, actor: Any, kind: str) -> bool:
+    """Back to the default text: the saved template is deleted (False when there was none)."""
+    from novator.core.services import require
+
+    from .models import EmailTemplate
+
+    require(actor, "notifications.manage_templates")
+    template = EmailTemplate.objects.filter(kind=kind).first()
+    if template is None:
+        return False
+    record(
+        actor=actor,
+        action="notifications.template_reset",
+        obj=template,
+        changes={"subject": [template.subject, None], "body": [template.body, None]},
+    )
+    template.delete()
+    return True

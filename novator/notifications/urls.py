@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import template_views, views
 
 app_name = "notifications"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("settings/", views.preferences, name="preferences"),
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("<int:pk>/open/", views.open_notification, name="open"),
+    path("templates/", template_views.template_list, name="templates"),
+    path("templates/<str:kind>/", template_views.template_edit, name="template_edit"),
+    path("templates/<str:kind>/reset/", template_views.template_reset, name="template_reset"),
 ]

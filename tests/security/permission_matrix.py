@@ -534,10 +534,35 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "post",
         "allow": ["coordinator_a", "admin"],
     },
+    "contests:appeal_action": {
+        "kwargs": {"pk": "@appeal", "name": "take"},
+        "method": "post",
+        "allow": ["expert_unassigned", "admin"],
+    },
+    "contests:appeal_create": {
+        "kwargs": {"pk": "@application"},
+        "method": "get",
+        "allow": ["coordinator_a", "admin"],
+    },
+    "contests:appeal_detail": {
+        "kwargs": {"pk": "@appeal"},
+        "method": "get",
+        "allow": ["coordinator_a", "expert_unassigned", "methodologist_x", "admin"],
+    },
+    "contests:appeal_file": {
+        "kwargs": {"pk": "@appeal_file"},
+        "method": "get",
+        "allow": ["coordinator_a", "expert_unassigned", "methodologist_x", "admin"],
+    },
     "contests:application_detail": {
         "kwargs": {"pk": "@application"},
         "method": "get",
         "allow": ["coordinator_a", "expert_assigned", "methodologist_x", "admin"],
+    },
+    "contests:application_message": {
+        "kwargs": {"pk": "@application"},
+        "method": "post",
+        "allow": ["coordinator_a", "methodologist_x", "admin"],
     },
     "contests:application_print": {
         "kwargs": {"pk": "@application"},
@@ -567,7 +592,17 @@ MATRIX: dict[str, dict[str, Any]] = {
         "method": "get",
         "allow": ["coordinator_a", "coordinator_b"],
     },
+    "contests:message_file": {
+        "kwargs": {"pk": "@message_file"},
+        "method": "get",
+        "allow": ["coordinator_a", "methodologist_x", "admin"],
+    },
     "contests:copy": {"kwargs": {"pk": "@contest"}, "method": "get", "allow": ["methodologist_x", "admin"]},
+    "contests:contest_appeals": {
+        "kwargs": {"pk": "@contest"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
     "contests:create": {
         "kwargs": {},
         "method": "get",
@@ -992,6 +1027,16 @@ MATRIX: dict[str, dict[str, Any]] = {
             "regional_other",
             "admin",
         ],
+    },
+    "expertise:amending_order": {
+        "kwargs": {"pk": "@contest"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
+    "expertise:appeal_minutes": {
+        "kwargs": {"pk": "@appeal"},
+        "method": "get",
+        "allow": ["expert_unassigned", "methodologist_x", "admin"],
     },
     "expertise:assignment_add": {
         "kwargs": {"pk": "@contest"},
@@ -1860,6 +1905,17 @@ MATRIX: dict[str, dict[str, Any]] = {
             "admin",
         ],
     },
+    "notifications:template_edit": {
+        "kwargs": {"kind": "contests.application"},
+        "method": "get",
+        "allow": ["admin"],
+    },
+    "notifications:template_reset": {
+        "kwargs": {"kind": "contests.application"},
+        "method": "post",
+        "allow": ["admin"],
+    },
+    "notifications:templates": {"kwargs": {}, "method": "get", "allow": ["admin"]},
     "notifications:unread": {
         "kwargs": {},
         "method": "get",

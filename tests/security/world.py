@@ -412,6 +412,45 @@ def build_world() -> World:
 
     _step(w, "diploma", diploma)
 
+    def appeal() -> dict[str, Any]:
+        from novator.contests.models import Appeal, AppealFile
+
+        application = w.objects.get("application")
+        if application is None:
+            return {}
+        appeal = Appeal.objects.create(
+            application=application,
+            reasons="Не учтены результаты апробации.",
+            submitted_by=w.users["coordinator_a"],
+            submitted_at=timezone.now(),
+        )
+        stored = AppealFile(appeal=appeal, original_name="Скан.pdf", file_type="pdf", size=len(PDF))
+        stored.file.save("scan.pdf", ContentFile(PDF), save=False)
+        stored.save()
+        return {"appeal": appeal, "appeal_file": stored}
+
+    _step(w, "appeal", appeal)
+
+    def thread() -> dict[str, Any]:
+        from novator.contests.models import ApplicationMessage, MessageFile
+
+        application = w.objects.get("application")
+        if application is None:
+            return {}
+        message = ApplicationMessage.objects.create(
+            application=application,
+            author=w.users["methodologist_x"],
+            side="organiser",
+            text="Уточните сроки апробации.",
+            created_at=timezone.now(),
+        )
+        stored = MessageFile(message=message, original_name="Замечания.pdf", file_type="pdf", size=len(PDF))
+        stored.file.save("notes.pdf", ContentFile(PDF), save=False)
+        stored.save()
+        return {"message": message, "message_file": stored}
+
+    _step(w, "thread", thread)
+
     def professional() -> dict[str, Any]:
         from novator.contests.models import ContestState, Round
         from novator.contests.tests.factories import ApplicationFactory, ContestFactory

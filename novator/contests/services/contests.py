@@ -57,6 +57,7 @@ CONTEST_FIELDS = (
     "official_ranking",
     "calibration_min_sheets",
     "spread_threshold_percent",
+    "appeal_working_days",
     "min_experience_years",
     "exclude_administrators",
     "exclude_winners_years",

@@ -177,7 +177,7 @@ def test_results_query_count(api, decided, django_assert_num_queries, extra):
     decided.save()
     for _ in range(extra):
         ApplicationFactory(contest=decided, accepted=True)
-    with django_assert_num_queries(3):  # the contest, the count, the rows of the page
+    with django_assert_num_queries(4):  # the contest, the count, the rows of the page, the appeals counted
         response = api.get(f"{CONTESTS}{decided.pk}/results/")
     assert response.status_code == 200
     assert len(response.json()["results"]) == min(2 + extra, 50)
@@ -212,8 +212,15 @@ def test_the_schema_of_the_results_is_paginated():
     assert {p["name"] for p in operation["parameters"]} >= {"page", "page_size"}
     ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
-    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert set(page["properties"]) == {"count", "next", "previous", "results", "appeals"}
     assert page["properties"]["results"]["items"]["$ref"].endswith("/ResultRow")
+    assert set(page["properties"]["appeals"]["properties"]) == {
+        "total",
+        "pending",
+        "rejected",
+        "raised",
+        "lowered",
+    }
 
 
 # ---------------------------------------------------------------------------------------------------

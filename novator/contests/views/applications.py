@@ -130,6 +130,28 @@ def _conclusions_template() -> str | None:
     return CONCLUSIONS_TEMPLATE
 
 
+def _appeal_context(user: Any, application: Application, reviewer: bool) -> dict[str, Any]:
+    """The appeal against the published result: the one filed (to those who may see it), or whether and
+    until when the applicant may file one."""
+    from ..appeals.models import Appeal
+    from ..appeals.services import appeal_deadline, appeal_refusal
+
+    appeal = Appeal.objects.filter(application=application).first()
+    if appeal is not None and not user.has_perm("contests.view_appeal", appeal):
+        appeal = None
+    can_appeal = (
+        appeal is None
+        and not reviewer
+        and user.has_perm("contests.apply", application)
+        and appeal_refusal(application) is None
+    )
+    return {
+        "appeal": appeal,
+        "can_appeal": can_appeal,
+        "appeal_deadline": appeal_deadline(application.contest),
+    }
+
+
 def _detail_context(request: HttpRequest, application: Application, reviewer: bool, **extra: Any) -> dict:
     user = request.user
     contest = application.contest
@@ -172,6 +194,15 @@ def _detail_context(request: HttpRequest, application: Application, reviewer: bo
     }
     if context["results_published"]:
         context["conclusions_template"] = _conclusions_template()
+        context.update(_appeal_context(user, application, reviewer))
+    if not reviewer and user.has_perm("contests.message_application", application):
+        from ..thread.forms import MessageForm
+        from ..thread.selectors import application_thread
+        from ..thread.services import thread_closed_reason
+
+        context["thread"] = application_thread(application)
+        context["thread_closed"] = thread_closed_reason(application)
+        context["message_form"] = extra.pop("message_form", None) or MessageForm()
     if can_edit and "form" not in extra:
         context["form"] = ApplicationForm(application=application)
     context.update(extra)
