@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from novator.accounts.scope import get_scope
@@ -26,6 +27,7 @@ from .models import (
     FormSection,
     RequiredDocument,
     Round,
+    ThresholdKind,
 )
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -220,6 +222,26 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             return municipality_options(user=user, regions=own, selected=selected)
         return municipality_options(user=user, regions=regions, selected=selected)
 
+    def clean(self) -> dict[str, Any]:
+        """Impossible set-ups are refused here, with the field named: a window that closes before it opens,
+        a pass mark above the maximum (over 100 %, or more points than the criteria give)."""
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("Applications must close after they open."))
+        kind, value = data.get("threshold_kind"), data.get("threshold_value")
+        if value is not None and kind == ThresholdKind.PERCENT and value > 100:
+            self.add_error("threshold_value", _("The pass mark is a share of the maximum: from 0 to 100 %."))
+        elif value is not None and kind == ThresholdKind.POINTS and self.instance.pk:
+            maximum = self.instance.max_total
+            if maximum and value > maximum:
+                self.add_error(
+                    "threshold_value",
+                    _("The pass mark cannot exceed the maximum total of the criteria (%(max)s points).")
+                    % {"max": number_format(maximum.normalize(), use_l10n=True)},
+                )
+        return data
+
     def service_data(self) -> dict[str, Any]:
         skip = ("regulation_file", "remove_regulation_file", "with_defaults", VERSION_FIELD)
         data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
@@ -293,6 +315,12 @@ class CategoryForm(ServiceModelForm):
     class Meta:
         model = Category
         fields = ["name", "organization_kinds", "quota", "experts_per_application", "position"]
+
+    def clean_quota(self) -> Any:
+        quota = self.cleaned_data.get("quota")
+        if quota is not None and quota < 1:
+            raise forms.ValidationError(_("A quota is at least one winner; leave it empty for no limit."))
+        return quota
 
 
 class CriterionForm(ServiceModelForm):

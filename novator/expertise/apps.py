@@ -15,3 +15,11 @@ class ExpertiseConfig(AppConfig):
         # Publishing a contest's results awards the statuses and tells the applicants.
         if on_contest_transition not in CONTEST_TRANSITION_HOOKS:
             CONTEST_TRANSITION_HOOKS.append(on_contest_transition)
+
+        from novator.contests.stages import EXPERTISE_PROGRESS
+
+        from .selectors.progress import expertise_progress
+
+        # The contest's stage guide reads how far the scoring is.
+        if expertise_progress not in EXPERTISE_PROGRESS:
+            EXPERTISE_PROGRESS.append(expertise_progress)

@@ -31,7 +31,7 @@ def assignments_published(contest: Any, assignments: Iterable[Any]) -> None:
             % {"count": len(applications), "contest": contest.title}
         ]
         lines += [f"— {application}" for application in applications]
-        lines.append(_("Your scoring sheets: %(link)s") % {"link": link})
+        lines.append(_("Open «My assignments» to score them."))
         notify(subject, "\n".join(lines) + "\n", [_user(expert)], kind="expertise.assignment", url=link)
 
 
@@ -110,4 +110,21 @@ def status_awarded(application: Any, status: Any) -> None:
         application_recipients(application),
         kind="contests.results",
         url=application.get_absolute_url(),
+    )
+
+
+def sheets_complete(contest: Any, commission: Any) -> None:
+    """All sheets are in: the chair and the secretary learn that the ranking waits for confirmation."""
+    recipients = [commission.chair.user if commission.chair else None, commission.secretary]
+    subject = _("All scoring sheets are submitted: %(contest)s") % {"contest": contest.title}
+    body = _(
+        "Every expert has submitted the scoring sheets of the contest «%(contest)s». The ranking waits for "
+        "the chair's confirmation on the ranking page.\n"
+    ) % {"contest": contest.title}
+    notify(
+        subject,
+        body,
+        recipients,
+        kind="expertise.assignment",
+        url=reverse("expertise:ranking", args=[contest.pk]),
     )

@@ -26,7 +26,7 @@ from novator.organizations.models import Organization
 from .. import selectors, services
 from ..forms import ApplicationForm, ApplicationStartForm, DocumentUploadForm, ReasonForm
 from ..models import Application, ApplicationDocument, ApplicationState, ContestKind, ContestState
-from ..workflow import APPLICATION_TRANSITIONS, allowed
+from ..workflow import APPLICATION_TRANSITIONS, CONFIRMATIONS, DONE_MESSAGES, allowed
 from .public import _get_contest
 
 #: The permission of the expertise app: an assigned, unconflicted expert (or the chair) reads the application.
@@ -40,7 +40,11 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in ApplicationState.values:
         state = ""
-    applications = selectors.applications_visible(user=request.user, state=state)
+    applications = selectors.applications_visible(user=request.user, state=state).select_related(
+        "status_assignment"
+    )
+    # the outcomes of published contests compare the total with the pass mark (the criteria's maximum)
+    applications = applications.prefetch_related("contest__criteria")
     page = paginate(request, applications, per_page=25)
     return render(
         request,
@@ -130,7 +134,9 @@ def _detail_context(request: HttpRequest, application: Application, reviewer: bo
     if not reviewer:
         for transition in allowed(user, application, APPLICATION_TRANSITIONS):
             form = extra.get("action_forms", {}).get(transition.name) or ReasonForm(prefix=transition.name)
-            actions.append({"transition": transition, "form": form})
+            actions.append(
+                {"transition": transition, "form": form, "confirm": CONFIRMATIONS.get(transition.name, "")}
+            )
     uploaded = {d.requirement_id: d for d in application.documents.all()}
     upload_forms = extra.pop("upload_forms", {})
     documents = [
@@ -232,6 +238,7 @@ def application_upload(request: HttpRequest, pk: int, requirement_pk: int) -> Ht
 
 @login_required
 @require_POST
+@once_per_token
 def application_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     application, reviewer = _get_application(request, pk)
     transition = APPLICATION_TRANSITIONS.get(name)
@@ -256,7 +263,7 @@ def application_action(request: HttpRequest, pk: int, name: str) -> HttpResponse
             else:
                 errors = [str(m) for m in exc.messages]
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+            messages.success(request, DONE_MESSAGES.get(name) or transition.label)
             return redirect(application)
     application = selectors.application_detail(pk=application.pk)
     return _render_detail(

@@ -19,7 +19,9 @@ def expert_assignments(user: Any) -> QuerySet[Assignment]:
     """The expert's published, conflict-free assignments, newest contest first."""
     return (
         Assignment.objects.for_expert(user)
-        .select_related("application__contest", "application__organization", "application__category", "sheet")
+        .select_related(
+            "application__contest", "application__organization", "application__category", "sheet", "round"
+        )
         .order_by("-application__contest__opens_at", "application__contest_id", "application__number", "pk")
     )
 

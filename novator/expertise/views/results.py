@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from novator.contests.models import ContestState
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 
 from .. import documents, services
 from ..forms import ConfirmForm, ReasonForm, ScoringSettingsForm
@@ -152,6 +153,7 @@ def _hidden_row_errors(request: HttpRequest, form: ConfirmForm, pages: dict[str,
 
 
 @login_required
+@once_per_token
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.view_commission")
     user = request.user

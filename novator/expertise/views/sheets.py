@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from novator.contests.models import ContestState
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 
 from .. import selectors, services
 from ..forms import ReasonForm, ScoreSheetForm
@@ -62,6 +63,7 @@ def _sheet(request: HttpRequest, pk: int) -> ScoreSheet:
 
 
 @login_required
+@once_per_token
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     user = request.user
