@@ -77,6 +77,8 @@ class ContestFilterForm(forms.Form):
 
 #: chosen before scoring starts; the expertise app locks them once a sheet is submitted
 SCORING_FIELDS = ("official_ranking", "calibration_min_sheets", "spread_threshold_percent")
+#: Settings only a status contest has (hidden on the form while «professional» is chosen).
+STATUS_FIELDS = ("status_kind", "status_term_years", "threshold_kind", "threshold_value")
 #: Settings of professional contests; empty keeps the default, ignored for status contests.
 PROFESSIONAL_FIELDS = (
     "series",
@@ -189,6 +191,11 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             *PROFESSIONAL_FIELDS,
         ):  # empty: the defaults (raw ranking, 5 sheets, 30 %)
             self.fields[name].required = False
+        # only the fields of the chosen kind are shown (novator.js hides the others: data-kind-only)
+        for name in PROFESSIONAL_FIELDS:
+            self.fields[name].kind_only = ContestKind.PROFESSIONAL  # type: ignore[attr-defined]
+        for name in STATUS_FIELDS:
+            self.fields[name].kind_only = ContestKind.STATUS  # type: ignore[attr-defined]
         if not creating:
             del self.fields["with_defaults"]
         if self.instance.regulation_file:

@@ -7,10 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from novator.contests.notifications import application_recipients, notify, organiser_recipients
+from novator.contests.outcomes import application_outcome
 from novator.core.dates import ddmmyyyy
 
 
@@ -77,9 +79,9 @@ def results_published(contest: Any, applications: Iterable[Any]) -> None:
         subject = _("Results of the contest «%(contest)s»") % {"contest": contest.title}
         body = _("Application: %(app)s\nTotal: %(total)s\nRank: %(rank)s\nOutcome: %(outcome)s\n") % {
             "app": application,
-            "total": application.total if application.total is not None else "—",
+            "total": floatformat(application.total, "-2") if application.total is not None else "—",
             "rank": application.rank or "—",
-            "outcome": _outcome(contest, application),
+            "outcome": application_outcome(application) or _outcome(contest, application),
         }
         notify(
             subject,

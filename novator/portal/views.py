@@ -31,7 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["observer"] = selectors.observer_home(user)
     if scope.teacher_organizations:
         context["teacher"] = selectors.teacher_home(user)
-    context["awaiting_confirmation"] = rankings_awaiting_confirmation(user)
+    if Role.EXPERT in scope.roles or scope.methodologist_municipalities:
+        # a chair is an expert; a commission's secretary is one of the methodologists
+        context["awaiting_confirmation"] = rankings_awaiting_confirmation(user)
     return render(request, "portal/home.html", context)
 
 

@@ -106,3 +106,18 @@ def test_zero_quota_is_refused(client, methodologist, draft_contest):
     url = reverse("contests:setup_item", args=[draft_contest.pk, "categories", category.pk])
     response = client.post(url, {"name": category.name, "quota": "0", "position": "1"})
     assert "A quota is at least one winner" in response.content.decode()
+
+
+def test_new_contest_form_marks_the_fields_of_each_kind(client, methodologist):
+    client.force_login(methodologist)
+    page = client.get(reverse("contests:create")).content.decode()
+    assert page.count('data-kind-only="professional"') == 7
+    assert page.count('data-kind-only="status"') == 4
+
+
+def test_observers_empty_applications_do_not_invite_to_apply(client, observer, coordinator):
+    client.force_login(observer)
+    page = client.get(reverse("contests:my_applications")).content.decode()
+    assert "No applications to show." in page and "press «Apply»" not in page
+    client.force_login(coordinator)
+    assert "press «Apply»" in client.get(reverse("contests:my_applications")).content.decode()

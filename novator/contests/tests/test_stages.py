@@ -71,3 +71,20 @@ def test_outcome_of_a_published_application(contest, org_a):
     application.awarded = True
     abbreviation = contest.status_kind.abbreviation
     assert application_outcome(application) == f"Status {abbreviation} awarded (order of 01.03.2027 № 15-о)"
+
+
+def test_coordinator_sees_the_outcome_in_my_applications_and_on_the_application(
+    client, contest, coordinator, org_a
+):
+    from django.urls import reverse
+
+    application = ApplicationFactory(contest=contest, organization=org_a, accepted=True)
+    contest.state = ContestState.PUBLISHED
+    contest.order_number, contest.order_date = "15-о", datetime.date(2027, 3, 1)
+    contest.save()
+    application.total, application.awarded = contest.threshold_points, True
+    application.save()
+    expected = f"Status {contest.status_kind.abbreviation} awarded (order of 01.03.2027 № 15-о)"
+    client.force_login(coordinator)
+    assert expected in client.get(reverse("contests:my_applications")).content.decode()
+    assert expected in client.get(application.get_absolute_url()).content.decode()

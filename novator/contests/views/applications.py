@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,9 +44,11 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     applications = selectors.applications_visible(user=request.user, state=state).select_related(
         "status_assignment"
     )
-    # the outcomes of published contests compare the total with the pass mark (the criteria's maximum)
-    applications = applications.prefetch_related("contest__criteria")
     page = paginate(request, applications, per_page=25)
+    # the outcomes of published contests compare the total with the pass mark (the criteria's maximum):
+    # their criteria in one query, none when no contest of the page is published
+    published = [a.contest for a in page.object_list if a.contest.state == ContestState.PUBLISHED]
+    prefetch_related_objects(published, "criteria")
     return render(
         request,
         "contests/my_applications.html",
@@ -54,6 +57,8 @@ def my_applications(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": ApplicationState.choices,
             "query_no_page": query_without(request, "page"),
+            # only a coordinator applies: an observer's empty list does not invite to
+            "can_apply": bool(get_scope(request.user).coordinator_organizations),
         },
     )
 
@@ -263,7 +268,7 @@ def application_action(request: HttpRequest, pk: int, name: str) -> HttpResponse
             else:
                 errors = [str(m) for m in exc.messages]
         else:
-            messages.success(request, DONE_MESSAGES.get(name) or transition.label)
+            messages.success(request, str(DONE_MESSAGES.get(name) or transition.label))
             return redirect(application)
     application = selectors.application_detail(pk=application.pk)
     return _render_detail(

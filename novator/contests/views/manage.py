@@ -347,7 +347,7 @@ def contest_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         for message in _messages_from(exc):
             messages.error(request, message)
     else:
-        messages.success(request, DONE_MESSAGES.get(name) or CONTEST_TRANSITIONS[name].label)
+        messages.success(request, str(DONE_MESSAGES.get(name) or CONTEST_TRANSITIONS[name].label))
     return redirect(contest)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from novator.accounts.tests.factories import UserFactory
 from novator.contests.stages import contest_guide
 from novator.expertise import services
 from novator.notifications.models import Notification
@@ -22,9 +21,9 @@ def _full(contest):
 
 
 def test_last_sheet_tells_chair_and_secretary_and_their_home_shows_it(
-    client, contest, commission, applications, expert_profile, chair
+    client, contest, commission, applications, expert_profile, chair, methodologist
 ):
-    secretary = UserFactory(last_name="Секретарёва")
+    secretary = methodologist  # the secretary is one of the organiser's methodologists
     commission.secretary = secretary
     commission.save()
     done = AssignmentFactory(application=applications[0], expert=chair)
@@ -78,3 +77,15 @@ def test_commission_message_speaks_of_the_expert_in_her_gender(
     page = response.content.decode()
     assert "Сидорова Анна Петровна включена в состав комиссии." in page
     assert "включен(а)" not in page
+
+
+def test_ranking_says_in_plain_words_how_the_experts_agree(client, chair, contest, scored):
+    client.force_login(chair.user)
+    body = client.get(reverse("expertise:ranking", args=[contest.pk])).content.decode()
+    plain = body.find("data-agreement-plain")
+    details = body.find("<summary>", plain)
+    assert plain > 0 and "The experts' scores:" in body[plain : plain + 300]
+    # the statistics are one click away, not on the page's face
+    assert details > plain
+    for figure in ('data-figure="kendall-w"', 'data-figure="icc2"'):
+        assert body.find(figure) > details

@@ -349,5 +349,5 @@ def project_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         flash_errors(request, exc)
     else:
         transition = VERSION_TRANSITIONS[name]
-        messages.success(request, VERSION_DONE.get(name) or transition.label)
+        messages.success(request, str(VERSION_DONE.get(name) or transition.label))
     return redirect(project)

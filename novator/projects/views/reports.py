@@ -191,7 +191,7 @@ def report_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         report = _report(request, pk)
         return _detail(request, report, **{f"action_{name}": form}, failed=name)
     transition = REPORT_TRANSITIONS.get(name)
-    messages.success(request, REPORT_DONE.get(name) or (transition.label if transition else name))
+    messages.success(request, str(REPORT_DONE.get(name) or (transition.label if transition else name)))
     return redirect(report)
 
 
