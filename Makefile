@@ -39,15 +39,19 @@ install-test: $(VENV)/.stamp-test assets
 assets: frontend/static/vendor/.stamp
 
 migrate: install
+	@echo "==> Applying the database migrations"
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	@echo "==> Loading the demo data (a minute or two the first time)"
 	$(PY) manage.py load_demo
 
 run: demo
 	# Links in the e-mails written to var/mail/ point at this server unless NOVATOR_BASE_URL says otherwise.
 	# The sidecar's ReDoc bundle is never served (the API docs use Swagger UI) and links to a CDN: leave it out.
+	@echo "==> Collecting the static files (a minute or two the first time; quiet while it works)"
 	$(PY) manage.py collectstatic --noinput --verbosity 0 --ignore 'drf_spectacular_sidecar/redoc/*'
+	@echo "==> Starting the server and the worker on http://$(HOST):$(PORT)/ (Ctrl+C stops them)"
 	NOVATOR_BASE_URL="$${NOVATOR_BASE_URL:-http://$(HOST):$(PORT)}" HOST=$(HOST) PORT=$(PORT) sh bin/serve
 
 dev: demo

@@ -54,6 +54,10 @@ def page(request: Any, browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(locale="ru-RU", viewport=DESKTOP, bypass_csp=bypass_csp)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Irreversible actions ask first (data-confirm) and a page with unsaved text asks before it is left
+    # (beforeunload): the tests say yes, as a user who means it would; the questions are kept to assert.
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.accept()))
     yield page
     context.close()
 

@@ -14,7 +14,15 @@ from novator.core.dates import local_moment
 from novator.core.workflow import Step
 
 from . import notifications
-from .models import Application, ApplicationState, Contest, ContestKind, ContestState, Distinction
+from .models import (
+    Application,
+    ApplicationState,
+    Contest,
+    ContestKind,
+    ContestState,
+    Distinction,
+    ThresholdKind,
+)
 
 #: Words of a position that make a person an administrator (lower case, matched as word beginnings).
 ADMINISTRATOR_WORDS = ("директор", "заведующ", "заместител", "руководител", "director", "head", "deputy")
@@ -234,6 +242,13 @@ def check_ready_to_announce(contest: Contest, step: Step) -> None:
         errors.append(_("The application window has already closed; change its dates."))
     if contest.kind == ContestKind.STATUS and contest.status_kind_id is None:
         errors.append(_("Choose the status the contest awards."))
+    if contest.kind == ContestKind.STATUS:
+        if contest.threshold_kind == ThresholdKind.PERCENT and contest.threshold_value > 100:
+            errors.append(_("The pass mark is a share of the maximum: from 0 to 100 %."))
+        elif contest.max_total and contest.threshold_points > contest.max_total:
+            errors.append(_("The pass mark is above the maximum total of the criteria; lower it."))
+        if contest.categories.filter(quota=0).exists():
+            errors.append(_("A category has a quota of no winners; set at least one or leave it empty."))
     if contest.kind == ContestKind.PROFESSIONAL:
         rounds = list(contest.rounds.all())
         if not rounds:

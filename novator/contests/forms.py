@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from novator.accounts.scope import get_scope
@@ -27,6 +28,7 @@ from .models import (
     FormSection,
     RequiredDocument,
     Round,
+    ThresholdKind,
 )
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -76,6 +78,8 @@ class ContestFilterForm(forms.Form):
 
 #: chosen before scoring starts; the expertise app locks them once a sheet is submitted
 SCORING_FIELDS = ("official_ranking", "calibration_min_sheets", "spread_threshold_percent")
+#: Settings only a status contest has (hidden on the form while «professional» is chosen).
+STATUS_FIELDS = ("status_kind", "status_term_years", "threshold_kind", "threshold_value")
 #: Settings of professional contests; empty keeps the default, ignored for status contests.
 PROFESSIONAL_FIELDS = (
     "series",
@@ -232,6 +236,11 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             *PROFESSIONAL_FIELDS,
         ):  # empty: the defaults (raw ranking, 5 sheets, 30 %, 3 working days for appeals)
             self.fields[name].required = False
+        # only the fields of the chosen kind are shown (novator.js hides the others: data-kind-only)
+        for name in PROFESSIONAL_FIELDS:
+            self.fields[name].kind_only = ContestKind.PROFESSIONAL  # type: ignore[attr-defined]
+        for name in STATUS_FIELDS:
+            self.fields[name].kind_only = ContestKind.STATUS  # type: ignore[attr-defined]
         if not creating:
             del self.fields["with_defaults"]
         if self.instance.regulation_file:
@@ -267,6 +276,26 @@ class ContestForm(VersionedFormMixin, ServiceModelForm):
             own = Municipality.objects.filter(pk__in=scope.methodologist_municipalities).values("region_id")
             return municipality_options(user=user, regions=own, selected=selected)
         return municipality_options(user=user, regions=regions, selected=selected)
+
+    def clean(self) -> dict[str, Any]:
+        """Impossible set-ups are refused here, with the field named: a window that closes before it opens,
+        a pass mark above the maximum (over 100 %, or more points than the criteria give)."""
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("Applications must close after they open."))
+        kind, value = data.get("threshold_kind"), data.get("threshold_value")
+        if value is not None and kind == ThresholdKind.PERCENT and value > 100:
+            self.add_error("threshold_value", _("The pass mark is a share of the maximum: from 0 to 100 %."))
+        elif value is not None and kind == ThresholdKind.POINTS and self.instance.pk:
+            maximum = self.instance.max_total
+            if maximum and value > maximum:
+                self.add_error(
+                    "threshold_value",
+                    _("The pass mark cannot exceed the maximum total of the criteria (%(max)s points).")
+                    % {"max": number_format(maximum.normalize(), use_l10n=True)},
+                )
+        return data
 
     def service_data(self) -> dict[str, Any]:
         skip = ("regulation_file", "remove_regulation_file", "with_defaults", VERSION_FIELD)
@@ -345,6 +374,12 @@ class CategoryForm(ServiceModelForm):
     class Meta:
         model = Category
         fields = ["name", "organization_kinds", "quota", "experts_per_application", "position"]
+
+    def clean_quota(self) -> Any:
+        quota = self.cleaned_data.get("quota")
+        if quota is not None and quota < 1:
+            raise forms.ValidationError(_("A quota is at least one winner; leave it empty for no limit."))
+        return quota
 
 
 class CriterionForm(ServiceModelForm):

@@ -136,6 +136,47 @@ CONTEST_TRANSITIONS = Transitions(
     action="contest.{name}",
 )
 
+#: What an irreversible transition will do, asked before it is sent (the button's data-confirm).
+CONFIRMATIONS = {
+    "submit": _(
+        "Submit the application? It goes to the formal check and can no longer be edited, unless it is "
+        "returned for fixes."
+    ),
+    "withdraw": _("Withdraw the application? It will no longer take part in the contest."),
+    "reject": _(
+        "Reject the application as ineligible? It leaves the contest; the reason is sent to the applicant."
+    ),
+    "announce": _(
+        "Announce the contest? It becomes public, and applications are accepted in the window set; the "
+        "criteria, sections and documents can no longer be changed."
+    ),
+    "start_expertise": _(
+        "Close the acceptance of applications and start the expertise? No application can be submitted "
+        "any more."
+    ),
+    "confirm_results": _(
+        "Confirm the results? The ranking and the proposals are fixed and go to the organiser for the order; "
+        "only the chair can reopen the expertise."
+    ),
+    "publish_results": _(
+        "Publish the results? The ranking becomes public and the statuses are entered in the register under "
+        "the order; this cannot be undone."
+    ),
+}
+#: What a transition did, said as a sentence once it is done.
+DONE_MESSAGES = {
+    "submit": _("The application is submitted."),
+    "withdraw": _("The application is withdrawn."),
+    "accept": _("The application is accepted after the formal check."),
+    "return": _("The application is returned for fixes."),
+    "reject": _("The application is rejected as ineligible."),
+    "announce": _("The contest is announced."),
+    "start_expertise": _("The acceptance of applications is closed; the expertise has started."),
+    "confirm_results": _("The results are confirmed."),
+    "reopen_expertise": _("The expertise is reopened."),
+    "publish_results": _("The results are published and the statuses are awarded."),
+}
+
 #: Application states in which the applicant may still edit.
 EDITABLE_STATES = frozenset({A.DRAFT, A.RETURNED})
 #: Application states that take part in the expertise and the ranking.
@@ -143,7 +184,9 @@ IN_EXPERTISE_STATES = frozenset({A.ACCEPTED})
 
 __all__ = [
     "APPLICATION_TRANSITIONS",
+    "CONFIRMATIONS",
     "CONTEST_TRANSITIONS",
+    "DONE_MESSAGES",
     "EDITABLE_STATES",
     "IN_EXPERTISE_STATES",
     "Transition",

@@ -20,3 +20,11 @@ class ExpertiseConfig(AppConfig):
         # Disputed applications are discussed (or the chair says why not) before the results are confirmed.
         if check_spread_discussed not in RESULTS_CHECKS:
             RESULTS_CHECKS.append(check_spread_discussed)
+
+        from novator.contests.stages import EXPERTISE_PROGRESS
+
+        from .selectors.progress import expertise_progress
+
+        # The contest's stage guide reads how far the scoring is.
+        if expertise_progress not in EXPERTISE_PROGRESS:
+            EXPERTISE_PROGRESS.append(expertise_progress)

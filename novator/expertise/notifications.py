@@ -7,10 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from novator.contests.notifications import application_recipients, notify, organiser_recipients
+from novator.contests.outcomes import application_outcome
 from novator.core.dates import ddmmyyyy
 
 
@@ -31,7 +33,7 @@ def assignments_published(contest: Any, assignments: Iterable[Any]) -> None:
             % {"count": len(applications), "contest": contest.title}
         ]
         lines += [f"— {application}" for application in applications]
-        lines.append(_("Your scoring sheets: %(link)s") % {"link": link})
+        lines.append(_("Open «My assignments» to score them."))
         notify(subject, "\n".join(lines) + "\n", [_user(expert)], kind="expertise.assignment", url=link)
 
 
@@ -77,9 +79,9 @@ def results_published(contest: Any, applications: Iterable[Any]) -> None:
         subject = _("Results of the contest «%(contest)s»") % {"contest": contest.title}
         body = _("Application: %(app)s\nTotal: %(total)s\nRank: %(rank)s\nOutcome: %(outcome)s\n") % {
             "app": application,
-            "total": application.total if application.total is not None else "—",
+            "total": floatformat(application.total, "-2") if application.total is not None else "—",
             "rank": application.rank or "—",
-            "outcome": _outcome(contest, application),
+            "outcome": application_outcome(application) or _outcome(contest, application),
         }
         notify(
             subject,
@@ -110,6 +112,23 @@ def status_awarded(application: Any, status: Any) -> None:
         application_recipients(application),
         kind="contests.results",
         url=application.get_absolute_url(),
+    )
+
+
+def sheets_complete(contest: Any, commission: Any) -> None:
+    """All sheets are in: the chair and the secretary learn that the ranking waits for confirmation."""
+    recipients = [commission.chair.user if commission.chair else None, commission.secretary]
+    subject = _("All scoring sheets are submitted: %(contest)s") % {"contest": contest.title}
+    body = _(
+        "Every expert has submitted the scoring sheets of the contest «%(contest)s». The ranking waits for "
+        "the chair's confirmation on the ranking page.\n"
+    ) % {"contest": contest.title}
+    notify(
+        subject,
+        body,
+        recipients,
+        kind="expertise.assignment",
+        url=reverse("expertise:ranking", args=[contest.pk]),
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from novator.accounts.models import Role
 from novator.accounts.scope import get_scope
+from novator.expertise.selectors.progress import rankings_awaiting_confirmation
 
 from . import selectors
 
@@ -30,6 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["observer"] = selectors.observer_home(user)
     if scope.teacher_organizations:
         context["teacher"] = selectors.teacher_home(user)
+    if Role.EXPERT in scope.roles or scope.methodologist_municipalities:
+        # a chair is an expert; a commission's secretary is one of the methodologists
+        context["awaiting_confirmation"] = rankings_awaiting_confirmation(user)
     return render(request, "portal/home.html", context)
 
 

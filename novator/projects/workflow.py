@@ -117,4 +117,25 @@ REPORT_TRANSITIONS = Transitions(
     reason_error={"reason": _("Write the reason; the coordinator will read it.")},
 )
 
-__all__ = ["REPORT_TRANSITIONS", "VERSION_TRANSITIONS", "Transition", "allowed", "available"]
+#: What a transition did, said as a sentence once it is done.
+VERSION_DONE = {
+    "submit": _("The passport is submitted for approval."),
+    "approve": _("The passport is approved."),
+    "return": _("The passport is returned for revision."),
+}
+REPORT_DONE = {
+    "submit": _("The report is submitted."),
+    "accept": _("The report is accepted."),
+    "return": _("The report is returned for revision."),
+    "reject": _("The report is rejected."),
+}
+
+__all__ = [
+    "REPORT_DONE",
+    "REPORT_TRANSITIONS",
+    "VERSION_DONE",
+    "VERSION_TRANSITIONS",
+    "Transition",
+    "allowed",
+    "available",
+]

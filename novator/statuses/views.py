@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from novator.core.dates import ddmmyyyy
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 
 from . import selectors, services
@@ -155,6 +156,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_token
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get(pk)
     _require_change(request, assignment)

@@ -8,9 +8,20 @@
     return JSON.parse(source.textContent);
   }
 
+  // Numbers the Russian way on the axes and in the tooltips («18,25», «1 250»), whatever the chart.
+  const ruNumber = new Intl.NumberFormat("ru-RU", { maximumFractionDigits: 2 });
+  function russian(option) {
+    const value = (v) => (typeof v === "number" ? ruNumber.format(v) : v);
+    [].concat(option.xAxis || [], option.yAxis || [], option.radiusAxis || []).forEach((axis) => {
+      if (axis && axis.type === "value") axis.axisLabel = Object.assign({ formatter: value }, axis.axisLabel);
+    });
+    option.tooltip = Object.assign({ valueFormatter: value }, option.tooltip);
+    return option;
+  }
+
   function draw(el, option) {
     const chart = window.echarts.init(el);
-    chart.setOption(option);
+    chart.setOption(russian(option));
     window.addEventListener("resize", () => chart.resize());
   }
 

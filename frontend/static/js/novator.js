@@ -106,3 +106,23 @@
   document.addEventListener("DOMContentLoaded", () => bindBack(document));
   document.addEventListener("htmx:afterSettle", () => bindBack(document));
 })();
+
+// A form with a «kind» select shows only the fields of the chosen kind: a field's block with
+// data-kind-only="professional" is hidden while another kind is chosen (the server ignores it then).
+(function () {
+  function bindKind(root) {
+    root.querySelectorAll("form select[name=kind]").forEach((select) => {
+      if (select.dataset.kindBound) return;
+      select.dataset.kindBound = "1";
+      const blocks = select.form.querySelectorAll("[data-kind-only]");
+      const update = () => {
+        blocks.forEach((block) => {
+          block.hidden = block.dataset.kindOnly !== select.value;
+        });
+      };
+      select.addEventListener("change", update);
+      update();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => bindKind(document));
+})();

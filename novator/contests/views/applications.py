@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,7 +38,7 @@ from ..models import (
     SignedApplication,
 )
 from ..passport import passport_docx
-from ..workflow import APPLICATION_TRANSITIONS, allowed
+from ..workflow import APPLICATION_TRANSITIONS, CONFIRMATIONS, DONE_MESSAGES, allowed
 from .public import _get_contest
 
 #: The permission of the expertise app: an assigned, unconflicted expert (or the chair) reads the application.
@@ -51,8 +52,14 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in ApplicationState.values:
         state = ""
-    applications = selectors.applications_visible(user=request.user, state=state)
+    applications = selectors.applications_visible(user=request.user, state=state).select_related(
+        "status_assignment"
+    )
     page = paginate(request, applications, per_page=25)
+    # the outcomes of published contests compare the total with the pass mark (the criteria's maximum):
+    # their criteria in one query, none when no contest of the page is published
+    published = [a.contest for a in page.object_list if a.contest.state == ContestState.PUBLISHED]
+    prefetch_related_objects(published, "criteria")
     return render(
         request,
         "contests/my_applications.html",
@@ -61,6 +68,8 @@ def my_applications(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": ApplicationState.choices,
             "query_no_page": query_without(request, "page"),
+            # only a coordinator applies: an observer's empty list does not invite to
+            "can_apply": bool(get_scope(request.user).coordinator_organizations),
         },
     )
 
@@ -163,7 +172,9 @@ def _detail_context(request: HttpRequest, application: Application, reviewer: bo
     if not reviewer:
         for transition in allowed(user, application, APPLICATION_TRANSITIONS):
             form = extra.get("action_forms", {}).get(transition.name) or ReasonForm(prefix=transition.name)
-            actions.append({"transition": transition, "form": form})
+            actions.append(
+                {"transition": transition, "form": form, "confirm": CONFIRMATIONS.get(transition.name, "")}
+            )
     uploaded = {d.requirement_id: d for d in application.documents.all()}
     upload_forms = extra.pop("upload_forms", {})
     documents = [
@@ -276,6 +287,7 @@ def application_upload(request: HttpRequest, pk: int, requirement_pk: int) -> Ht
 
 @login_required
 @require_POST
+@once_per_token
 def application_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     application, reviewer = _get_application(request, pk)
     transition = APPLICATION_TRANSITIONS.get(name)
@@ -300,7 +312,7 @@ def application_action(request: HttpRequest, pk: int, name: str) -> HttpResponse
             else:
                 errors = [str(m) for m in exc.messages]
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+            messages.success(request, str(DONE_MESSAGES.get(name) or transition.label))
             return redirect(application)
     application = selectors.application_detail(pk=application.pk)
     return _render_detail(

@@ -46,7 +46,7 @@ from ..models import (
     RequiredDocument,
     Round,
 )
-from ..workflow import CONTEST_TRANSITIONS
+from ..workflow import CONTEST_TRANSITIONS, DONE_MESSAGES
 
 
 def _managed_contest(request: HttpRequest, pk: int) -> Contest:
@@ -334,6 +334,7 @@ def contest_defaults(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_token
 def contest_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     contest = get_object_or_404(Contest, pk=pk)
     if name not in CONTEST_TRANSITIONS:
@@ -346,7 +347,7 @@ def contest_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         for message in _messages_from(exc):
             messages.error(request, message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": CONTEST_TRANSITIONS[name].label})
+        messages.success(request, str(DONE_MESSAGES.get(name) or CONTEST_TRANSITIONS[name].label))
     return redirect(contest)
 
 

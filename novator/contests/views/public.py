@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +22,8 @@ from novator.statuses.models import StatusKind
 from .. import diplomas, selectors, services
 from ..forms import ContestFilterForm, OrderForm
 from ..models import Application, ApplicationState, Contest, ContestKind, ContestState
-from ..workflow import CONTEST_TRANSITIONS, allowed
+from ..stages import contest_guide
+from ..workflow import CONFIRMATIONS, CONTEST_TRANSITIONS, allowed
 
 #: Contest transitions offered on the contest page to its organiser (the chair's are on the ranking page).
 ORGANISER_TRANSITIONS = ("announce", "start_expertise", "publish_results")
@@ -79,6 +81,7 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_professional": contest.kind == ContestKind.PROFESSIONAL,
         "rounds": list(contest.rounds.all()) if contest.kind == ContestKind.PROFESSIONAL else [],
         "is_open": contest.is_open(),
+        "opens_later": contest.state == ContestState.ANNOUNCED and timezone.now() < contest.opens_at,
     }
     if contest.state == ContestState.PUBLISHED:
         context["results"] = list(selectors.contest_results(contest=contest))
@@ -100,11 +103,15 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context["own_applications"] = own
         context["can_apply"] = contest.is_open() and len(own) < len(scope.coordinator_organizations)
+    own_application = next(iter(context.get("own_applications") or []), None)  # type: ignore[call-overload]
+    context["guide"] = contest_guide(contest, user=user, own_application=own_application)
     if can_manage:
         context.update(
             {
                 "transitions": [
-                    t for t in allowed(user, contest, CONTEST_TRANSITIONS) if t.name in ORGANISER_TRANSITIONS
+                    {"transition": t, "confirm": CONFIRMATIONS.get(t.name, "")}
+                    for t in allowed(user, contest, CONTEST_TRANSITIONS)
+                    if t.name in ORGANISER_TRANSITIONS
                 ],
                 "setup_locked": services.setup_locked_reason(contest),
                 "state_rows": selectors.application_state_rows(contest=contest),

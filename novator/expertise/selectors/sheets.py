@@ -21,7 +21,9 @@ def expert_assignments(user: Any) -> QuerySet[Assignment]:
     date (`deliberation.due_expression`; None when none is set)."""
     return (
         Assignment.objects.for_expert(user)
-        .select_related("application__contest", "application__organization", "application__category", "sheet")
+        .select_related(
+            "application__contest", "application__organization", "application__category", "sheet", "round"
+        )
         .annotate(due=due_expression())
         .order_by("-application__contest__opens_at", "application__contest_id", "application__number", "pk")
     )

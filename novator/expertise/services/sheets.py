@@ -21,7 +21,8 @@ from novator.core import audit
 from novator.core.services import require
 
 from .. import notifications
-from ..models import Score, ScoreSheet
+from ..models import Commission, Score, ScoreSheet
+from ..selectors.progress import all_sheets_submitted
 from ._common import require_state
 
 COMMENT_MAX = 5000
@@ -267,7 +268,19 @@ def sheet_submit(
     sheet.save(update_fields=["conclusion", "state", "submitted_at", "version", "updated_at"])
     changes["state"] = [ScoreSheet.State.DRAFT, ScoreSheet.State.SUBMITTED]
     audit.record(actor=actor, action="expertise.sheet_submit", obj=sheet, changes=changes)
+    _tell_when_complete(sheet)
     return sheet
+
+
+def _tell_when_complete(sheet: ScoreSheet) -> None:
+    """The last sheet of a status contest's expertise is in: the chair and the secretary are told."""
+    contest = sheet.assignment.application.contest
+    if sheet.assignment.round_id is not None or contest.state != ContestState.EXPERTISE:
+        return
+    commission = Commission.objects.filter(contest=contest).select_related("chair__user", "secretary").first()
+    if commission is None or not all_sheets_submitted(contest):
+        return
+    notifications.sheets_complete(contest, commission)
 
 
 @transaction.atomic

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from novator.contests.models import Application, ContestKind, ContestState
+from novator.contests.stages import ExpertiseProgress, contest_guide
 from novator.core.idempotency import once_per_token
+from novator.core.names import gender_of
 from novator.documents.models import OrderPurpose
 from novator.documents.selectors import registered_order
 
@@ -59,6 +61,7 @@ def commission(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "is_chair": user.has_perm("contests.chair_contest", contest) and commission is not None,
         "invitations": selectors.pending_invitations(commission),
+        "guide": contest_guide(contest, user=user, progress=_progress(overview)),
     }
     loads = selectors.expert_loads([m.expert_id for m in overview.members], contest.academic_year)
     for p in overview.progress:
@@ -153,9 +156,35 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         error_messages(request, exc)
     else:
         messages.success(
-            request, _("%(expert)s joined the commission.") % {"expert": form.cleaned_data["expert"]}
+            request,
+            _said_of(form.cleaned_data["expert"], gettext_noop("%(expert)s joined the commission."))
+            % {"expert": form.cleaned_data["expert"]},
         )
     return redirect(PAGE, pk=contest.pk)
+
+
+def _progress(overview: selectors.CommissionOverview) -> ExpertiseProgress:
+    """The scoring's progress for the stage guide, from what the commission page has read already."""
+    commission = overview.commission
+    if commission is None:
+        return ExpertiseProgress()
+    assigned, submitted = overview.totals
+    return ExpertiseProgress(
+        assigned=assigned,
+        submitted=submitted,
+        published=commission.assignments_published_at is not None,
+        chair_user_id=commission.chair.user_id if commission.chair else None,
+        secretary_user_id=commission.secretary_id,
+    )
+
+
+def _said_of(expert: Expert, message: str) -> str:
+    """`message` about the expert in their grammatical gender when their name tells it (the patronymic or
+    the first name; translation contexts «he» and «she»), else the neutral «(а)» form."""
+    user = expert.user
+    if not user.first_name:
+        return _(message)
+    return pgettext("she" if gender_of(user.display_name) == "f" else "he", message)
 
 
 def _member(contest: object, member_pk: int) -> CommissionMember:
@@ -196,7 +225,11 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     except ValidationError as exc:
         error_messages(request, exc)
     else:
-        messages.success(request, _("%(expert)s left the commission.") % {"expert": member.expert})
+        messages.success(
+            request,
+            _said_of(member.expert, gettext_noop("%(expert)s left the commission."))
+            % {"expert": member.expert},
+        )
     return redirect(PAGE, pk=contest.pk)
 
 
@@ -255,7 +288,9 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
         error_messages(request, exc)
     else:
         messages.success(
-            request, _("%(expert)s is assigned to %(app)s.") % {"expert": expert, "app": application}
+            request,
+            _said_of(expert, gettext_noop("%(expert)s is assigned to %(app)s."))
+            % {"expert": expert, "app": application},
         )
     return redirect(PAGE, pk=contest.pk)
 

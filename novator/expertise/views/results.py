@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from novator.contests.models import ContestState
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 
 from .. import documents, selectors, services
 from ..forms import AnnouncementOrderForm, ConfirmForm, ReasonForm, ScoringSettingsForm
@@ -161,6 +162,7 @@ def _minutes_initial(contest: Any) -> dict[str, Any]:
 
 
 @login_required
+@once_per_token
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_contest(request, pk, "expertise.view_commission")
     user = request.user

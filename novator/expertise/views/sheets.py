@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from novator.contests.models import ContestState
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 
 from .. import documents, selectors, services
 from ..forms import ReasonForm, ScoreSheetForm
@@ -75,6 +76,7 @@ def _sheet(request: HttpRequest, pk: int) -> ScoreSheet:
 
 
 @login_required
+@once_per_token
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     user = request.user

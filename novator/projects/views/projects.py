@@ -36,7 +36,7 @@ from ..forms import (
 from ..forms.projects import IndicatorForm, PlanStageForm
 from ..models import InnovationProject, VersionState
 from ..passport import SECTIONS, completeness_errors, normalised
-from ..workflow import VERSION_TRANSITIONS, available
+from ..workflow import VERSION_DONE, VERSION_TRANSITIONS, available
 from ._common import flash_errors, get_or_404, require
 
 SECTION_TITLES = {
@@ -349,5 +349,5 @@ def project_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         flash_errors(request, exc)
     else:
         transition = VERSION_TRANSITIONS[name]
-        messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+        messages.success(request, str(VERSION_DONE.get(name) or transition.label))
     return redirect(project)

@@ -30,7 +30,7 @@ from ..forms import (
     ReportForm,
 )
 from ..models import ProjectProposal, ProjectReport, ProposalKind, ProposalState, ReportEvidence, ReportKind
-from ..workflow import REPORT_TRANSITIONS, allowed
+from ..workflow import REPORT_DONE, REPORT_TRANSITIONS, allowed
 from ._common import flash_errors, get_or_404, require
 
 
@@ -191,7 +191,7 @@ def report_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         report = _report(request, pk)
         return _detail(request, report, **{f"action_{name}": form}, failed=name)
     transition = REPORT_TRANSITIONS.get(name)
-    messages.success(request, _("Done: %(action)s.") % {"action": transition.label if transition else name})
+    messages.success(request, str(REPORT_DONE.get(name) or (transition.label if transition else name)))
     return redirect(report)
 
 
