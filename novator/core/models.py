@@ -117,6 +117,42 @@ class Job(models.Model):
         }
 
 
+class FileImport(models.Model):
+    """An uploaded file with its preview, confirmed into a background job (the registry import, an
+    organisation's staff file). A subclass declares `file` (with its own `upload_to`) and its rows."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PREVIEWED)
+    # planned counts at upload and the counts done
+    counts = models.JSONField(_("planned counts"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    job = models.ForeignKey(
+        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class SubmissionToken(models.Model):
     """A create form's one-time token (novator.core.idempotency): claimed by the first POST that carries
     it; the address it redirected to is kept, so a repeated POST goes there instead of creating again."""
