@@ -8,7 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from novator.core.dates import MOMENT
 
 
 class TimeStampedModel(models.Model):
@@ -44,7 +47,7 @@ class ActivityLog(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+        return f"{date_format(self.created_at, MOMENT)} {self.action} {self.object_repr}"
 
 
 class Job(models.Model):
