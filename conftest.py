@@ -15,6 +15,13 @@ from novator.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from novator.organizations.tests.factories import MunicipalityFactory, OrganizationFactory, RegionFactory
 
 
+def pytest_configure(config: Any) -> None:
+    # each test process restores the migrated SQLite test database from a copy instead of migrating it
+    from tests import sqlite_template
+
+    sqlite_template.install()
+
+
 @pytest.fixture
 def region(db: Any) -> Any:
     return RegionFactory()

@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from novator.core.dates import ddmmyyyy
+
 FONT = "Times New Roman"
 TEXT_SIZE = 14
 TABLE_SIZE = 12
@@ -90,7 +92,7 @@ def text_width(doc: Any) -> Any:
 
 def date_text(value: datetime.date | None) -> str:
     """«ДД.ММ.ГГГГ», or an empty string."""
-    return value.strftime("%d.%m.%Y") if value else ""
+    return ddmmyyyy(value)
 
 
 def date_number(value: datetime.date | None, number: Any) -> str:

@@ -8,7 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from novator.core.dates import MOMENT
 
 
 class TimeStampedModel(models.Model):
@@ -44,7 +47,7 @@ class ActivityLog(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+        return f"{date_format(self.created_at, MOMENT)} {self.action} {self.object_repr}"
 
 
 class Job(models.Model):
@@ -115,6 +118,42 @@ class Job(models.Model):
             "error": self.error,
             "attempts": self.attempts,
         }
+
+
+class FileImport(models.Model):
+    """An uploaded file with its preview, confirmed into a background job (the registry import, an
+    organisation's staff file). A subclass declares `file` (with its own `upload_to`) and its rows."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PREVIEWED)
+    # planned counts at upload and the counts done
+    counts = models.JSONField(_("planned counts"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    job = models.ForeignKey(
+        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class SubmissionToken(models.Model):

@@ -1,4 +1,4 @@
-"""Russian text helpers: folding for search, plural forms, number formatting."""
+"""Russian text helpers: cleaning and folding for search (plural forms: `ngettext` and the catalogue)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,3 @@ def fold(value: str | None) -> str:
     if not value:
         return ""
     return _SPACES.sub(" ", value.casefold().replace("ё", "е")).strip()
-
-
-def plural_ru(n: int, one: str, few: str, many: str) -> str:
-    """Pick the Russian plural form: 1 заявка, 2 заявки, 5 заявок."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many

@@ -55,6 +55,8 @@ class Step:
     previous: str = ""
     #: what the caller passed besides the reason (a due date, an outcome)
     params: dict[str, Any] = field(default_factory=dict)
+    #: what else the move changed, {field: [old, new]}, logged before the state (a hook fills it)
+    changes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -222,7 +224,7 @@ def perform(
         for hook in transition.effects:
             hook(obj, step)
         obj.save()
-        changes: dict[str, Any] = {"state": [step.previous, transition.target]}
+        changes: dict[str, Any] = {**step.changes, "state": [step.previous, transition.target]}
         if step.reason and transitions.log_reason:
             changes["reason"] = [None, step.reason]
         audit.record(actor=actor, action=transitions.action.format(name=name), obj=obj, changes=changes)

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from django.http import FileResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 from docxtpl import DocxTemplate
 
 from novator.contests.models import Application, Contest
 from novator.core.docx_build import cite, date_text, quote
 from novator.core.docx_pdf import PDF_MIME, docx_pdf
 from novator.core.names import phrase_genitive, signature_name
-from novator.core.text import plural_ru
 from novator.documents.models import BodyKind, OrderPurpose
 from novator.documents.selectors import issuer_for, registered_order, requisites_for
 from novator.documents.templates_office import template_source
@@ -146,7 +146,9 @@ def _agreement_context(ranking: Ranking) -> dict[str, Any]:
 
 
 def _years(n: int) -> str:
-    return f"{n} {plural_ru(n, 'год', 'года', 'лет')}"
+    """«1 год», «3 года», «5 лет»: the catalogue's Russian plural forms, whatever the interface language."""
+    with translation.override("ru"):
+        return ngettext("%(years)s year", "%(years)s years", n) % {"years": n}
 
 
 def _winner(application: Application) -> dict[str, str]:

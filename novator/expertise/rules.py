@@ -11,6 +11,7 @@
 - `expertise.review_application` — an expert with a published assignment to the application and no
   conflict with it; the chair, for every application they are not in conflict with;
 - `expertise.score` — the expert's own sheet of such an assignment;
+- `expertise.reopen_sheet` — `contests.chair_contest` on the sheet's contest (the sheet's workflow);
 - `expertise.declare_conflict` — a member of the contest's commission (for themselves) or the organiser;
 - `expertise.discuss` — the discussion of an application: the chair (no conflict with it) and an
   expert with a published, conflict-free assignment to it whose own sheet is submitted (the first
@@ -27,7 +28,8 @@
 - `expertise.change_expert` — an expert's profile (where they work decides conflicts): the methodologists
   of the expert's municipality (their own, else their organisation's) and administrators.
 
-Objects: a contest, or anything with `.contest` (commission, application); sheets for `expertise.score`.
+Objects: a contest, or anything with `.contest` (commission, application); sheets for `expertise.score` and
+`expertise.reopen_sheet`.
 """
 
 from __future__ import annotations
@@ -144,6 +146,11 @@ def reviewed_application(user: Any, application: Any) -> bool:
     )
 
 
+def chairs_sheet(user: Any, sheet: Any) -> bool:
+    """The chair of the sheet's contest (or an administrator): `contests.chair_contest` on its contest."""
+    return sheet is not None and user.has_perm("contests.chair_contest", sheet.assignment.application.contest)
+
+
 @rules.predicate
 def is_methodologist_of_expert(user: Any, expert: Any) -> bool:
     from .conflicts import expert_municipality_id
@@ -202,6 +209,7 @@ rules.add_perm("expertise.review_application", reviews_application | chairs_with
 rules.add_perm("expertise.score", owns_sheet)
 rules.add_perm("expertise.discuss", chairs_without_conflict | reviewed_application)
 rules.add_perm("expertise.conclude", chairs_without_conflict)
+rules.add_perm("expertise.reopen_sheet", chairs_sheet)
 rules.add_perm("expertise.declare_conflict", is_member | can_manage)
 rules.add_perm("contests.review_appeal", reviews_appeal)
 rules.add_perm("expertise.view_conclusions", (results_published & is_applicant) | can_view_commission)

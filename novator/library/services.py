@@ -221,15 +221,13 @@ def product_publish(*, actor: Any, product: MethodProduct, published: bool = Tru
         .get(pk=product.pk)
     )
     require(actor, "library.change_product", product)
-    if product.is_published != published:
-        product.is_published = published
-        product.save(update_fields=["is_published", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="library.product_publish" if published else "library.product_unpublish",
-            obj=product,
-            changes={"is_published": [not published, published]},
-        )
+    model_update(
+        product,
+        fields=("is_published",),
+        data={"is_published": published},
+        actor=actor,
+        action="library.product_publish" if published else "library.product_unpublish",
+    )
     return product
 
 

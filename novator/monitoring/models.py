@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from novator.core.dates import ddmmyyyy
 from novator.organizations.models import Municipality, Organization, Region
 
 #: The code of the indicator that holds the innovation potential index.
@@ -134,7 +135,7 @@ class IndexWeightChange(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.created_at:%d.%m.%Y}"
+        return f"#{self.pk} {ddmmyyyy(self.created_at)}"
 
 
 class MonitoringYear(models.Model):
@@ -275,7 +276,7 @@ class CampaignReminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.response_id} {self.kind} {self.sent_on:%d.%m.%Y}"
+        return f"{self.response_id} {self.kind} {ddmmyyyy(self.sent_on)}"
 
 
 def index_indicator() -> Indicator:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from novator.core.flash import flash_errors
 from novator.organizations.models import Municipality, Organization, Region
 
 from . import selectors, services, summary
@@ -196,7 +197,7 @@ def publish(request: HttpRequest) -> HttpResponse:
                 published=request.POST.get("published") == "1",
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            flash_errors(request, exc, joined=True)
         else:
             messages.success(request, _("Publication changed."))
     else:
@@ -214,6 +215,6 @@ def recompute(request: HttpRequest) -> HttpResponse:
     try:
         job = services.recompute_enqueue(actor=request.user, academic_year=form.cleaned_data["academic_year"])
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_errors(request, exc, joined=True)
         return redirect("monitoring:manage")
     return redirect("core:job_detail", job.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from novator.accounts.scope import get_scope
 from novator.core.concurrency import VERSION_FIELD
+from novator.core.flash import flash_errors
 from novator.core.idempotency import once_per_token
 from novator.core.workflow import allowed
 from novator.organizations.models import Organization
@@ -117,7 +118,7 @@ def response_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
             actor=request.user, response=response, name=name, comment=request.POST.get("comment", "")[:2000]
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_errors(request, exc, joined=True)
     else:
         messages.success(request, _("Done."))
     return redirect("monitoring:response", response.pk)

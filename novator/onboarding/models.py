@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from novator.accounts.models import Role
+from novator.core.models import FileImport
 
 
 class InvitationState(models.TextChoices):
@@ -117,15 +118,9 @@ class Invitation(models.Model):
         return str(InvitationState(self.current_state).label)
 
 
-class StaffImport(models.Model):
+class StaffImport(FileImport):
     """An uploaded staff file of one organisation with its preview; confirming it runs a background job
     that creates the staff records and sends the invitations (the registry import's machinery)."""
-
-    class State(models.TextChoices):
-        PREVIEWED = "previewed", _("Previewed")
-        QUEUED = "queued", _("Queued")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     organization = models.ForeignKey(
         "organizations.Organization",
@@ -134,30 +129,11 @@ class StaffImport(models.Model):
         related_name="+",
     )
     file = models.FileField(_("file"), upload_to="imports/staff/%Y/%m/", max_length=255)
-    original_name = models.CharField(_("original file name"), max_length=255)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PREVIEWED)
     notices = models.JSONField(_("notices"), default=list, blank=True)
-    counts = models.JSONField(_("planned counts"), default=dict, blank=True)
-    result = models.JSONField(_("result"), default=dict, blank=True)
-    job = models.ForeignKey(
-        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
-    class Meta:
+    class Meta(FileImport.Meta):
         verbose_name = _("staff import")
         verbose_name_plural = _("staff imports")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("onboarding:staff_import_preview", args=[self.pk])

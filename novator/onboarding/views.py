@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from novator.accounts.models import User
 from novator.accounts.scope import get_scope
+from novator.core.flash import flash_errors
 from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.importing.reader import max_bytes, max_rows
@@ -107,7 +108,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.user_deactivate(actor=request.user, user=target)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_errors(request, exc, joined=True)
     else:
         messages.success(
             request,
@@ -152,7 +153,7 @@ def _invitation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     try:
         services.invitation_transition(actor=request.user, invitation=invitation, name=action)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_errors(request, exc, joined=True)
     else:
         if action == "resend":
             text = _("The invitation has been sent again to %(email)s.")
@@ -247,7 +248,7 @@ def staff_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             job = services.staff_import_confirm(actor=request.user, upload=upload)
         except ValidationError as exc:
-            messages.info(request, " ".join(exc.messages))
+            flash_errors(request, exc, level=messages.INFO, joined=True)
             return redirect(upload)
         return redirect("core:job_detail", pk=job.pk)
     page = paginate(request, upload.rows.order_by("position"), per_page=100)
@@ -292,7 +293,7 @@ def join(request: HttpRequest) -> HttpResponse:
                     message=form.cleaned_data["message"],
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                flash_errors(request, exc, joined=True)
             else:
                 messages.success(
                     request,
@@ -345,7 +346,7 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_errors(request, exc, joined=True)
     else:
         messages.success(
             request,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from novator.core.models import TimeStampedModel
+from novator.core.models import FileImport, TimeStampedModel
 from novator.core.text import fold
 
 from .querysets import OrganizationQuerySet, PersonQuerySet
@@ -288,46 +288,21 @@ class Person(TimeStampedModel):
         return bool(wanted) and wanted == fold(self.last_name)
 
 
-class OrganizationImport(models.Model):
+class OrganizationImport(FileImport):
     """An uploaded registry file with its preview; confirming it runs the import as a background job.
 
     The file stays in the private default storage (outside the web root); only its uploader and
-    administrators see the preview.
+    administrators see the preview. `counts`: planned at upload ({"created", "updated", "unchanged",
+    "rejected"}), then the counts done.
     """
 
-    class State(models.TextChoices):
-        PREVIEWED = "previewed", _("Previewed")
-        QUEUED = "queued", _("Queued")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
-    original_name = models.CharField(_("original file name"), max_length=255)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PREVIEWED)
     # {"notices": [...], "file_type": "csv"}; the planned rows are OrganizationImportRow (one per row)
     preview = models.JSONField(_("preview"), default=dict, blank=True)
-    # planned counts at upload ({"created", "updated", "unchanged", "rejected"}) and the counts done
-    counts = models.JSONField(_("planned counts"), default=dict, blank=True)
-    result = models.JSONField(_("result"), default=dict, blank=True)
-    job = models.ForeignKey(
-        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
-    class Meta:
+    class Meta(FileImport.Meta):
         verbose_name = _("registry import")
         verbose_name_plural = _("registry imports")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:import_preview", args=[self.pk])

@@ -323,11 +323,14 @@ def municipalities_import(*, actor: Any, region: Region, items: Sequence[tuple[s
         elif municipality.name == name:
             counts["unchanged"] += 1
         else:
-            changes = {"name": [municipality.name, name]}
-            municipality.name = name
-            municipality.full_clean()
-            municipality.save(update_fields=["name"])
-            audit.record(actor=actor, action="municipality.update", obj=municipality, changes=changes)
+            model_update(
+                municipality,
+                fields=("name",),
+                data={"name": name},
+                actor=actor,
+                action="municipality.update",
+                validate=lambda m: m.full_clean(),
+            )
             counts["updated"] += 1
     return counts
 

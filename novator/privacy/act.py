@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from novator.core import docx_build as build
+from novator.core.dates import MOMENT, ddmmyyyy
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def build_act(content: ActContent) -> bytes:
     doc = build.document()
     build.para(doc, f"АКТ № {content.number}", bold=True, center=True, size=14)
     build.para(doc, "об уничтожении персональных данных", bold=True, center=True)
-    build.para(doc, f"{made:%d.%m.%Y}", center=True)
+    build.para(doc, ddmmyyyy(made), center=True)
     build.table(
         doc,
         ["Сведение", "Значение"],
@@ -49,7 +51,7 @@ def build_act(content: ActContent) -> bytes:
             ["Информационная система", "«Новатор» — информационная система персональных данных оператора"],
             ["Способ уничтожения", "обезличивание записей базы данных (замена значений) и удаление файлов"],
             ["Причина уничтожения", content.reason or "—"],
-            ["Дата и время уничтожения", f"{made:%d.%m.%Y %H:%M}"],
+            ["Дата и время уничтожения", date_format(made, MOMENT)],
             ["Уничтожение выполнил", content.destroyed_by],
             [
                 "Запись журнала регистрации событий",

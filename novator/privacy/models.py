@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from novator.core.dates import MOMENT
 
 
 class AccessKind(models.TextChoices):
@@ -40,7 +43,7 @@ class PersonalDataAccess(models.Model):
         indexes = [models.Index(fields=["person", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()} {self.person_id}"
+        return f"{date_format(self.at, MOMENT)} {self.get_kind_display()} {self.person_id}"
 
 
 class ConsentKind(models.TextChoices):

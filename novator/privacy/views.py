@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from novator.core.files import attachment_response
+from novator.core.flash import flash_form_errors
 from novator.core.forms import apply_validation_error
 from novator.organizations.models import Person
 
@@ -142,9 +143,7 @@ def consent_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The scan of the consent is attached."))
             return redirect("privacy:person", person.pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
+    flash_form_errors(request, form)
     return redirect("privacy:person", person.pk)
 
 

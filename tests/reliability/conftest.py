@@ -1,5 +1,9 @@
 """A scratch var/ directory with a migrated SQLite database, made once per test process for the tests that
-start the real stack in other processes (test_sigkill.py, test_worker_crash.py) and copied by each."""
+start the real stack in other processes (test_sigkill.py, test_worker_crash.py) and copied by each.
+
+The database is the migrated copy the SQLite test databases are restored from (tests/sqlite_template.py:
+the same migrations and apps, so the same tables, triggers and rows) when one exists, e.g. made earlier in
+this run or by the SQLite run before a PostgreSQL one; else `manage.py migrate` makes it, as `make run`."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import sqlite_template
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,6 +24,15 @@ ROOT = Path(__file__).resolve().parents[2]
 def migrated_var(tmp_path_factory) -> Path:
     """A var/ directory whose db.sqlite3 is migrated (with config.settings.local, as `make run` does)."""
     path = tmp_path_factory.mktemp("migrated-var")
+    template = sqlite_template.template()
+    if template is not None:
+        source, target = sqlite3.connect(template), sqlite3.connect(path / "db.sqlite3")
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        return path
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NOVATOR_FAULT", "PYTHONPATH")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",

@@ -8,31 +8,12 @@ from django.urls import reverse
 from novator.core.academic_year import AcademicYear
 from novator.core.jobs import job_create, job_running
 from novator.core.models import Job
-from novator.core.text import fold, plural_ru
+from novator.core.text import fold
 
 
 def test_fold_is_case_and_yo_insensitive():
     assert fold("  Берёзка\u00a0ЁЛКА ") == "березка елка"
     assert fold(None) == ""
-
-
-@pytest.mark.parametrize(
-    ("n", "expected"),
-    [
-        (1, "заявка"),
-        (2, "заявки"),
-        (4, "заявки"),
-        (5, "заявок"),
-        (11, "заявок"),
-        (12, "заявок"),
-        (21, "заявка"),
-        (22, "заявки"),
-        (111, "заявок"),
-        (0, "заявок"),
-    ],
-)
-def test_russian_plural(n, expected):
-    assert plural_ru(n, "заявка", "заявки", "заявок") == expected
 
 
 def test_academic_year():

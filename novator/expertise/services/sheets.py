@@ -1,4 +1,5 @@
-"""Scoring sheets: save a draft, submit (then locked), reopen by the chair. Every change is audited.
+"""Scoring sheets: save a draft, submit (then locked), reopen by the chair (the moves are declared in
+`workflow.py`). Every change is audited.
 
 The sheet carries a version for optimistic locking: a save names the version it was edited from, and a
 save from a stale page (another tab, another device) is refused with a clear message instead of
@@ -13,17 +14,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from novator.contests.models import ContestState, Criterion, RoundState
+from novator.contests.models import ContestState, Criterion
 from novator.core import audit
 from novator.core.services import require
+from novator.core.workflow import Step, perform
 
-from .. import notifications
+from .. import notifications, workflow
 from ..models import Commission, Score, ScoreSheet
 from ..selectors.progress import all_sheets_submitted
-from ._common import require_state
 
 COMMENT_MAX = 5000
 CONCLUSION_MAX = 20000
@@ -181,15 +181,12 @@ def _lock(sheet: ScoreSheet) -> ScoreSheet:
 
 def _check_editable(actor: Any, sheet: ScoreSheet, version: int | None) -> None:
     require(actor, "expertise.score", sheet)
-    contest = sheet.assignment.application.contest
-    require_state(contest, frozenset({ContestState.EXPERTISE}), _("The expertise of this contest is closed."))
-    round = sheet.assignment.round
-    if round is not None and round.state != RoundState.SCORING:
-        raise ValidationError(_("The round is closed: its sheets can no longer change."), code="round_closed")
-    if sheet.state == ScoreSheet.State.SUBMITTED:
-        raise ValidationError(
-            _("The sheet has been submitted and is locked; the chair can reopen it."), code="locked"
-        )
+    for guard in workflow.EDITABLE:
+        guard(sheet)
+    _check_version(sheet, version)
+
+
+def _check_version(sheet: ScoreSheet, version: int | None) -> None:
     if version is not None and version != sheet.version:
         raise ValidationError(
             _("The sheet was changed in another tab or window; reload the page to see the latest version."),
@@ -240,7 +237,6 @@ def sheet_save_draft(
     return sheet
 
 
-@transaction.atomic
 def sheet_submit(
     *,
     actor: Any,
@@ -250,30 +246,54 @@ def sheet_submit(
     conclusion: str | None = None,
 ) -> ScoreSheet:
     """Save the input and submit: every criterion scored, comments where required, a conclusion.
-    A refused submission changes nothing; a submitted sheet is locked."""
-    sheet = _lock(sheet)
-    _check_editable(actor, sheet, version)
+    A refused submission changes nothing; a submitted sheet is locked (`workflow.SHEET_TRANSITIONS`)."""
+    return perform(
+        actor,
+        sheet,
+        "submit",
+        transitions=workflow.SHEET_TRANSITIONS,
+        version=version,
+        scores=scores,
+        conclusion=conclusion,
+    )
+
+
+def submit_check(sheet: ScoreSheet, step: Step) -> None:
+    """The check of the move «submit»: the version, the input and its completeness (kept in the step)."""
+    _check_version(sheet, step.params["version"])
     criteria = _criteria(sheet)
     values, existing = _current(sheet, criteria)
-    merged, text = _merge(criteria, values, scores, conclusion, sheet.conclusion)
+    merged, text = _merge(
+        criteria, values, step.params["scores"], step.params["conclusion"], sheet.conclusion
+    )
     errors = completeness_errors(sheet, criteria, merged, text)
     if errors:
         raise ValidationError(errors)
-    changes = audit.diff(_snapshot(criteria, values, sheet.conclusion), _snapshot(criteria, merged, text))
-    _write(sheet, criteria, merged, existing)
+    step.params.update(criteria=criteria, values=values, existing=existing, merged=merged, text=text)
+
+
+def submit_write(sheet: ScoreSheet, step: Step) -> None:
+    """The effect of the move «submit»: the scores and the conclusion written, the changes for the log."""
+    criteria, merged, text = step.params["criteria"], step.params["merged"], step.params["text"]
+    step.changes.update(
+        audit.diff(
+            _snapshot(criteria, step.params["values"], sheet.conclusion), _snapshot(criteria, merged, text)
+        )
+    )
+    _write(sheet, criteria, merged, step.params["existing"])
     sheet.conclusion = text
-    sheet.state = ScoreSheet.State.SUBMITTED
-    sheet.submitted_at = timezone.now()
+    sheet.submitted_at = step.now
     sheet.version += 1
-    sheet.save(update_fields=["conclusion", "state", "submitted_at", "version", "updated_at"])
-    changes["state"] = [ScoreSheet.State.DRAFT, ScoreSheet.State.SUBMITTED]
-    audit.record(actor=actor, action="expertise.sheet_submit", obj=sheet, changes=changes)
-    _tell_when_complete(sheet)
-    return sheet
 
 
-def _tell_when_complete(sheet: ScoreSheet) -> None:
-    """The last sheet of a status contest's expertise is in: the chair and the secretary are told."""
+def sheet_reopen(*, actor: Any, sheet: ScoreSheet, reason: str) -> ScoreSheet:
+    """The chair sends a submitted sheet back to its expert, with the reason (the expert is told)."""
+    return perform(actor, sheet, "reopen", transitions=workflow.SHEET_TRANSITIONS, reason=reason)
+
+
+def tell_when_complete(sheet: ScoreSheet) -> None:
+    """The last sheet of a status contest's expertise is in: the chair and the secretary are told (after a
+    submission, `workflow.SHEET_TRANSITIONS`)."""
     contest = sheet.assignment.application.contest
     if sheet.assignment.round_id is not None or contest.state != ContestState.EXPERTISE:
         return
@@ -281,34 +301,3 @@ def _tell_when_complete(sheet: ScoreSheet) -> None:
     if commission is None or not all_sheets_submitted(contest):
         return
     notifications.sheets_complete(contest, commission)
-
-
-@transaction.atomic
-def sheet_reopen(*, actor: Any, sheet: ScoreSheet, reason: str) -> ScoreSheet:
-    """The chair sends a submitted sheet back to its expert, with the reason."""
-    sheet = _lock(sheet)
-    contest = sheet.assignment.application.contest
-    require(actor, "contests.chair_contest", contest)
-    require_state(
-        contest,
-        frozenset({ContestState.EXPERTISE}),
-        _("The results are confirmed: reopen the expertise first."),
-    )
-    if sheet.state != ScoreSheet.State.SUBMITTED:
-        raise ValidationError(_("Only a submitted sheet can be reopened."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    sheet.state = ScoreSheet.State.DRAFT
-    sheet.reopen_reason = reason
-    sheet.submitted_at = None
-    sheet.version += 1
-    sheet.save(update_fields=["state", "reopen_reason", "submitted_at", "version", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="expertise.sheet_reopen",
-        obj=sheet,
-        changes={"state": [ScoreSheet.State.SUBMITTED, ScoreSheet.State.DRAFT], "reason": [None, reason]},
-    )
-    notifications.sheet_reopened(sheet, reason)
-    return sheet

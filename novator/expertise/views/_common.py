@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from novator.contests.models import Contest
+
+# the pages' names for the kernel's helpers (a refusal as flash messages)
+from novator.core.flash import flash_errors as error_messages
+from novator.core.flash import flash_form_errors as form_errors
+
+__all__ = ["error_messages", "form_errors", "get_contest"]
 
 
 def get_contest(request: HttpRequest, pk: int, perm: str) -> Contest:
@@ -28,14 +31,3 @@ def get_contest(request: HttpRequest, pk: int, perm: str) -> Contest:
     if not request.user.has_perm(perm, contest):
         raise PermissionDenied
     return contest
-
-
-def error_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def form_errors(request: HttpRequest, form: Any) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))

@@ -17,13 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from novator.contests.models import ContestState
+from novator.core.flash import flash_errors
 from novator.core.forms import apply_validation_error
 from novator.core.idempotency import once_per_token
+from novator.core.workflow import allowed
 
 from .. import documents, selectors, services
 from ..forms import ReasonForm, ScoreSheetForm
 from ..models import ScoreSheet
 from ..rules import expert_profile
+from ..workflow import SHEET_TRANSITIONS, not_locked
 
 
 @login_required
@@ -67,6 +70,15 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _refusal(sheet: ScoreSheet, guard: Any) -> ValidationError:
+    """What the workflow's `guard` says to refuse the sheet (the service's words, not a copy of them)."""
+    try:
+        guard(sheet)
+    except ValidationError as exc:
+        return exc
+    raise AssertionError("the guard lets it pass")
+
+
 def _sheet(request: HttpRequest, pk: int) -> ScoreSheet:
     """The sheet if the user may see it: its expert, the organiser, the chair without a conflict."""
     try:
@@ -87,12 +99,9 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     application = assignment.application
     contest = application.contest
     own = assignment.expert.user_id == user.pk
-    editable = (
-        own
-        and sheet.state == ScoreSheet.State.DRAFT
-        and contest.state == ContestState.EXPERTISE
-        and user.has_perm("expertise.score", sheet)
-    )
+    # the buttons: the moves of the sheet's workflow this user may make now
+    moves = {t.name for t in allowed(user, sheet, SHEET_TRANSITIONS)}
+    editable = own and "submit" in moves
     criteria = selectors.contest_criteria(contest)
     scores = selectors.sheet_scores(sheet)
     form = ScoreSheetForm(
@@ -105,9 +114,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             if sheet.state == ScoreSheet.State.SUBMITTED:
-                messages.error(
-                    request, _("The sheet has been submitted and is locked; the chair can reopen it.")
-                )
+                flash_errors(request, _refusal(sheet, not_locked))
                 return redirect("expertise:sheet", pk=sheet.pk)
             raise PermissionDenied
         if form.is_valid():
@@ -130,11 +137,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("expertise:my_assignments")
                 messages.success(request, _("The draft is saved."))
                 return redirect("expertise:sheet", pk=sheet.pk)
-    can_reopen = (
-        sheet.state == ScoreSheet.State.SUBMITTED
-        and contest.state == ContestState.EXPERTISE
-        and user.has_perm("contests.chair_contest", contest)
-    )
+    can_reopen = "reopen" in moves
     can_view_application = user.has_perm("expertise.review_application", application) or user.has_perm(
         "contests.manage_contest", contest
     )
@@ -167,8 +170,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sheet_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
-    contest = sheet.assignment.application.contest
-    if not request.user.has_perm("contests.chair_contest", contest):
+    if not request.user.has_perm(SHEET_TRANSITIONS["reopen"].permission, sheet):
         raise PermissionDenied
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -177,8 +179,7 @@ def sheet_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.sheet_reopen(actor=request.user, sheet=sheet, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The sheet is reopened; the expert has been notified."))
     return redirect("expertise:sheet", pk=sheet.pk)

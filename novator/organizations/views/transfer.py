@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from novator.accounts.scope import get_scope
+from novator.core.flash import flash_errors
 from novator.core.paging import paginate, query_without
 
 from .. import selectors, services, uploads
@@ -148,7 +149,7 @@ def _confirm(request: HttpRequest, upload: OrganizationImport) -> HttpResponse:
     try:
         job = services.organization_import_start(actor=request.user, upload=upload, accepted=accepted)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        flash_errors(request, exc, joined=True)
         return redirect(upload)
     if job is None:
         upload.refresh_from_db()

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from novator.core.flash import flash_errors
 from novator.core.forms import apply_validation_error
 from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate
@@ -19,7 +20,7 @@ from novator.core.paging import paginate
 from .. import selectors, services
 from ..forms import ProgrammeForm, ResultForm, StageForm
 from ..models import Programme, ProgrammeResult, ProgrammeStage
-from ._common import flash_errors, get_or_404, require
+from ._common import get_or_404, require
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:

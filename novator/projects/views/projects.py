@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from novator.core.concurrency import VERSION_FIELD, StaleVersionError, version_token
+from novator.core.flash import flash_errors
 from novator.core.forms import apply_validation_error
 from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
@@ -37,7 +38,7 @@ from ..forms.projects import IndicatorForm, PlanStageForm
 from ..models import InnovationProject, VersionState
 from ..passport import SECTIONS, completeness_errors, normalised
 from ..workflow import VERSION_DONE, VERSION_TRANSITIONS, available
-from ._common import flash_errors, get_or_404, require
+from ._common import get_or_404, require
 
 SECTION_TITLES = {
     "general": gettext_lazy("Theme, goal and tasks"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from novator.core.academic_year import AcademicYear
 from novator.core.files import attachment_response
+from novator.core.flash import flash_errors
 from novator.core.forms import apply_validation_error
 from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
@@ -31,7 +32,7 @@ from ..forms import (
 )
 from ..models import ProjectProposal, ProjectReport, ProposalKind, ProposalState, ReportEvidence, ReportKind
 from ..workflow import REPORT_DONE, REPORT_TRANSITIONS, allowed
-from ._common import flash_errors, get_or_404, require
+from ._common import get_or_404, require
 
 
 @login_required

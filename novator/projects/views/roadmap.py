@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from novator.accounts.scope import get_scope
+from novator.core.flash import flash_errors, flash_form_errors
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Municipality, Organization
 
@@ -19,7 +20,7 @@ from .. import documents, selectors, services
 from ..documents import DOCX_MIME
 from ..forms import RoadmapMarkForm
 from ..roadmap import STEP_BY_KEY, STEPS
-from ._common import flash_errors, require
+from ._common import require
 
 
 def roadmap_home(request: HttpRequest) -> HttpResponse:
@@ -77,9 +78,7 @@ def roadmap_mark(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         else:
             messages.success(request, _("The step is marked as done."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_form_errors(request, form)
     return redirect(reverse("projects:roadmap_detail", args=[organization.pk]) + f"#step-{step}")
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from novator.accounts.scope import get_scope
 from novator.core.academic_year import AcademicYear
+from novator.core.flash import flash_errors
 from novator.core.forms import apply_validation_error
 from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
@@ -22,7 +23,7 @@ from .. import selectors, services
 from ..forms import SurveyAnswerForm, SurveyRunForm
 from ..models import MIN_GROUP, RunState, SurveyParticipation, SurveyRun
 from ..services.surveys import participation_token
-from ._common import flash_errors, require
+from ._common import require
 
 
 def _answered(user: object, runs: list[SurveyRun]) -> set[int]:

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from novator.core.academic_year import AcademicYear
+from novator.core.dates import MOMENT
 from novator.monitoring.models import DataValue, MonitoringYear
 from novator.monitoring.services import recompute_enqueue, values_recompute
 
@@ -57,4 +59,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"{year}: queued job {job.pk}")
                 continue
             result = values_recompute(actor=None, academic_year=year)
-            self.stdout.write(f"{result.academic_year}: {result.computed_at:%d.%m.%Y %H:%M}")
+            computed = date_format(result.computed_at, MOMENT) if result.computed_at else ""
+            self.stdout.write(f"{result.academic_year}: {computed}")
