@@ -14,6 +14,8 @@ Environment:
 - BENCH_REQUESTS: requests per page for p50/p95 (default 60).
 - BENCH_PARTS: which parts of the web benchmarks to run, comma-separated, of pages, ranking, export, import,
   monitoring, load (default all), e.g. BENCH_PARTS=pages to measure the pages again after a change.
+- BENCH_PAGES: only these pages of `bench/web.py: PAGES` (comma-separated names, e.g.
+  region.comparison,api.region_comparison) and the baselines (trivial, layout), e.g. for a new page.
 
 SQLite files live in BENCH_DIR (default /tmp): novator-bench-<scale>.sqlite3; they are kept between runs
 (the data is deterministic), delete them to generate again.

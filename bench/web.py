@@ -109,6 +109,7 @@ def _targets() -> dict[str, Any]:
         "typical": typical.pk,
         "published": published.pk,
         "municipality": municipality.pk,
+        "region": municipality.region_id,
         "org": org.pk,
         "org_inn": org.inn,
         "users": {
@@ -152,10 +153,24 @@ PAGES: list[tuple[str, str | None, str, float]] = [
     ("api.products", None, "/api/v1/products/?search=инклюзивное", 1),
     ("api.applications", "admin", "/api/v1/applications/?contest={typical}", 1),
     ("api.monitoring_values", None, "/api/v1/monitoring/values/", 1),
+    ("region.comparison", "observer", "/region/{region}/", 1),
+    ("region.comparison_xlsx", "observer", "/region/{region}/?format=xlsx", 0.5),
+    ("api.region_comparison", "observer", "/api/v1/regions/{region}/comparison/", 1),
 ]
 
 
 PAGE_ROLES = {name: role for name, role, _template, _share in PAGES}
+#: the baselines every run of the pages needs
+BASELINES = ("trivial", "layout", "layout.admin")
+
+
+def _pages() -> list[tuple[str, str | None, str, float]]:
+    """PAGES, or only those named in BENCH_PAGES (comma-separated, e.g. `region.comparison`) and the
+    baselines: to measure a new page again without measuring every other one."""
+    wanted = {p.strip() for p in os.environ.get("BENCH_PAGES", "").split(",") if p.strip()}
+    if not wanted:
+        return PAGES
+    return [page for page in PAGES if page[0] in wanted or page[0] in BASELINES]
 
 
 def _clients(targets: dict[str, Any]) -> dict[str | None, Client]:
@@ -183,7 +198,7 @@ def query_counts() -> dict[str, int]:
     targets = _targets()
     clients = _clients(targets)
     counts: dict[str, int] = {}
-    for name, role, template, _share in PAGES:
+    for name, role, template, _share in _pages():
         url = template.format(**targets)
         _get(clients[role], url)  # warm caches (sessions, content types)
         with CaptureQueriesContext(connection) as captured:
@@ -233,7 +248,7 @@ def measure_pages(scale: str, db: str, requests: int, district_counts: dict[str,
     targets = _targets()
     clients = _clients(targets)
     counts: dict[str, int] = {}
-    for name, role, template, _share in PAGES:
+    for name, role, template, _share in _pages():
         url = template.format(**targets)
         _get(clients[role], url)  # warm-up
         with CaptureQueriesContext(connection) as captured:
@@ -245,7 +260,7 @@ def measure_pages(scale: str, db: str, requests: int, district_counts: dict[str,
     timings: dict[str, list[float]] = {}
     with contextlib.ExitStack() as stack:
         http_ = None if inprocess else _Http(stack.enter_context(load.gunicorn(dict(os.environ), 8113, 1)))
-        for name, role, template, share in PAGES:
+        for name, role, template, share in _pages():
             url = template.format(**targets)
             n = max(5, int(requests * share)) if share else 3
             client, cookie = clients[role], _cookie(clients[role])

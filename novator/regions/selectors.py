@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from novator.core.academic_year import AcademicYear
-from novator.organizations.models import Municipality, Region
+from novator.organizations.models import Municipality, Person, Region
 
 #: The columns of the comparison, in the order of the page, the export and the API:
 #: (key, label, kind) with kind "int", "float" (one decimal) or "text".
@@ -175,7 +175,7 @@ def comparison_years(region: Region) -> list[str]:
 def region_comparison(region: Region, *, year: str | None = None) -> Comparison:
     """Every figure of the region page (eight queries whatever the size of the region)."""
     from novator.contests.models import Application, ApplicationState
-    from novator.events.models import Registration, RegistrationStatus
+    from novator.events.models import RegistrationStatus
     from novator.library.models import Adoption, MethodProduct
     from novator.statuses.models import StatusAssignment
 
@@ -236,18 +236,22 @@ def region_comparison(region: Region, *, year: str | None = None) -> Comparison:
     ):
         rows[municipality].adoptions_imported = n
 
+    # from the region's organisations to their staff's registrations (indexes all the way), not from the
+    # year's events (a whole country's registrations to join back): 7 s → 0.2 s at country scale on SQLite
     first, after = _year_moments(academic)
+    in_year = Q(
+        event_registrations__event__starts_at__gte=first, event_registrations__event__starts_at__lt=after
+    )
     for municipality, registered, attended in (
-        Registration.objects.filter(
-            person__organization__municipality__region=region,
-            event__starts_at__gte=first,
-            event__starts_at__lt=after,
-        )
+        Person.objects.filter(organization__municipality__in=list(rows))
+        .filter(in_year)
         .order_by()
-        .values_list("person__organization__municipality")
+        .values_list("organization__municipality")
         .annotate(
-            registered=Count("pk", filter=Q(status=RegistrationStatus.REGISTERED)),
-            attended=Count("pk", filter=Q(attended_at__isnull=False)),
+            registered=Count(
+                "event_registrations", filter=Q(event_registrations__status=RegistrationStatus.REGISTERED)
+            ),
+            attended=Count("event_registrations", filter=Q(event_registrations__attended_at__isnull=False)),
         )
     ):
         rows[municipality].registrations = registered
