@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import FileResponse
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from docxtpl import DocxTemplate
 
 from novator.contests.models import Application, Contest
@@ -65,10 +65,17 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _ru(phrase: Any, n: int) -> str:
+    """A counted phrase in Russian whatever the interface's language (the documents are Russian)."""
+    with translation.override("ru"):
+        return str(phrase % {"n": n})
+
+
 def _block(experts: int, applications: int) -> str:
     return (
-        f"{experts} {plural_ru(experts, 'эксперт', 'эксперта', 'экспертов')} × "
-        f"{applications} {plural_ru(applications, 'заявка', 'заявки', 'заявок')}"
+        _ru(ngettext_lazy("%(n)s expert", "%(n)s experts", "n"), experts)
+        + " × "
+        + _ru(ngettext_lazy("%(n)s application", "%(n)s applications", "n"), applications)
     )
 
 
@@ -161,7 +168,7 @@ def _winner(application: Application) -> dict[str, str]:
 
 def _of_members(n: int) -> str:
     """«из 7 членов» (the genitive after «из»: «из 21 члена»)."""
-    return f"из {n} {plural_ru(n, 'члена', 'членов', 'членов')}"
+    return _ru(ngettext_lazy("of %(n)s member", "of %(n)s members", "n"), n)
 
 
 def _votes(n: int) -> str:
@@ -330,10 +337,12 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
         "attendance": f"{present} {_of_members(total)} экспертной комиссии",
         "quorum": "кворум имеется" if has_quorum(present, total) else "кворума нет",
         "experts_per_application": contest.experts_per_application,
-        "experts_phrase": f"{contest.experts_per_application} "
-        + plural_ru(contest.experts_per_application, "экспертом", "экспертами", "экспертами"),
-        "criteria_phrase": f"{len(ranking.criteria)} "
-        + plural_ru(len(ranking.criteria), "критерию", "критериям", "критериям"),
+        "experts_phrase": _ru(
+            ngettext_lazy("by %(n)s expert", "by %(n)s experts", "n"), contest.experts_per_application
+        ),
+        "criteria_phrase": _ru(
+            ngettext_lazy("by %(n)s criterion", "by %(n)s criteria", "n"), len(ranking.criteria)
+        ),
         "criteria_count": len(ranking.criteria),
         "max_total": _number(ranking.max_total),
         "threshold": _number(ranking.threshold),
