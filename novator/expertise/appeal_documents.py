@@ -27,7 +27,8 @@ def _lines(text: str) -> list[str]:
 def appeal_minutes_context(appeal: Appeal) -> dict[str, Any]:
     application = appeal.application
     contest = application.contest
-    _members, chair, secretary = _commission_people(contest)
+    people = _commission_people(contest, None)
+    chair, secretary = people["chair"], people["secretary"]
     issuer = _issuer_for(contest.organiser)
     upheld = appeal.state == AppealState.UPHELD
     return {
