@@ -110,6 +110,148 @@ def _current(contest: Contest, now: datetime.datetime, progress: ExpertiseProgre
     return "published"
 
 
+@dataclass
+class _Look:
+    """Who is looking at which contest, and when (what every stage's text needs)."""
+
+    contest: Contest
+    moment: datetime.datetime
+    progress: ExpertiseProgress
+    manager: bool
+    chair: bool
+    secretary: bool
+    pending_checks: int | None
+    own_application: Any
+
+    @property
+    def opens(self) -> str:
+        return ddmmyyyy(timezone.localtime(self.contest.opens_at))
+
+    @property
+    def closes(self) -> str:
+        return ddmmyyyy(timezone.localtime(self.contest.closes_at))
+
+    @property
+    def detail(self) -> str:
+        return self.contest.get_absolute_url()
+
+    def url(self, name: str, query: str = "") -> str:
+        from django.urls import reverse
+
+        return reverse(name, args=[self.contest.pk]) + query
+
+
+def _setup(guide: Guide, look: _Look) -> None:
+    guide.summary = _("The contest is being set up; nobody but its organiser sees it.")
+    if look.manager:
+        guide.action = _(
+            "Set the criteria, the sections of the application and the documents, then announce the contest."
+        )
+        guide.action_url = look.detail
+
+
+def _applications(guide: Guide, look: _Look) -> None:
+    if look.moment < look.contest.opens_at:
+        guide.summary = _("Applications will be accepted from %(opens)s to %(closes)s.") % {
+            "opens": look.opens,
+            "closes": look.closes,
+        }
+    else:
+        guide.summary = _("Applications are accepted until %(closes)s.") % {"closes": look.closes}
+    own = look.own_application
+    if look.manager:
+        guide.action = _(
+            "Check the submitted applications as they come: accept them or return them for fixes."
+        )
+        guide.action_url = look.url("contests:applications")
+    elif own is not None and own.state in (ApplicationState.DRAFT, ApplicationState.RETURNED):
+        guide.action = _("Fill in your application and submit it by %(closes)s.") % {"closes": look.closes}
+        guide.action_url = own.get_absolute_url()
+
+
+def _formal_check(guide: Guide, look: _Look) -> None:
+    guide.summary = _("Applications closed on %(closes)s.") % {"closes": look.closes}
+    if not look.manager:
+        return
+    pending = look.pending_checks
+    if pending is None:
+        pending = look.contest.applications.filter(state=ApplicationState.SUBMITTED).count()
+    if pending:
+        guide.action = _(
+            "Applications closed on %(closes)s — finish the formal check (%(n)d waiting), then close "
+            "the acceptance and start the expertise."
+        ) % {"closes": look.closes, "n": pending}
+        guide.action_url = look.url("contests:applications", "?state=submitted")
+    else:
+        guide.action = _(
+            "Applications closed on %(closes)s — close the acceptance and start the expertise."
+        ) % {"closes": look.closes}
+        guide.action_url = look.detail
+
+
+def _expertise(guide: Guide, look: _Look) -> None:
+    progress = look.progress
+    if progress.published:
+        guide.summary = _("The experts are scoring: %(submitted)d of %(assigned)d sheets submitted.") % {
+            "submitted": progress.submitted,
+            "assigned": progress.assigned,
+        }
+    else:
+        guide.summary = _("The commission assigns the experts; they see nothing until it is published.")
+    if look.manager and not progress.published:
+        guide.action = _("Form the commission, assign the experts and publish the assignments.")
+        guide.action_url = look.url("expertise:commission")
+    elif (look.manager or look.chair or look.secretary) and progress.published:
+        guide.action = _("Follow the sheets; when all are submitted the chair confirms the results.")
+        guide.action_url = look.url("expertise:commission")
+
+
+def _results(guide: Guide, look: _Look) -> None:
+    guide.summary = _("All %(n)d sheets are submitted; the ranking waits for the chair's confirmation.") % {
+        "n": look.progress.submitted
+    }
+    if look.chair:
+        guide.action = _("Check the ranking and confirm the results with the minutes' number and date.")
+        guide.action_url = look.url("expertise:ranking")
+    elif look.manager or look.secretary:
+        guide.action = _("The chair confirms the results on the ranking page.")
+        guide.action_url = look.url("expertise:ranking")
+
+
+def _order(guide: Guide, look: _Look) -> None:
+    guide.summary = _("The results are confirmed by the commission.")
+    if not look.manager:
+        return
+    if look.contest.order_number:
+        guide.action = _("The order № %(n)s is recorded — publish the results.") % {
+            "n": look.contest.order_number
+        }
+    else:
+        guide.action = _("Record the number and date of the order on the results, then publish them.")
+    guide.action_url = look.detail
+
+
+def _published(guide: Guide, look: _Look) -> None:
+    when = look.contest.results_published_at
+    guide.summary = (
+        _("The results were published on %(day)s.") % {"day": ddmmyyyy(timezone.localtime(when))}
+        if when
+        else _("The results are published.")
+    )
+
+
+#: what each stage says, and the next action for the person looking
+_STAGE_TEXT = {
+    "setup": _setup,
+    "applications": _applications,
+    "formal_check": _formal_check,
+    "expertise": _expertise,
+    "results": _results,
+    "order": _order,
+    "published": _published,
+}
+
+
 def contest_guide(
     contest: Contest,
     *,
@@ -122,8 +264,6 @@ def contest_guide(
     """The guide of `contest` for `user`. `pending_checks`: submitted applications awaiting the formal
     check (counted when not given); `own_application`: the coordinator's application, if any;
     `progress`: the scoring's progress when the page has read it already (else it is read)."""
-    from django.urls import reverse
-
     moment = now or timezone.now()
     if progress is None:
         progress = (
@@ -138,99 +278,18 @@ def contest_guide(
         Step(key, label, "done" if i < index else "current" if i == index else "todo")
         for i, (key, label) in enumerate(STAGES)
     ]
-    manager = bool(user and user.is_authenticated and user.has_perm("contests.manage_contest", contest))
-    # (the chair and the secretary from what the progress has read: no permission queries)
-    chair = bool(user and user.is_authenticated and progress.chair_user_id == user.pk)
-    secretary = bool(user and user.is_authenticated and progress.secretary_user_id == user.pk)
-    opens = ddmmyyyy(timezone.localtime(contest.opens_at))
-    closes = ddmmyyyy(timezone.localtime(contest.closes_at))
+    signed_in = bool(user and user.is_authenticated)
+    look = _Look(
+        contest=contest,
+        moment=moment,
+        progress=progress,
+        manager=signed_in and user.has_perm("contests.manage_contest", contest),
+        # (the chair and the secretary from what the progress has read: no permission queries)
+        chair=signed_in and progress.chair_user_id == user.pk,
+        secretary=signed_in and progress.secretary_user_id == user.pk,
+        pending_checks=pending_checks,
+        own_application=own_application,
+    )
     guide = Guide(current=current, steps=steps, summary="")
-    detail = contest.get_absolute_url()
-    commission = reverse("expertise:commission", args=[contest.pk])
-    ranking = reverse("expertise:ranking", args=[contest.pk])
-
-    if current == "setup":
-        guide.summary = _("The contest is being set up; nobody but its organiser sees it.")
-        if manager:
-            guide.action = _(
-                "Set the criteria, the sections of the application and the documents, then announce the "
-                "contest."
-            )
-            guide.action_url = detail
-    elif current == "applications":
-        if moment < contest.opens_at:
-            guide.summary = _("Applications will be accepted from %(opens)s to %(closes)s.") % {
-                "opens": opens,
-                "closes": closes,
-            }
-        else:
-            guide.summary = _("Applications are accepted until %(closes)s.") % {"closes": closes}
-        if manager:
-            guide.action = _(
-                "Check the submitted applications as they come: accept them or return them for fixes."
-            )
-            guide.action_url = reverse("contests:applications", args=[contest.pk])
-        elif own_application is not None and own_application.state in (
-            ApplicationState.DRAFT,
-            ApplicationState.RETURNED,
-        ):
-            guide.action = _("Fill in your application and submit it by %(closes)s.") % {"closes": closes}
-            guide.action_url = own_application.get_absolute_url()
-    elif current == "formal_check":
-        guide.summary = _("Applications closed on %(closes)s.") % {"closes": closes}
-        if manager:
-            if pending_checks is None:
-                pending_checks = contest.applications.filter(state=ApplicationState.SUBMITTED).count()
-            if pending_checks:
-                guide.action = _(
-                    "Applications closed on %(closes)s — finish the formal check (%(n)d waiting), then close "
-                    "the acceptance and start the expertise."
-                ) % {"closes": closes, "n": pending_checks}
-                guide.action_url = reverse("contests:applications", args=[contest.pk]) + "?state=submitted"
-            else:
-                guide.action = _(
-                    "Applications closed on %(closes)s — close the acceptance and start the expertise."
-                ) % {"closes": closes}
-                guide.action_url = detail
-    elif current == "expertise":
-        if progress.published:
-            guide.summary = _("The experts are scoring: %(submitted)d of %(assigned)d sheets submitted.") % {
-                "submitted": progress.submitted,
-                "assigned": progress.assigned,
-            }
-        else:
-            guide.summary = _("The commission assigns the experts; they see nothing until it is published.")
-        if manager and not progress.published:
-            guide.action = _("Form the commission, assign the experts and publish the assignments.")
-            guide.action_url = commission
-        elif (manager or chair or secretary) and progress.published:
-            guide.action = _("Follow the sheets; when all are submitted the chair confirms the results.")
-            guide.action_url = commission
-    elif current == "results":
-        guide.summary = _(
-            "All %(n)d sheets are submitted; the ranking waits for the chair's confirmation."
-        ) % {"n": progress.submitted}
-        if chair:
-            guide.action = _("Check the ranking and confirm the results with the minutes' number and date.")
-            guide.action_url = ranking
-        elif manager or secretary:
-            guide.action = _("The chair confirms the results on the ranking page.")
-            guide.action_url = ranking
-    elif current == "order":
-        guide.summary = _("The results are confirmed by the commission.")
-        if manager:
-            if contest.order_number:
-                guide.action = _("The order № %(n)s is recorded — publish the results.") % {
-                    "n": contest.order_number
-                }
-            else:
-                guide.action = _("Record the number and date of the order on the results, then publish them.")
-            guide.action_url = detail
-    else:
-        when = contest.results_published_at
-        guide.summary = (
-            _("The results were published on %(day)s.") % {"day": ddmmyyyy(timezone.localtime(when))}
-            if when
-            else _("The results are published.")
-        )
+    _STAGE_TEXT[current](guide, look)
     return guide

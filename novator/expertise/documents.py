@@ -237,6 +237,42 @@ def municipality_rules(contest: Contest) -> list[str]:
     return rules
 
 
+def _minutes_row(row: Any, decision: str, written: dict[int, str]) -> dict[str, Any]:
+    """One application's line of the ranking in the minutes."""
+    application = row.application
+    return {
+        "rank": application.rank or row.result.rank or "—",
+        "number": application.number or "",
+        "organization": application.organization.short_name,
+        "project": application.project_title,
+        "sheets": row.submitted,
+        "raw_total": _number(row.raw.total if row.raw else None),
+        "calibrated_total": _number(row.calibrated.total if row.calibrated else None),
+        "total": _number(application.total if application.total is not None else row.result.total),
+        "decision": decision,
+        "conclusion": written.get(application.pk, ""),
+    }
+
+
+def _agenda_item(position: int, category: Any, votes: dict[Any, Any]) -> dict[str, Any]:
+    """The agenda item of a category: its title and the votes recorded on it ("__" before the meeting)."""
+    item = votes.get(category.category.pk if category.category is not None else None)
+    if item is None and len(votes) == 1:
+        item = next(iter(votes.values()))
+    return {
+        "position": position,
+        "name": category.name or "Общий рейтинг",
+        "title": item.title
+        if item is not None
+        else "Об итогах экспертизы заявок"
+        + (f" в категории «{category.name}»" if category.category is not None else ""),
+        "quota": category.quota or "",
+        "votes_for": _votes(item.votes_for) if item else "__",
+        "votes_against": _votes(item.votes_against) if item else "__",
+        "votes_abstained": _votes(item.votes_abstained) if item else "__",
+    }
+
+
 def minutes_context(contest: Contest) -> dict[str, Any]:
     """The minutes (ГОСТ Р 7.0.97-2016): the organiser, the kind, date and number, place and title; the
     chair, the secretary, the members present and the quorum; the agenda; per item what was heard, the
@@ -261,22 +297,7 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
         for row in category.rows:
             application = row.application
             decision, why = _decision(application, row)
-            rows.append(
-                {
-                    "rank": application.rank or row.result.rank or "—",
-                    "number": application.number or "",
-                    "organization": application.organization.short_name,
-                    "project": application.project_title,
-                    "sheets": row.submitted,
-                    "raw_total": _number(row.raw.total if row.raw else None),
-                    "calibrated_total": _number(row.calibrated.total if row.calibrated else None),
-                    "total": _number(
-                        application.total if application.total is not None else row.result.total
-                    ),
-                    "decision": f"{decision} ({why})" if why else decision,
-                    "conclusion": written.get(application.pk, ""),
-                }
-            )
+            rows.append(_minutes_row(row, f"{decision} ({why})" if why else decision, written))
             entry = {**_winner(application), "project": quote(application.project_title), "why": why}
             if application.pk in written:
                 conclusions.append(
@@ -300,24 +321,12 @@ def minutes_context(contest: Contest) -> dict[str, Any]:
                         "reason": application.decision_note,
                     }
                 )
-        item = votes.get(category.category.pk if category.category is not None else None)
-        if item is None and len(votes) == 1:
-            item = next(iter(votes.values()))
         categories.append(
             {
-                "position": position,
-                "name": category.name or "Общий рейтинг",
-                "title": item.title
-                if item is not None
-                else "Об итогах экспертизы заявок"
-                + (f" в категории «{category.name}»" if category.category is not None else ""),
-                "quota": category.quota or "",
+                **_agenda_item(position, category, votes),
                 "rows": rows,
                 "recommended": recommended,
                 "not_recommended": not_recommended,
-                "votes_for": _votes(item.votes_for) if item else "__",
-                "votes_against": _votes(item.votes_against) if item else "__",
-                "votes_abstained": _votes(item.votes_abstained) if item else "__",
             }
         )
     present, total = people["present"], people["total"]
