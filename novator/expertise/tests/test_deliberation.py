@@ -15,7 +15,7 @@ from novator.expertise import services
 from novator.expertise.models import CommissionMember, Deliberation, DiscussionComment
 from novator.notifications.models import Notification
 
-from .factories import AssignmentFactory, ConflictDeclarationFactory, publish, submit_sheet
+from .factories import MINUTES, AssignmentFactory, ConflictDeclarationFactory, publish, submit_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -149,14 +149,14 @@ def test_a_disputed_application_blocks_confirming_the_results_until_discussed(
     disputed, chair, contest, expert
 ):
     with pytest.raises(ValidationError) as exc:
-        services.results_confirm(actor=chair.user, contest=contest)
+        services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     assert str(disputed) in str(exc.value) and "30 % of the maximum" in str(exc.value)
     contest.refresh_from_db()
     assert contest.state == ContestState.EXPERTISE
     disputed.refresh_from_db()
     assert disputed.total is None  # nothing written
     services.discussion_comment_add(actor=expert, application=disputed, text="Второй эксперт строже")
-    services.results_confirm(actor=chair.user, contest=contest)
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     contest.refresh_from_db()
     assert contest.state == ContestState.DECIDED
 
@@ -169,7 +169,7 @@ def test_a_comment_before_the_last_sheet_does_not_count(disputed, chair, contest
         created_at=timezone.now() - datetime.timedelta(days=1),
     )
     with pytest.raises(ValidationError, match="discuss"):
-        services.results_confirm(actor=chair.user, contest=contest)
+        services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
 
 
 def test_the_chair_may_record_why_it_was_not_discussed(client, disputed, chair, contest):
@@ -178,7 +178,7 @@ def test_the_chair_may_record_why_it_was_not_discussed(client, disputed, chair, 
         page(disputed), {"action": "no_discussion", "reason": "Эксперты подтвердили оценки письменно"}
     )
     assert Deliberation.objects.get(application=disputed).no_discussion_reason.startswith("Эксперты")
-    services.results_confirm(actor=chair.user, contest=contest)
+    services.results_confirm(actor=chair.user, contest=contest, **MINUTES)
     contest.refresh_from_db()
     assert contest.state == ContestState.DECIDED
 
