@@ -189,6 +189,8 @@ def test_script_in_the_text_is_escaped_in_the_preview_and_the_notifications(
     text = "Привет <script>alert(1)</script>"
     preview = client.post(url, {"subject": "Тема", "text": text, "action": "preview"}).content.decode()
     assert "<script>alert(1)</script>" not in preview and "&lt;script&gt;" in preview
+    two_lines = {"subject": "Т", "text": "Привет\nмир", "action": "preview"}
+    assert "Привет<br>мир" in client.post(url, two_lines).content.decode()  # the lines kept
     with django_capture_on_commit_callbacks(execute=True):
         _send(client, url, text=text)
     recipient = Notification.objects.filter(kind=mailing.KIND).first().user
