@@ -66,6 +66,11 @@ for _code, _label, _group in (
     ("monitoring.campaign", _("Monitoring campaigns: opened, returned, accepted"), GROUP_MONITORING),
     ("monitoring.campaign_reminder", _("Reminders about monitoring forms due"), GROUP_MONITORING),
     ("monitoring.published", _("Monitoring results published"), GROUP_MONITORING),
+    (
+        "group.message",
+        _("Messages from organisers to everyone of a contest, an event or a network"),
+        GROUP_GENERAL,
+    ),
 ):
     register(_code, _label, _group)
 

@@ -131,3 +131,38 @@ class EmailTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class GroupMailing(models.Model):
+    """A message a methodologist sent to everyone of a group (a contest's applicants, an event's
+    registrants, a network's partners), delivered by a background job (`mailing.py`)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    group_kind = models.CharField(_("kind of group"), max_length=20)
+    group_id = models.PositiveIntegerField(_("group"))
+    group_title = models.CharField(_("group"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("text"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    #: how many of the recipients (in their stable order) the job has notified: a resumed job goes on
+    delivered = models.PositiveIntegerField(_("delivered"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    job = models.ForeignKey(
+        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("group mailing")
+        verbose_name_plural = _("group mailings")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["group_kind", "group_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.group_title}: {self.subject}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import template_views, views
+from . import mailing_views, template_views, views
 
 app_name = "notifications"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("settings/", views.preferences, name="preferences"),
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("<int:pk>/open/", views.open_notification, name="open"),
+    path("mail/contest/<int:pk>/", mailing_views.group_mail, {"kind": "contest"}, name="mail_contest"),
+    path("mail/event/<int:pk>/", mailing_views.group_mail, {"kind": "event"}, name="mail_event"),
+    path("mail/network/<int:pk>/", mailing_views.group_mail, {"kind": "network"}, name="mail_network"),
     path("templates/", template_views.template_list, name="templates"),
     path("templates/<str:kind>/", template_views.template_edit, name="template_edit"),
     path("templates/<str:kind>/reset/", template_views.template_reset, name="template_reset"),

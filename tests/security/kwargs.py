@@ -183,6 +183,9 @@ KWARGS: dict[str, dict[str, Any]] = {
     "networks:plan_edit": {"pk": "@plan_item"},
     "networks:report": {"pk": "@network"},
     "networks:withdraw": {"pk": "@partnership"},
+    "notifications:mail_contest": {"pk": "@contest"},
+    "notifications:mail_event": {"pk": "@event"},
+    "notifications:mail_network": {"pk": "@network"},
     "notifications:open": {"pk": "@notification"},
     "notifications:read": {"pk": "@notification"},
     # privacy

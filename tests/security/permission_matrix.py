@@ -1867,6 +1867,18 @@ MATRIX: dict[str, dict[str, Any]] = {
             "admin",
         ],
     },
+    # group mail: those who manage the group (a network: its leader's coordinators and methodologists too)
+    "notifications:mail_contest": {
+        "kwargs": {"pk": "@contest"},
+        "method": "get",
+        "allow": ["methodologist_x", "admin"],
+    },
+    "notifications:mail_event": {"kwargs": {"pk": "@event"}, "method": "get", "allow": ["admin"]},
+    "notifications:mail_network": {
+        "kwargs": {"pk": "@network"},
+        "method": "get",
+        "allow": ["coordinator_a", "methodologist_x", "admin"],
+    },
     "notifications:open": {"kwargs": {"pk": "@notification"}, "method": "post", "allow": ["coordinator_a"]},
     "notifications:preferences": {
         "kwargs": {},

@@ -398,5 +398,6 @@ def contest_applications(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "state_rows": selectors.application_state_rows(contest=contest),
             "query_no_page": query_without(request, "page"),
+            "can_mail": request.user.has_perm("contests.manage_contest", contest),
         },
     )
