@@ -1162,6 +1162,8 @@ MATRIX: dict[str, dict[str, Any]] = {
             "methodologist_x",
             "methodologist_y",
             "observer",
+            "regional",
+            "regional_other",
             "admin",
         ],
     },
