@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from novator.core.files import attachment_response, safe_filename
 from novator.core.forms import apply_validation_error
+from novator.core.idempotency import once_per_token
 from novator.core.workflow import allowed
 
 from .. import selectors as contest_selectors
@@ -36,6 +37,7 @@ def _application(request: HttpRequest, pk: int) -> Application:
 
 
 @login_required
+@once_per_token
 def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     existing = Appeal.objects.filter(application=application).first()
