@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from novator.core.files import attachment_response, safe_filename
@@ -72,6 +73,14 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+#: what the page says after each move, as a sentence
+DONE_MESSAGES = {
+    "take": gettext_lazy("The appeal is taken for review."),
+    "reject": gettext_lazy("The appeal is rejected; the applicant has been notified."),
+    "uphold": gettext_lazy("The appeal is upheld and the score changed; the applicant has been notified."),
+}
+
+
 def _appeal(request: HttpRequest, pk: int) -> Appeal:
     try:
         appeal = selectors.appeal_detail(pk=pk)
@@ -126,7 +135,7 @@ def appeal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             else:
                 errors = [str(m) for m in exc.messages]
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+            messages.success(request, str(DONE_MESSAGES.get(name, transition.label)))
             return redirect("contests:appeal_detail", appeal.pk)
     return _render_appeal(
         request, selectors.appeal_detail(pk=appeal.pk), decision_form=form, action_errors=errors

@@ -283,3 +283,13 @@ def test_results_api_counts_appeals(world: dict[str, Any], coordinator: Any) -> 
     response = Client().get(f"/api/v1/contests/{world['contest'].pk}/results/")
     assert response.status_code == 200
     assert response.json()["appeals"] == {"total": 1, "pending": 0, "rejected": 0, "raised": 0, "lowered": 1}
+
+
+def test_the_page_says_what_happened_in_a_sentence():
+    from django.utils import translation
+
+    from novator.contests.appeals.views import DONE_MESSAGES
+
+    with translation.override("ru"):
+        assert str(DONE_MESSAGES["take"]) == "Апелляция принята к рассмотрению."
+        assert not any(str(m).startswith("Выполнено") for m in DONE_MESSAGES.values())
