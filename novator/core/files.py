@@ -190,6 +190,29 @@ def check_upload(upload: Any, *, allowed: tuple[str, ...] | list[str], max_bytes
     return kind
 
 
+def check_uploads(
+    uploads: Any,
+    *,
+    max_files: int,
+    allowed: tuple[str, ...] | list[str],
+    max_bytes: int,
+    errors: dict[str, list[str]],
+    field: str = "files",
+) -> tuple[list[Any], list[str]]:
+    """Several attachments of one form: at most `max_files`, each checked by `check_upload`. The problems
+    go into `errors[field]`; returns the files given and the kinds of those that passed."""
+    files = [u for u in uploads if u]
+    if len(files) > max_files:
+        errors[field] = [_("At most %(n)d files can be attached.") % {"n": max_files}]
+    kinds = []
+    for upload in files[:max_files]:
+        try:
+            kinds.append(check_upload(upload, allowed=allowed, max_bytes=max_bytes))
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+    return files, kinds
+
+
 def safe_filename(original: str, kind: str) -> str:
     """A file name safe for any file system: letters (Cyrillic kept), digits, - and _; our extension."""
     stem = original.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]

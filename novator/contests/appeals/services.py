@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.dates import add_working_days, ddmmyyyy
-from novator.core.files import DOCUMENT_TYPES, check_upload, safe_filename
+from novator.core.files import DOCUMENT_TYPES, check_uploads, safe_filename
 from novator.core.services import model_update, require, user_or_none
 from novator.core.text import clean_text
 from novator.core.workflow import perform
@@ -106,15 +106,9 @@ def appeal_submit(
             errors["reasons"] = [_("Say what the appeal is about and why the score is wrong.")]
         elif len(reasons) > MAX_REASONS:
             errors["reasons"] = [_("The reasons are at most %(n)d characters.") % {"n": MAX_REASONS}]
-        files = [u for u in uploads if u]
-        if len(files) > MAX_FILES:
-            errors["files"] = [_("At most %(n)d files can be attached.") % {"n": MAX_FILES}]
-        kinds = []
-        for upload in files[:MAX_FILES]:
-            try:
-                kinds.append(check_upload(upload, allowed=DOCUMENT_TYPES, max_bytes=MAX_FILE_BYTES))
-            except ValidationError as exc:
-                errors.setdefault("files", []).extend(exc.messages)
+        files, kinds = check_uploads(
+            uploads, max_files=MAX_FILES, allowed=DOCUMENT_TYPES, max_bytes=MAX_FILE_BYTES, errors=errors
+        )
         if errors:
             raise ValidationError(errors)
         try:

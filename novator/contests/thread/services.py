@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
-from novator.core.files import DOCUMENT_TYPES, check_upload, safe_filename
+from novator.core.files import DOCUMENT_TYPES, check_uploads, safe_filename
 from novator.core.services import require, user_or_none
 from novator.core.text import clean_text
 from novator.notifications.services import notify
@@ -75,15 +75,9 @@ def application_message_send(
             errors["text"] = [_("Write the message.")]
         elif len(text) > MAX_TEXT:
             errors["text"] = [_("A message is at most %(n)d characters.") % {"n": MAX_TEXT}]
-        files = [u for u in uploads if u]
-        if len(files) > MAX_FILES:
-            errors["files"] = [_("At most %(n)d files can be attached.") % {"n": MAX_FILES}]
-        kinds = []
-        for upload in files[:MAX_FILES]:
-            try:
-                kinds.append(check_upload(upload, allowed=DOCUMENT_TYPES, max_bytes=MAX_FILE_BYTES))
-            except ValidationError as exc:
-                errors.setdefault("files", []).extend(exc.messages)
+        files, kinds = check_uploads(
+            uploads, max_files=MAX_FILES, allowed=DOCUMENT_TYPES, max_bytes=MAX_FILE_BYTES, errors=errors
+        )
         if errors:
             raise ValidationError(errors)
         message = ApplicationMessage.objects.create(
