@@ -222,6 +222,20 @@ def safe_filename(original: str, kind: str) -> str:
     return f"{stem}.{FILE_TYPES[kind]['ext']}"
 
 
+def store_uploads(model: Any, uploads: list[Any], kinds: list[str], **owner: Any) -> list[Any]:
+    """Save checked uploads (`check_uploads` gave their kinds) as rows of `model`, a model with `file`,
+    `original_name`, `file_type` and `size`; `owner` names the row they belong to (`appeal=…`)."""
+    stored = []
+    for upload, kind in zip(uploads, kinds, strict=True):
+        row = model(
+            **owner, original_name=str(getattr(upload, "name", ""))[:255], file_type=kind, size=upload.size
+        )
+        row.file.save(safe_filename(row.original_name, kind), upload, save=False)
+        row.save()
+        stored.append(row)
+    return stored
+
+
 def attachment_response(fieldfile: Any, download_name: str) -> FileResponse:
     """Serve a stored file as an attachment (never inline), with a safe content type.
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from novator.core import audit
 from novator.core.dates import add_working_days, ddmmyyyy
-from novator.core.files import DOCUMENT_TYPES, check_uploads, safe_filename
+from novator.core.files import DOCUMENT_TYPES, check_uploads, store_uploads
 from novator.core.services import model_update, require, user_or_none
 from novator.core.text import clean_text
 from novator.core.workflow import perform
@@ -122,15 +122,7 @@ def appeal_submit(
                 )
         except IntegrityError as exc:  # a second appeal sent at the same moment
             raise ValidationError(_("An appeal against this result was already filed.")) from exc
-        for upload, kind in zip(files, kinds, strict=True):
-            stored = AppealFile(
-                appeal=appeal,
-                original_name=str(getattr(upload, "name", ""))[:255],
-                file_type=kind,
-                size=upload.size,
-            )
-            stored.file.save(safe_filename(stored.original_name, kind), upload, save=False)
-            stored.save()
+        store_uploads(AppealFile, files, kinds, appeal=appeal)
         audit.record(
             actor=actor,
             action="appeal.submit",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from novator.core import audit
-from novator.core.files import DOCUMENT_TYPES, check_uploads, safe_filename
+from novator.core.files import DOCUMENT_TYPES, check_uploads, store_uploads
 from novator.core.services import require, user_or_none
 from novator.core.text import clean_text
 from novator.notifications.services import notify
@@ -87,15 +87,7 @@ def application_message_send(
             text=text,
             created_at=now or timezone.now(),
         )
-        for upload, kind in zip(files, kinds, strict=True):
-            stored = MessageFile(
-                message=message,
-                original_name=str(getattr(upload, "name", ""))[:255],
-                file_type=kind,
-                size=upload.size,
-            )
-            stored.file.save(safe_filename(stored.original_name, kind), upload, save=False)
-            stored.save()
+        store_uploads(MessageFile, files, kinds, message=message)
         audit.record(
             actor=actor,
             action="application.message",
