@@ -23,6 +23,15 @@ def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def form_or_page_errors(form: forms.BaseForm, exc: ValidationError, fields: set[str]) -> list[str]:
+    """A refused workflow move: errors about the form's own `fields` go onto the form (return []); any
+    other refusal is returned as messages for the page."""
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= fields:
+        apply_validation_error(form, exc)
+        return []
+    return [str(m) for m in exc.messages]
+
+
 class DocumentCheckForm(forms.Form):
     """The public check of a document (a diploma, an event certificate): its code and the holder's
     surname, both typed by the asker. The answer is only whether they match, as Russian registries of

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from novator.core.files import attachment_response, safe_filename
-from novator.core.forms import apply_validation_error
+from novator.core.forms import apply_validation_error, form_or_page_errors
 from novator.core.idempotency import once_per_token
 from novator.core.workflow import allowed
 
@@ -113,6 +113,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_token
 def appeal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     appeal = _appeal(request, pk)
     transition = APPEAL_TRANSITIONS.get(name)
@@ -130,10 +131,7 @@ def appeal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 total=form.cleaned_data.get("total"),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and set(exc.error_dict) <= {"reason", "total"}:
-                apply_validation_error(form, exc)
-            else:
-                errors = [str(m) for m in exc.messages]
+            errors = form_or_page_errors(form, exc, {"reason", "total"})
         else:
             messages.success(request, str(DONE_MESSAGES.get(name, transition.label)))
             return redirect("contests:appeal_detail", appeal.pk)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from novator.accounts.scope import get_scope
 from novator.core.docx_pdf import PDF_MIME, docx_pdf
 from novator.core.files import FILE_TYPES, attachment_response, safe_filename
-from novator.core.forms import apply_validation_error
+from novator.core.forms import apply_validation_error, form_or_page_errors
 from novator.core.idempotency import once_per_token
 from novator.core.paging import paginate, query_without
 from novator.organizations.models import Organization
@@ -307,10 +307,7 @@ def application_action(request: HttpRequest, pk: int, name: str) -> HttpResponse
                 due=form.cleaned_data.get("due"),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and set(exc.error_dict) <= {"reason", "due"}:
-                apply_validation_error(form, exc)
-            else:
-                errors = [str(m) for m in exc.messages]
+            errors = form_or_page_errors(form, exc, {"reason", "due"})
         else:
             messages.success(request, str(DONE_MESSAGES.get(name) or transition.label))
             return redirect(application)
