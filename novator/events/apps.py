@@ -8,4 +8,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and conferences")
 
     def ready(self) -> None:
+        from novator.notifications.mailing import register_group
+
+        from .mailing import GROUP
+
+        register_group(GROUP)
         from . import rules  # noqa: F401

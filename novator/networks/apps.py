@@ -8,4 +8,9 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks of leaders and partners")
 
     def ready(self) -> None:
+        from novator.notifications.mailing import register_group
+
+        from .mailing import GROUP
+
+        register_group(GROUP)
         from . import rules  # noqa: F401

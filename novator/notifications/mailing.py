@@ -48,7 +48,7 @@ class GroupKind:
     recipients: Callable[[Any], list[Recipient]]
 
 
-def _coordinators(organization_ids: Any) -> list[Recipient]:
+def coordinators(organization_ids: Any) -> list[Recipient]:
     from novator.accounts.models import Role, RoleAssignment
 
     rows = (
@@ -64,47 +64,7 @@ def _coordinators(organization_ids: Any) -> list[Recipient]:
     return list(seen.values())
 
 
-def _contest_recipients(contest: Any) -> list[Recipient]:
-    from novator.contests.models import ApplicationState
-
-    applied = contest.applications.exclude(
-        state__in=(ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
-    ).values("organization_id")
-    return _coordinators(applied)
-
-
-def _event_recipients(event: Any) -> list[Recipient]:
-    from novator.events.models import RegistrationStatus
-
-    result: list[Recipient] = []
-    seen: set[Any] = set()
-    registrations = (
-        event.registrations.filter(status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED))
-        .select_related("person__user")
-        .order_by("pk")
-    )
-    for registration in registrations:
-        person = registration.person
-        user = person.user if person.user_id and person.user.is_active else None
-        target: Any = user or (person.email or "").strip().lower()
-        key = ("user", user.pk) if user else ("email", target)
-        if not target or key in seen:
-            continue
-        seen.add(key)
-        result.append(Recipient(str(person), target))
-    return result
-
-
-def _network_recipients(network: Any) -> list[Recipient]:
-    from novator.networks.models import PartnerState
-
-    partners = list(
-        network.partnerships.filter(state=PartnerState.CONFIRMED).values_list("organization_id", flat=True)
-    )
-    return _coordinators([network.leader_id, *partners])
-
-
-def _model(path: str) -> Callable[[], type[Model]]:
+def model_loader(path: str) -> Callable[[], type[Model]]:
     def load() -> type[Model]:
         from django.apps import apps
 
@@ -113,25 +73,13 @@ def _model(path: str) -> Callable[[], type[Model]]:
     return load
 
 
-GROUPS: dict[str, GroupKind] = {
-    "contest": GroupKind(
-        "contest",
-        _model("contests.Contest"),
-        "contests.manage_contest",
-        lambda c: c.title,
-        _contest_recipients,
-    ),
-    "event": GroupKind(
-        "event", _model("events.Event"), "events.manage_event", lambda e: e.title, _event_recipients
-    ),
-    "network": GroupKind(
-        "network",
-        _model("networks.Network"),
-        "networks.change_network",
-        lambda n: n.topic,
-        _network_recipients,
-    ),
-}
+#: the groups one can write to, by kind; each app registers its own (`register_group` in its `ready`),
+#: so that this app never imports the apps it writes for
+GROUPS: dict[str, GroupKind] = {}
+
+
+def register_group(kind: GroupKind) -> None:
+    GROUPS[kind.code] = kind
 
 
 def group_get(kind: str, pk: int) -> tuple[GroupKind, Any]:
