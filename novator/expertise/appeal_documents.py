@@ -32,6 +32,7 @@ def appeal_minutes_context(appeal: Appeal) -> dict[str, Any]:
     issuer = _issuer_for(contest.organiser)
     upheld = appeal.state == AppealState.UPHELD
     return {
+        "organiser": issuer.full_name,
         "contest_title": contest.title,
         "academic_year": contest.academic_year,
         "place": issuer.place,

@@ -138,6 +138,10 @@ def test_appeal_upheld_reranks_and_changes_the_awarded_set(world: dict[str, Any]
     text = "\n".join(p.text for p in minutes.paragraphs)
     assert "Апелляцию удовлетворить: повысить итоговый балл заявки с 5,00 до 6,50" in text
     assert "Результаты апробации подтверждены документально." in text
+    # the issuer's requisites head the minutes, as on the commission's own minutes
+    from novator.documents.selectors import issuer_for
+
+    assert minutes.paragraphs[0].text == issuer_for(world["contest"].organiser).full_name
 
 
 def test_rejected_appeal_changes_nothing(world: dict[str, Any], coordinator: Any) -> None:

@@ -19,7 +19,12 @@ from novator.core import docx_build as build  # noqa: E402
 
 
 def build_appeal_minutes(path: Path) -> None:
+    """The minutes of an appeal's review per ГОСТ Р 7.0.97-2016: the organiser (from its requisites), the
+    kind, date and place, the applicant and the reasons, the decision, the signatures «И.О. Фамилия»."""
     document = build.document()
+    build.para(document, "{{ organiser }}", bold=True, center=True)
+    build.para(document, "Экспертная комиссия", center=True)
+    build.para(document, "")
     build.para(document, "ПРОТОКОЛ", bold=True, center=True)
     build.para(document, "рассмотрения апелляции", bold=True, center=True)
     build.para(document, "конкурса «{{ contest_title }}» ({{ academic_year }} учебный год)", center=True)
@@ -82,8 +87,9 @@ def build_appeal_minutes(path: Path) -> None:
     build.para(document, "\tПодготовить проект приказа о внесении изменений в приказ об итогах конкурса.")
     build.para(document, "{%p endif %}")
     build.para(document, "")
-    build.para(document, "Председатель экспертной комиссии\t________________\t{{ chair or '' }}")
-    build.para(document, "Секретарь экспертной комиссии\t________________\t{{ secretary or '' }}")
+    build.split_line(document, "Председатель экспертной комиссии", "________________ {{ chair or '' }}")
+    build.para(document, "")
+    build.split_line(document, "Секретарь экспертной комиссии", "________________ {{ secretary or '' }}")
     document.save(str(path))
 
 
